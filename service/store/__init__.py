@@ -1,0 +1,38 @@
+"""The event store: append, read a stream, read all (gap-safe), subscribe."""
+
+from service.store.model import (
+    START,
+    AppendResult,
+    Cursor,
+    Direction,
+    EventIdConflict,
+    ExpectedVersion,
+    InvalidAppend,
+    InvalidCursor,
+    NewEvent,
+    Page,
+    RecordedEvent,
+    StoreError,
+    WrongExpectedVersion,
+)
+from service.store.postgres import PostgresEventStore, read_all_on
+from service.store.protocol import EventStore
+
+__all__ = [
+    "START",
+    "AppendResult",
+    "Cursor",
+    "Direction",
+    "EventIdConflict",
+    "EventStore",
+    "ExpectedVersion",
+    "InvalidAppend",
+    "InvalidCursor",
+    "NewEvent",
+    "Page",
+    "PostgresEventStore",
+    "RecordedEvent",
+    "StoreError",
+    "WrongExpectedVersion",
+    "read_all_on",
+]

@@ -1,0 +1,269 @@
+"""The event store on PostgreSQL, with asyncpg."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+import asyncpg
+import msgspec
+
+from service.store.model import (
+    AppendResult,
+    Cursor,
+    Direction,
+    EventIdConflict,
+    ExpectedVersion,
+    InvalidAppend,
+    NewEvent,
+    Page,
+    RecordedEvent,
+    WrongExpectedVersion,
+)
+
+_COLUMNS = """position, transaction_id::text::bigint AS transaction_id, event_id, stream_id,
+    stream_version, type, schema_version, data::text AS data, metadata::text AS metadata,
+    recorded_at"""
+
+_APPEND = """SELECT outcome, current_version, positions, versions, conflicting_ids
+    FROM append_events($1, $2, $3::uuid[], $4::text[], $5::smallint[], $6::jsonb[],
+                       $7::jsonb[], $8)"""
+
+# Only events of transactions older than every running transaction of the cluster are
+# read: a transaction that took a lower position but commits later would otherwise be
+# skipped for ever by a reader that has already moved past it.
+_READ_ALL = f"""SELECT {_COLUMNS} FROM events
+    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY transaction_id, position
+    LIMIT $3"""
+
+_READ_ALL_OF_TYPES = f"""SELECT {_COLUMNS} FROM events
+    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      AND type = ANY ($4::text[])
+    ORDER BY transaction_id, position
+    LIMIT $3"""
+
+# The last readable cursor: what a reader of the whole feed would end at now.
+_HEAD = """SELECT transaction_id::text::bigint, position FROM events
+    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY transaction_id DESC, position DESC LIMIT 1"""
+
+_READ_FORWARD = f"""SELECT {_COLUMNS} FROM events
+    WHERE stream_id = $1 AND stream_version >= $2
+    ORDER BY stream_version LIMIT $3"""
+
+_READ_BACKWARD = f"""SELECT {_COLUMNS} FROM events
+    WHERE stream_id = $1 AND stream_version <= $2
+    ORDER BY stream_version DESC LIMIT $3"""
+
+_UNIQUE_VIOLATION = "23505"
+
+
+def _recorded(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        position=row[0],
+        transaction_id=row[1],
+        event_id=row[2],
+        stream_id=row[3],
+        stream_version=row[4],
+        type=row[5],
+        schema_version=row[6],
+        data=msgspec.Raw(row[7]),
+        metadata=msgspec.Raw(row[8]),
+        recorded_at=row[9],
+    )
+
+
+def _expected_text(expected: ExpectedVersion) -> str:
+    if isinstance(expected, bool) or not isinstance(expected, (int, str)):
+        raise InvalidAppend(f"expected version must be an integer or a word, not {expected!r}")
+    if isinstance(expected, int):
+        if expected < 0:
+            raise InvalidAppend(f"expected version must not be negative, not {expected}")
+        return str(expected)
+    if expected not in ("no_stream", "exists", "any"):
+        raise InvalidAppend(
+            f"expected version must be an integer, 'no_stream', 'exists' or 'any', not {expected!r}"
+        )
+    return expected
+
+
+def _check_batch(events: Sequence[NewEvent]) -> None:
+    if not events:
+        raise InvalidAppend("a batch needs at least one event")
+    ids = [event.id for event in events]
+    if len(set(ids)) != len(ids):
+        raise InvalidAppend("a batch must not repeat an event id")
+
+
+class PostgresEventStore:
+    """``EventStore`` on one PostgreSQL database through an asyncpg pool."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        notify_channel: str = "policy_timeline_events",
+        poll_interval: float = 5.0,
+    ) -> None:
+        self.pool = pool
+        self.notify_channel = notify_channel
+        self.poll_interval = poll_interval
+
+    async def append(
+        self, stream_id: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
+    ) -> AppendResult:
+        expected = _expected_text(expected_version)
+        _check_batch(events)
+        arguments = (
+            stream_id,
+            expected,
+            [event.id for event in events],
+            [event.type for event in events],
+            [event.schema_version for event in events],
+            [event.data.decode() for event in events],
+            [event.metadata.decode() for event in events],
+            self.notify_channel,
+        )
+        try:
+            row = await self._call_append(arguments)
+        except asyncpg.UniqueViolationError:
+            # The same ids raced in through another stream's lock: the retry sees them.
+            row = await self._call_append(arguments)
+        except asyncpg.UntranslatableCharacterError:
+            raise InvalidAppend("text must not contain NUL characters (\\u0000)") from None
+        except asyncpg.DataError as error:
+            raise InvalidAppend(f"PostgreSQL refused the batch: {error}") from None
+        outcome, current_version, positions, versions, conflicting = row
+        if outcome == "wrong_expected_version":
+            raise WrongExpectedVersion(stream_id, expected_version, current_version)
+        if outcome == "id_conflict":
+            raise EventIdConflict(stream_id, list(conflicting))
+        return AppendResult(
+            stream_id=stream_id,
+            positions=list(positions),
+            stream_versions=list(versions),
+            stream_version=current_version,
+            duplicate=outcome == "duplicate",
+        )
+
+    async def _call_append(self, arguments: tuple) -> asyncpg.Record:
+        async with self.pool.acquire() as connection:
+            return await connection.fetchrow(_APPEND, *arguments)
+
+    async def stream_version(self, stream_id: str) -> int:
+        version = await self.pool.fetchval(
+            "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id
+        )
+        return int(version)
+
+    async def read_stream(
+        self,
+        stream_id: str,
+        from_version: int | None = None,
+        direction: Direction = "forward",
+        limit: int = 100,
+    ) -> list[RecordedEvent]:
+        if direction == "forward":
+            rows = await self.pool.fetch(_READ_FORWARD, stream_id, from_version or 1, limit)
+        else:
+            start = 2**31 - 1 if from_version is None else from_version
+            rows = await self.pool.fetch(_READ_BACKWARD, stream_id, start, limit)
+        return [_recorded(row) for row in rows]
+
+    async def read_all(
+        self, after: Cursor, limit: int = 100, types: Sequence[str] | None = None
+    ) -> Page:
+        async with self.pool.acquire() as connection:
+            events = await read_all_on(connection, after, limit, types)
+        return Page(events=events, next=events[-1].cursor if events else after)
+
+    async def head(self) -> Cursor:
+        row = await self.pool.fetchrow(_HEAD)
+        return Cursor(row[0], row[1]) if row else Cursor()
+
+    async def get_event(self, event_id: uuid.UUID) -> RecordedEvent | None:
+        row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM events WHERE event_id = $1", event_id)
+        return _recorded(row) if row else None
+
+    async def subscribe(
+        self, after: Cursor, types: Sequence[str] | None = None, batch_size: int = 500
+    ) -> AsyncIterator[RecordedEvent]:
+        async with self.pool.acquire() as connection, Notifications(
+            connection, self.notify_channel
+        ) as notifications:
+            cursor = after
+            while True:
+                events = await read_all_on(connection, cursor, batch_size, types)
+                for event in events:
+                    yield event
+                if events:
+                    cursor = events[-1].cursor
+                    if len(events) == batch_size:
+                        continue
+                await notifications.wait(self.poll_interval, read_something=bool(events))
+
+
+async def read_all_on(
+    connection: asyncpg.Connection,
+    after: Cursor,
+    limit: int,
+    types: Sequence[str] | None = None,
+) -> list[RecordedEvent]:
+    """The gap-safe feed read, on a connection the caller holds (a runner's transaction)."""
+    if types:
+        rows = await connection.fetch(
+            _READ_ALL_OF_TYPES, str(after.transaction_id), after.position, limit, list(types)
+        )
+    else:
+        rows = await connection.fetch(_READ_ALL, str(after.transaction_id), after.position, limit)
+    return [_recorded(row) for row in rows]
+
+
+class Notifications:
+    """LISTEN on a connection; ``wait`` returns on a notification or after a slow poll.
+
+    A notification arrives at commit, but the new event is readable only once every older
+    transaction of the cluster has ended. So after a notification that a read did not
+    answer, the reader looks again soon, backing off, instead of waiting for the poll.
+    """
+
+    def __init__(self, connection: asyncpg.Connection, channel: str) -> None:
+        self.connection = connection
+        self.channel = channel
+        self._notified = asyncio.Event()
+        self._pending = False
+        self._retry_delay = 0.0
+
+    async def __aenter__(self) -> Notifications:
+        await self.connection.add_listener(self.channel, self._on_notification)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if not self.connection.is_closed():
+            await self.connection.remove_listener(self.channel, self._on_notification)
+
+    def _on_notification(self, *args: object) -> None:
+        self._notified.set()
+
+    async def wait(self, poll_interval: float, *, read_something: bool) -> None:
+        if read_something:
+            self._pending = False
+            self._retry_delay = 0.0
+        if self._pending:
+            # Notified, but the event was not readable yet: look again shortly.
+            self._retry_delay = min(max(self._retry_delay * 2, 0.002), poll_interval)
+            timeout = self._retry_delay
+        else:
+            timeout = poll_interval
+        try:
+            await asyncio.wait_for(self._notified.wait(), timeout)
+        except TimeoutError:
+            if self._retry_delay >= poll_interval:
+                self._pending = False
+            return
+        self._notified.clear()
+        self._pending = True
