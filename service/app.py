@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 
 from service import database
 from service.appending import Appender
+from service.seeding import seed
 from service.http.health import health, ready
 from service.http.problems import problem_details_plugin
 from service.http.streams import FeedController, StreamController
@@ -34,7 +35,9 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         )
         app.state.pool = pool
         app.state.store = store
-        app.state.appender = Appender(store)
+        app.state.appender = Appender(store, pool)
+        if settings.seed_on_start and await pool.fetchval("SELECT NOT EXISTS (SELECT FROM events)"):
+            await seed(app.state.appender)
         try:
             yield
         finally:

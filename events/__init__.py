@@ -1,0 +1,117 @@
+"""The vocabulary of Policy Timeline: the closed set of event types and their codec. No I/O.
+
+Events are stored as (type, data): the tag lives beside the JSON, never inside it, so
+`encode_event_data` writes the fields only and `decode_event` takes the tag separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from events.actors import (
+    ActorRef,
+    Affiliation,
+    AgencyRegistered,
+    OrganizationRegistered,
+    PersonRegistered,
+)
+from events.base import Event, EventError, InvalidEvent, Reference, UnknownEventType
+from events.corrections import FactCorrected, FactRetracted, apply_changes
+from events.dates import Occurred, Precision, date_range
+from events.evidence import Evidence, quote_in_text, sha256_text
+from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
+from events.meetings import Count, MeetingHeld
+from events.sources import SourceRegistered
+from events.statements import Speaker, StatementMade
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.TYPE: cls
+    for cls in (
+        SourceRegistered,
+        AgencyRegistered,
+        OrganizationRegistered,
+        PersonRegistered,
+        InitiativeAnnounced,
+        InitiativeStatusChanged,
+        MeetingHeld,
+        StatementMade,
+        FactCorrected,
+        FactRetracted,
+    )
+}
+
+_DECODERS = {tag: msgspec.json.Decoder(cls) for tag, cls in EVENT_TYPES.items()}
+_ENCODER = msgspec.json.Encoder(order="deterministic")
+
+
+def _event_type(type_name: str) -> type[Event]:
+    try:
+        return EVENT_TYPES[type_name]
+    except (KeyError, TypeError):
+        raise UnknownEventType(type_name) from None
+
+
+def decode_event(type_name: str, data: bytes | str) -> Event:
+    """The event of type `type_name` whose JSON fields are `data`.
+
+    Raises UnknownEventType for a tag outside EVENT_TYPES and InvalidEvent for anything else,
+    with msgspec's message naming the path, e.g. "Expected `str`, got `int` - at `$.title`".
+    """
+    _event_type(type_name)
+    try:
+        return _DECODERS[type_name].decode(data)
+    except msgspec.ValidationError as error:
+        raise InvalidEvent(str(error)) from error
+    except msgspec.DecodeError as error:
+        raise InvalidEvent(f"malformed JSON: {error}") from error
+
+
+def convert_event(type_name: str, data: Mapping[str, Any]) -> Event:
+    """Like decode_event, for data already parsed into Python objects (dicts, lists, str)."""
+    cls = _event_type(type_name)
+    try:
+        return msgspec.convert(data, cls)
+    except msgspec.ValidationError as error:
+        raise InvalidEvent(str(error)) from error
+
+
+def encode_event_data(event: Event) -> bytes:
+    """The event's fields as canonical JSON, without its tag: `decode_event(event.TYPE, ...)` reads it."""
+    return _ENCODER.encode(event)
+
+
+__all__ = [
+    "EVENT_TYPES",
+    "ActorRef",
+    "Affiliation",
+    "AgencyRegistered",
+    "Count",
+    "Event",
+    "EventError",
+    "Evidence",
+    "FactCorrected",
+    "FactRetracted",
+    "InitiativeAnnounced",
+    "InitiativeStatusChanged",
+    "InvalidEvent",
+    "MeetingHeld",
+    "Occurred",
+    "OrganizationRegistered",
+    "PersonRegistered",
+    "Precision",
+    "Reference",
+    "SourceRegistered",
+    "Speaker",
+    "StatementMade",
+    "UnknownEventType",
+    "apply_changes",
+    "convert_event",
+    "date_range",
+    "decode_event",
+    "encode_event_data",
+    "quote_in_text",
+    "sha256_text",
+]

@@ -1,0 +1,59 @@
+"""fact.corrected and fact.retracted: the log is never edited, a later event amends an earlier one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, ClassVar
+
+import msgspec
+
+from events.base import Event, InvalidEvent, Reference, Text
+from events.evidence import EvidenceList
+
+FieldName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,62}(?!\n)$")]
+
+# Corrections have no stream of their own: the service appends them to the target event's stream.
+
+
+class FactCorrected(Event, kw_only=True):
+    """`changes` replaces whole top-level fields of the target: `{"occurred": {...}}`."""
+
+    TYPE: ClassVar[str] = "fact.corrected"
+
+    target: uuid.UUID
+    changes: Annotated[dict[FieldName, Any], msgspec.Meta(min_length=1)]
+    reason: Text
+    evidence: EvidenceList
+
+    def _links(self) -> list[Reference]:
+        return [Reference("event", str(self.target))]
+
+
+class FactRetracted(Event, kw_only=True):
+    """The target is withdrawn: it stays in the log and shows as retracted."""
+
+    TYPE: ClassVar[str] = "fact.retracted"
+
+    target: uuid.UUID
+    reason: Text
+    evidence: EvidenceList
+
+    def _links(self) -> list[Reference]:
+        return [Reference("event", str(self.target))]
+
+
+def apply_changes(target: Event, changes: dict[str, Any]) -> Event:
+    """The target as corrected: validated like a new event of its type, and still in its stream.
+
+    Raises InvalidEvent when the changes name unknown fields, give invalid values, or would move
+    the fact to another entity.
+    """
+    data = {**msgspec.to_builtins(target), **changes}
+    try:
+        corrected = msgspec.convert(data, type(target))
+    except msgspec.ValidationError as error:
+        raise InvalidEvent(f"{error} (in changes to {target.TYPE})") from error
+    if corrected.stream_id() != target.stream_id():
+        moved = f"{target.stream_id()} -> {corrected.stream_id()}"
+        raise InvalidEvent(f"changes may not move the fact to another stream ({moved})")
+    return corrected

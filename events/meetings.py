@@ -1,0 +1,50 @@
+"""meeting.held: a meeting an agency organised."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+import msgspec
+
+from events.actors import ActorRef
+from events.base import Event, Id, Reference, Slug, Text, Value
+from events.dates import Occurred
+from events.evidence import EvidenceList
+
+MeetingKind = Literal[
+    "roundtable", "review_meeting", "conference", "hearing", "briefing", "consultation", "other"
+]
+
+
+class Count(Value, kw_only=True):
+    """A head count as the source gives it: "20여명" is `{"value": 20, "approximate": true}`."""
+
+    value: Annotated[int, msgspec.Meta(ge=0)]
+    approximate: bool = False
+    original: Text | None = None
+
+
+class MeetingHeld(Event, kw_only=True):
+    """`attendees` are the registered actors the source places at the meeting; `attendee_count`
+    is the source's head count, which may include people who are not registered."""
+
+    TYPE: ClassVar[str] = "meeting.held"
+    STREAM: ClassVar[str] = "meeting"
+    KEY: ClassVar[str] = "meeting_id"
+
+    meeting_id: Id
+    organiser: Id  # an agency
+    title_ko: Text
+    title_en: Text | None = None
+    title_is_official: bool = False
+    kind: MeetingKind
+    attendees: tuple[ActorRef, ...] = ()
+    attendee_count: Count | None = None
+    topics: tuple[Slug, ...] = ()
+    summary_ko: Text | None = None
+    summary_en: Text | None = None
+    occurred: Occurred
+    evidence: EvidenceList
+
+    def _links(self) -> list[Reference]:
+        return [Reference("agency", self.organiser), *(a.reference() for a in self.attendees)]

@@ -1,0 +1,111 @@
+"""The seed article in the log: appended once, through every check, with honest dates."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import msgspec
+import pytest
+
+import events
+from events.seed import ARTICLE_TEXT, load_seed
+from service.appending import Appender
+from service.seeding import seed
+from service.store import START
+
+
+@pytest.fixture
+async def seeded(store, pool):
+    report = await seed(Appender(store, pool))
+    return report
+
+
+async def all_events(store):
+    page = await store.read_all(START, limit=10_000)
+    return page.events
+
+
+async def fact(store, stream_id: str) -> dict:
+    [first, *_] = await store.read_stream(stream_id)
+    return msgspec.json.decode(first.data)
+
+
+async def test_seeding_twice_leaves_one_copy(store, pool, seeded):
+    assert seeded.appended == seeded.events == len(load_seed())
+    again = await seed(Appender(store, pool))
+    assert again.appended == 0
+    assert len(await all_events(store)) == len(load_seed())
+
+
+async def test_every_seeded_fact_passes_the_checks_and_decodes(store, seeded):
+    stored = await all_events(store)
+    for event in stored:
+        decoded = events.decode_event(event.type, bytes(event.data))
+        for evidence in getattr(decoded, "evidence", ()):
+            assert evidence.quote in ARTICLE_TEXT
+
+
+async def test_the_article_is_registered_with_its_full_text(store, seeded):
+    source = await fact(store, "source-article-ai-startup-ecosystem-2025-03")
+    assert source["text"].encode() == ARTICLE_TEXT.encode()
+    assert source["sha256"] == "e986a88a7ba95d739b3b0718256a26855db219e4e003de6a17b4adfde34e02ea"
+    assert source["published"]["date"] == "2025-03"
+
+
+async def test_the_plan_of_last_month_is_february_at_month_precision(store, seeded):
+    plan = await fact(store, "initiative-mss-ai-startup-ai-diffusion-plan")
+    assert plan["title_ko"] == "AI 스타트업 육성을 통한 AI 활용·확산 방안"
+    assert plan["occurred"]["date"] == "2025-02" and plan["occurred"]["original"] == "지난달"
+
+
+async def test_the_pipc_roundtable_is_on_the_24th_of_march(store, seeded):
+    meeting = await fact(store, "meeting-pipc-ai-startup-roundtable")
+    assert meeting["organiser"] == "pipc"
+    assert meeting["occurred"]["date"] == "2025-03-24"
+
+
+async def test_the_mss_review_meeting_has_about_twenty_attendees_and_no_invented_day(store, seeded):
+    meeting = await fact(store, "meeting-mss-workforce-policy-review")
+    assert meeting["organiser"] == "mss"
+    assert meeting["attendee_count"]["value"] == 20 and meeting["attendee_count"]["approximate"]
+    assert len(meeting["occurred"]["date"]) < 10  # "최근": no day is given
+
+
+async def test_the_ministers_words_are_quoted_verbatim(store, seeded):
+    statements = [
+        msgspec.json.decode(e.data) for e in await all_events(store) if e.type == "statement.made"
+    ]
+    minister = [s for s in statements if s["speaker"].get("id") == "oh-young-ju"]
+    assert minister and minister[0]["verbatim"]
+    assert "우수한 AI 인재 확보가 선행돼야 한다" in minister[0]["text"]
+    chair = [s for s in statements if s["speaker"].get("id") == "ko-hak-soo"]
+    assert chair and "오픈소스 이점을 최대한 활용할 필요가 있다" in chair[0]["text"]
+
+
+async def test_the_pipc_guide_is_planned(store, seeded):
+    guides = [
+        msgspec.json.decode(e.data) for e in await all_events(store) if e.type == "initiative.announced"
+    ]
+    guide = [g for g in guides if g["agency"] == "pipc"]
+    assert guide and guide[0]["status"] == "planned"
+    assert "생성형 AI 도입 및 활용 안내서" in guide[0]["title_ko"]
+
+
+async def test_the_seed_command_appends_once(database_url):
+    environment = {**os.environ, "DATABASE_URL": database_url}
+
+    def run() -> str:
+        completed = subprocess.run(
+            [sys.executable, "-m", "service.cli", "seed"],
+            env=environment, capture_output=True, text=True, timeout=120,
+        )
+        assert completed.returncode == 0, completed.stderr
+        return completed.stdout
+
+    first = await asyncio.to_thread(run)
+    second = await asyncio.to_thread(run)
+    assert f"{len(load_seed())} appended" in first
+    assert "0 appended" in second

@@ -1,0 +1,207 @@
+"""The seed records the article fact by fact: valid, quoted exactly, ordered, dated honestly."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+import msgspec
+
+import events
+from events.seed import ARTICLE_PATH, ARTICLE_TEXT, EVENTS_PATH, SOURCE_ID, load_seed
+from events.seed.build import render
+
+SEED = load_seed()
+DECODED = [(line, events.decode_event(line.type, line.data)) for line in SEED]
+BY_STREAM = {line.stream_id: event for line, event in DECODED}
+FACT_TYPES = {"initiative.announced", "initiative.status_changed", "meeting.held", "statement.made"}
+
+
+def test_the_article_is_kept_byte_for_byte() -> None:
+    raw = ARTICLE_PATH.read_bytes()
+    assert events.sha256_text(raw.decode("utf-8")) == (
+        "e986a88a7ba95d739b3b0718256a26855db219e4e003de6a17b4adfde34e02ea"
+    )
+    assert len(ARTICLE_TEXT) == 2410 and ARTICLE_TEXT == raw.decode("utf-8")
+
+
+def test_the_json_lines_are_what_the_build_script_writes() -> None:
+    assert EVENTS_PATH.read_bytes() == render()
+
+
+def test_every_line_decodes_and_is_marked_as_seed() -> None:
+    assert len(SEED) == 26
+    for line, event in DECODED:
+        assert event.TYPE == line.type
+        assert msgspec.json.decode(line.metadata) == {"source": "seed"}
+
+
+def test_the_article_is_registered_first_as_the_source() -> None:
+    line, source = DECODED[0]
+    assert isinstance(source, events.SourceRegistered)
+    assert line.stream_id == f"source-{SOURCE_ID}"
+    assert source.text == ARTICLE_TEXT and source.sha256 == events.sha256_text(ARTICLE_TEXT)
+    assert source.published == events.Occurred(date="2025-03")
+    assert source.language == "ko" and source.publisher is None and source.url is None
+    assert source.evidence == () and source.references() == []
+
+
+def test_each_line_is_in_its_events_stream() -> None:
+    for line, event in DECODED:
+        assert line.stream_id == event.stream_id()
+
+
+def test_ids_are_unique_and_deterministic() -> None:
+    ids = [line.id for line in SEED]
+    assert len(set(ids)) == len(ids)
+    versions: Counter[str] = Counter()
+    for line in SEED:
+        versions[line.stream_id] += 1
+        name = f"policy-timeline:seed:{line.stream_id}:{versions[line.stream_id]}"
+        assert line.id == uuid.uuid5(uuid.NAMESPACE_URL, name)
+
+
+def test_every_quote_is_an_exact_substring_of_the_article() -> None:
+    for _, event in DECODED:
+        for evidence in getattr(event, "evidence", ()):
+            assert evidence.source_id == SOURCE_ID
+            assert events.quote_in_text(evidence.quote, ARTICLE_TEXT), evidence.quote
+
+
+def test_every_fact_and_registration_cites_the_article() -> None:
+    for line, event in DECODED[1:]:
+        assert event.evidence, line.stream_id
+
+
+def test_references_point_at_entities_registered_earlier() -> None:
+    registered: set[str] = set()
+    for line, event in DECODED:
+        for reference in event.references():
+            assert reference.stream_id in registered, f"{line.stream_id} uses {reference} too early"
+        registered.add(line.stream_id)
+
+
+def test_the_two_agencies_with_their_official_names() -> None:
+    mss, pipc = BY_STREAM["agency-mss"], BY_STREAM["agency-pipc"]
+    assert (mss.name_ko, mss.short_ko, mss.name_en, mss.short_en) == (
+        "중소벤처기업부",
+        "중기부",
+        "Ministry of SMEs and Startups",
+        "MSS",
+    )
+    assert (pipc.name_ko, pipc.short_ko, pipc.name_en, pipc.short_en) == (
+        "개인정보보호위원회",
+        "개인정보위",
+        "Personal Information Protection Commission",
+        "PIPC",
+    )
+
+
+def test_the_companies_and_people_named_in_the_article() -> None:
+    organizations = [e for e in BY_STREAM.values() if isinstance(e, events.OrganizationRegistered)]
+    companies = {e.name_ko: e.name_en for e in organizations}
+    assert companies == {
+        "뤼튼테크놀로지스": "Wrtn Technologies",
+        "클레온": "Klleon",
+        "스캐터랩": "Scatter Lab",
+        "모레": "Moreh",
+        "엘리스그룹": "Elice Group",
+    }
+    people = {
+        e.name_ko: (e.affiliations[0].id, e.affiliations[0].title_ko)
+        for e in BY_STREAM.values()
+        if isinstance(e, events.PersonRegistered)
+    }
+    assert people == {
+        "오영주": ("mss", "장관"),
+        "고학수": ("pipc", "위원장"),
+        "유영준": ("wrtn-technologies", "이사"),
+        "서지호": ("klleon", "최고운영책임자"),
+    }
+
+
+def test_the_plan_of_last_month_is_february_at_month_precision() -> None:
+    plan = BY_STREAM["initiative-mss-ai-startup-ai-diffusion-plan"]
+    assert plan.title_ko == "AI 스타트업 육성을 통한 AI 활용·확산 방안" and plan.title_is_official
+    assert plan.occurred == events.Occurred(date="2025-02", original="지난달")
+    assert plan.occurred.precision == "month"
+    assert plan.status == "published"
+
+
+def test_the_review_meeting_was_held_recently_with_about_twenty_people() -> None:
+    meeting = BY_STREAM["meeting-mss-workforce-policy-review"]
+    assert meeting.title_ko == "인력정책 방향 점검 회의" and meeting.organiser == "mss"
+    assert meeting.occurred == events.Occurred(date="2025-03", approximate=True, original="최근")
+    assert events.ActorRef(kind="person", id="oh-young-ju") in meeting.attendees
+    assert meeting.attendee_count == events.Count(value=20, approximate=True, original="20여명")
+
+
+def test_the_roundtable_was_on_the_24th_of_march_2025() -> None:
+    roundtable = BY_STREAM["meeting-pipc-ai-startup-roundtable"]
+    assert roundtable.title_ko == "AI 스타트업 간담회" and roundtable.organiser == "pipc"
+    assert roundtable.occurred == events.Occurred(date="2025-03-24", original="24일")
+    assert roundtable.occurred.precision == "day"
+
+
+def test_no_day_is_invented() -> None:
+    for line, event in DECODED:
+        occurred = getattr(event, "occurred", None)
+        if occurred is not None and occurred.precision == "day":
+            at_roundtable = line.stream_id == "meeting-pipc-ai-startup-roundtable" or (
+                getattr(event, "meeting", None) == "pipc-ai-startup-roundtable"
+            )
+            assert occurred.date == "2025-03-24" and at_roundtable, line.stream_id
+    for line, event in DECODED:
+        if line.type in FACT_TYPES:
+            assert event.occurred.earliest() <= events.Occurred(date="2025-03").latest()
+
+
+def test_the_planned_initiatives_follow_the_meetings() -> None:
+    follow_up = BY_STREAM["initiative-mss-ai-startup-competitiveness-measures"]
+    guide = BY_STREAM["initiative-pipc-generative-ai-guide"]
+    assert (follow_up.status, follow_up.due, follow_up.meetings) == (
+        "planned",
+        "향후",
+        ("mss-workforce-policy-review",),
+    )
+    assert (guide.status, guide.title_ko, guide.meetings) == (
+        "planned",
+        "생성형 AI 도입 및 활용 안내서",
+        ("pipc-ai-startup-roundtable",),
+    )
+
+
+def test_the_statements_each_speaker_made() -> None:
+    statements = [e for e in BY_STREAM.values() if isinstance(e, events.StatementMade)]
+    speakers = {(s.speaker.id or s.speaker.description_ko, s.kind, s.meeting) for s in statements}
+    assert speakers == {
+        ("회의 참석자 (정책을 제시한 주체는 기사에 나오지 않음)", "proposal", "mss-workforce-policy-review"),
+        ("yoo-young-joon", "proposal", "mss-workforce-policy-review"),
+        ("seo-ji-ho", "proposal", "mss-workforce-policy-review"),
+        ("oh-young-ju", "pledge", "mss-workforce-policy-review"),
+        ("scatter-lab", "presentation", "pipc-ai-startup-roundtable"),
+        ("moreh", "presentation", "pipc-ai-startup-roundtable"),
+        ("elice-group", "presentation", "pipc-ai-startup-roundtable"),
+        ("다수의 기업들", "proposal", "pipc-ai-startup-roundtable"),
+        ("ko-hak-soo", "pledge", None),
+    }
+
+
+def test_the_officials_are_quoted_verbatim_and_both_passages_are_kept() -> None:
+    statements = [s for s in BY_STREAM.values() if isinstance(s, events.StatementMade)]
+    verbatim = {s.speaker.id: s for s in statements if s.verbatim}
+    assert set(verbatim) == {"oh-young-ju", "ko-hak-soo"}
+    for statement in verbatim.values():
+        passages = statement.text.split("\n")
+        assert len(passages) == 2
+        for passage in passages:
+            assert f'"{passage}"' in ARTICLE_TEXT
+
+
+def test_the_unnamed_companies_are_a_group_without_invented_members() -> None:
+    proposals = BY_STREAM["statement-pipc-roundtable-companies-proposals"]
+    assert proposals.speaker == events.Speaker(
+        kind="group",
+        description_ko="다수의 기업들",
+        description_en="several companies at the roundtable (not named in the article)",
+    )
