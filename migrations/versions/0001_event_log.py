@@ -63,7 +63,9 @@ def upgrade() -> None:
         """
     )
 
-    # One round trip per batch: check idempotency and the expected version, then insert.
+    # One round trip per batch: check the expected version, then insert. Stored ids are
+    # compared only when needed (p_check_ids, or a version mismatch that may be a retry):
+    # a retried append then gets its original result instead of a conflict.
     # p_expected is 'any', 'no_stream', 'exists' or a decimal stream version.
     op.execute(
         """
@@ -75,7 +77,7 @@ def upgrade() -> None:
             p_schema_versions smallint[],
             p_data jsonb[],
             p_metadata jsonb[],
-            p_channel text
+            p_check_ids boolean
         ) RETURNS TABLE (
             outcome text,
             current_version integer,
@@ -90,54 +92,57 @@ def upgrade() -> None:
             v_stored integer;
             v_same integer;
             v_current integer;
+            v_version_ok boolean;
         BEGIN
             -- Appends to one stream are serialised by a transaction-scoped advisory lock on
             -- the stream id, so the version read below stays true until commit. Other
             -- streams are not blocked, and there is no table lock or global counter.
             PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
 
-            SELECT count(e.event_id),
-                   count(e.event_id) FILTER (
-                       WHERE e.stream_id = p_stream_id AND e.type = n.type AND e.data = n.data
-                   )
-              INTO v_stored, v_same
-              FROM unnest(p_event_ids, p_types, p_data) AS n(event_id, type, data)
-              JOIN events e ON e.event_id = n.event_id;
+            SELECT coalesce(max(stream_version), 0) INTO v_current
+              FROM events WHERE stream_id = p_stream_id;
 
-            IF v_stored > 0 THEN
-                IF v_stored = v_count AND v_same = v_count THEN
+            v_version_ok := p_expected = 'any'
+                OR (p_expected = 'no_stream' AND v_current = 0)
+                OR (p_expected = 'exists' AND v_current > 0)
+                OR (p_expected ~ '^[0-9]+$' AND v_current = p_expected::integer);
+
+            IF p_check_ids OR NOT v_version_ok THEN
+                SELECT count(e.event_id),
+                       count(e.event_id) FILTER (
+                           WHERE e.stream_id = p_stream_id AND e.type = n.type AND e.data = n.data
+                       )
+                  INTO v_stored, v_same
+                  FROM unnest(p_event_ids, p_types, p_data) AS n(event_id, type, data)
+                  JOIN events e ON e.event_id = n.event_id;
+
+                IF v_stored > 0 AND v_stored = v_count AND v_same = v_count THEN
                     -- A retry of an append that already succeeded: answer with the original.
                     RETURN QUERY
-                    SELECT 'duplicate',
-                           (SELECT max(stream_version) FROM events WHERE stream_id = p_stream_id),
+                    SELECT 'duplicate', max(e.stream_version)::integer,
                            array_agg(e.position ORDER BY n.ord),
                            array_agg(e.stream_version ORDER BY n.ord),
                            NULL::uuid[]
                       FROM unnest(p_event_ids) WITH ORDINALITY AS n(event_id, ord)
                       JOIN events e ON e.event_id = n.event_id;
-                ELSE
+                    RETURN;
+                ELSIF v_stored > 0 THEN
                     RETURN QUERY
-                    SELECT 'id_conflict', NULL::integer, NULL::bigint[], NULL::integer[],
+                    SELECT 'id_conflict', v_current, NULL::bigint[], NULL::integer[],
                            array_agg(e.event_id)
                       FROM events e WHERE e.event_id = ANY (p_event_ids);
+                    RETURN;
                 END IF;
-                RETURN;
             END IF;
 
-            SELECT coalesce(max(stream_version), 0) INTO v_current
-              FROM events WHERE stream_id = p_stream_id;
-
-            IF NOT (
-                   p_expected = 'any'
-                OR (p_expected = 'no_stream' AND v_current = 0)
-                OR (p_expected = 'exists' AND v_current > 0)
-                OR (p_expected ~ '^[0-9]+$' AND v_current = p_expected::integer)
-            ) THEN
+            IF NOT v_version_ok THEN
                 RETURN QUERY SELECT 'wrong_expected_version', v_current,
                                     NULL::bigint[], NULL::integer[], NULL::uuid[];
                 RETURN;
             END IF;
 
+            -- A stored id raises unique_violation here; the caller then asks again with
+            -- p_check_ids, which answers a retry or reports the conflict.
             RETURN QUERY
             WITH inserted AS (
                 INSERT INTO events (event_id, stream_id, stream_version, type, schema_version,
@@ -154,9 +159,6 @@ def upgrade() -> None:
                    array_agg(stream_version ORDER BY stream_version),
                    NULL::uuid[]
               FROM inserted;
-
-            -- Identical notifications in one transaction are delivered once.
-            PERFORM pg_notify(p_channel, '');
         END
         $$
         """
@@ -165,7 +167,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "DROP FUNCTION append_events(text, text, uuid[], text[], smallint[], jsonb[], jsonb[], text)"
+        "DROP FUNCTION append_events(text, text, uuid[], text[], smallint[], jsonb[], jsonb[], boolean)"
     )
     op.execute("DROP TABLE events")
     op.execute("DROP FUNCTION events_are_immutable()")

@@ -21,14 +21,17 @@ from service.store.model import (
     RecordedEvent,
     WrongExpectedVersion,
 )
+from service.store.notifier import Notifier
 
+# ORDER BY must name the table's columns (events.transaction_id): a bare name would mean the
+# output column of the same name, the bigint cast, and the feed index would not be used.
 _COLUMNS = """position, transaction_id::text::bigint AS transaction_id, event_id, stream_id,
     stream_version, type, schema_version, data::text AS data, metadata::text AS metadata,
     recorded_at"""
 
 _APPEND = """SELECT outcome, current_version, positions, versions, conflicting_ids
     FROM append_events($1, $2, $3::uuid[], $4::text[], $5::smallint[], $6::jsonb[],
-                       $7::jsonb[], $8)"""
+                       $7::jsonb[], $8::boolean)"""
 
 # Only events of transactions older than every running transaction of the cluster are
 # read: a transaction that took a lower position but commits later would otherwise be
@@ -36,20 +39,20 @@ _APPEND = """SELECT outcome, current_version, positions, versions, conflicting_i
 _READ_ALL = f"""SELECT {_COLUMNS} FROM events
     WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY transaction_id, position
+    ORDER BY events.transaction_id, events.position
     LIMIT $3"""
 
 _READ_ALL_OF_TYPES = f"""SELECT {_COLUMNS} FROM events
     WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       AND type = ANY ($4::text[])
-    ORDER BY transaction_id, position
+    ORDER BY events.transaction_id, events.position
     LIMIT $3"""
 
 # The last readable cursor: what a reader of the whole feed would end at now.
 _HEAD = """SELECT transaction_id::text::bigint, position FROM events
     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY transaction_id DESC, position DESC LIMIT 1"""
+    ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1"""
 
 _READ_FORWARD = f"""SELECT {_COLUMNS} FROM events
     WHERE stream_id = $1 AND stream_version >= $2
@@ -112,6 +115,7 @@ class PostgresEventStore:
         self.pool = pool
         self.notify_channel = notify_channel
         self.poll_interval = poll_interval
+        self.notifier = Notifier(pool, notify_channel)
 
     async def append(
         self, stream_id: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
@@ -126,18 +130,21 @@ class PostgresEventStore:
             [event.schema_version for event in events],
             [event.data.decode() for event in events],
             [event.metadata.decode() for event in events],
-            self.notify_channel,
         )
         try:
-            row = await self._call_append(arguments)
-        except asyncpg.UniqueViolationError:
-            # The same ids raced in through another stream's lock: the retry sees them.
-            row = await self._call_append(arguments)
+            try:
+                row = await self._call_append(arguments, check_ids=False)
+            except asyncpg.UniqueViolationError:
+                # An id is already stored: ask again, comparing ids, to answer a retry or
+                # report the conflict. Appends skip that comparison when nothing is stored.
+                row = await self._call_append(arguments, check_ids=True)
         except asyncpg.UntranslatableCharacterError:
             raise InvalidAppend("text must not contain NUL characters (\\u0000)") from None
         except asyncpg.DataError as error:
             raise InvalidAppend(f"PostgreSQL refused the batch: {error}") from None
         outcome, current_version, positions, versions, conflicting = row
+        if outcome == "appended":
+            self.notifier.notify()
         if outcome == "wrong_expected_version":
             raise WrongExpectedVersion(stream_id, expected_version, current_version)
         if outcome == "id_conflict":
@@ -150,9 +157,8 @@ class PostgresEventStore:
             duplicate=outcome == "duplicate",
         )
 
-    async def _call_append(self, arguments: tuple) -> asyncpg.Record:
-        async with self.pool.acquire() as connection:
-            return await connection.fetchrow(_APPEND, *arguments)
+    async def _call_append(self, arguments: tuple, *, check_ids: bool) -> asyncpg.Record:
+        return await self.pool.fetchrow(_APPEND, *arguments, check_ids)
 
     async def stream_version(self, stream_id: str) -> int:
         version = await self.pool.fetchval(

@@ -9,7 +9,7 @@ import asyncpg
 from service.store import START
 
 APPEND = """SELECT positions FROM append_events($1, 'any', $2::uuid[], ARRAY['test.late'],
-    ARRAY[1::smallint], ARRAY['{}'::jsonb], ARRAY['{}'::jsonb], 'test_channel')"""
+    ARRAY[1::smallint], ARRAY['{}'::jsonb], ARRAY['{}'::jsonb], false)"""
 
 
 async def test_a_reader_never_passes_a_transaction_that_commits_late(store, database_url):
@@ -57,3 +57,15 @@ async def test_the_cursor_orders_by_transaction_not_by_position(store, database_
     finally:
         await first.close()
         await second.close()
+
+
+async def test_the_feed_is_read_through_its_index_without_sorting(pool):
+    from service.store.postgres import _READ_ALL
+
+    async with pool.acquire() as connection, connection.transaction():
+        # With sorting and scans made prohibitive, only an index-ordered plan avoids a Sort.
+        await connection.execute("SET LOCAL enable_sort = off")
+        await connection.execute("SET LOCAL enable_seqscan = off")
+        lines = [row[0] for row in await connection.fetch(f"EXPLAIN {_READ_ALL}", "0", 0, 100)]
+    assert "events_feed" in "\n".join(lines)
+    assert not any("Sort" in line for line in lines), lines
