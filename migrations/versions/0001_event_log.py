@@ -93,6 +93,7 @@ def upgrade() -> None:
             v_same integer;
             v_current integer;
             v_version_ok boolean;
+            v_position bigint;
         BEGIN
             -- Appends to one stream are serialised by a transaction-scoped advisory lock on
             -- the stream id, so the version read below stays true until commit. Other
@@ -143,6 +144,18 @@ def upgrade() -> None:
 
             -- A stored id raises unique_violation here; the caller then asks again with
             -- p_check_ids, which answers a retry or reports the conflict.
+            IF v_count = 1 THEN
+                -- The common single-event append, without the array plumbing of a batch.
+                INSERT INTO events (event_id, stream_id, stream_version, type, schema_version,
+                                    data, metadata)
+                VALUES (p_event_ids[1], p_stream_id, v_current + 1, p_types[1],
+                        p_schema_versions[1], p_data[1], p_metadata[1])
+                RETURNING position INTO v_position;
+                RETURN QUERY SELECT 'appended', v_current + 1, ARRAY[v_position],
+                                    ARRAY[v_current + 1], NULL::uuid[];
+                RETURN;
+            END IF;
+
             RETURN QUERY
             WITH inserted AS (
                 INSERT INTO events (event_id, stream_id, stream_version, type, schema_version,
