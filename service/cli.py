@@ -98,6 +98,33 @@ def status(settings: Settings) -> None:
         asyncio.run(report(url))
 
 
+def replay(settings: Settings, names: list[str]) -> int:
+    from service.projections import registry
+    from service.projections.progress import replay_with_progress
+    from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible
+
+    known = {projection.name: projection for projection in registry.PROJECTIONS}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        print(
+            f"policy-timeline: no projection {', '.join(unknown)}; "
+            f"known: {', '.join(known) or 'none'}",
+            file=sys.stderr,
+        )
+        return 2
+    chosen = [known[name] for name in dict.fromkeys(names)] if names else list(known.values())
+    with database_url(settings) as url:
+        database.migrate(url)
+        try:
+            asyncio.run(
+                replay_with_progress(url, chosen, batch_size=settings.projector_batch_size)
+            )
+        except (ReplayAlreadyRunning, ReplayNotPossible) as error:
+            print(f"policy-timeline: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="policy-timeline", description="An event-sourced timeline of AI policy."
@@ -110,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     migrate_parser.add_argument("revision", nargs="?", default="head")
     commands.add_parser("seed", help="append the seed article's facts (once; again appends nothing)")
     commands.add_parser("status", help="the database in use, event count, last position")
+    replay_parser = commands.add_parser(
+        "replay", help="rebuild projections from the whole log, blue/green (all when none named)"
+    )
+    replay_parser.add_argument("names", nargs="*", metavar="NAME")
     arguments = parser.parse_args(argv)
 
     try:
@@ -131,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         seed(settings)
     elif arguments.command == "status":
         status(settings)
+    elif arguments.command == "replay":
+        return replay(settings, arguments.names)
     return 0
 
 

@@ -33,6 +33,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     notify_channel: str = "policy_timeline_events"
     poll_interval_seconds: float = 5.0
     seed_on_start: bool = True
+    run_projector: bool = True
+    """Keep the projections current in this process (one leader per projection cluster-wide)."""
+    projector_batch_size: int = 500
+    """Events per projection transaction; small keeps transactions short."""
     append_token: str | None = None
     """Bearer token for appends; unset means appends need no token (development)."""
     admin_token: str | None = None
@@ -59,6 +63,8 @@ _ENVIRONMENT: dict[str, tuple[str, type]] = {
     "POLICY_TIMELINE_NOTIFY_CHANNEL": ("notify_channel", str),
     "POLICY_TIMELINE_POLL_INTERVAL": ("poll_interval_seconds", float),
     "POLICY_TIMELINE_SEED_ON_START": ("seed_on_start", bool),
+    "POLICY_TIMELINE_RUN_PROJECTOR": ("run_projector", bool),
+    "POLICY_TIMELINE_PROJECTOR_BATCH_SIZE": ("projector_batch_size", int),
     "POLICY_TIMELINE_APPEND_TOKEN": ("append_token", str),
     "POLICY_TIMELINE_ADMIN_TOKEN": ("admin_token", str),
     "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),

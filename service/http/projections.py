@@ -1,0 +1,130 @@
+"""The projections over HTTP: where each one stands, and blue/green rebuilds (admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import asyncpg
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import PathParameter
+
+from service.http.auth import requires_admin
+from service.http.problems import problem
+from service.projections.projector import Projector, UnknownProjection
+from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
+from service.projections.status import ProjectionStatus
+
+ProjectionName = Annotated[str, PathParameter(description="e.g. timeline", max_length=200)]
+
+
+class ReplayResponse(msgspec.Struct, kw_only=True):
+    name: str
+    state: str
+    """``building``, ``completed``, ``failed``, or ``interrupted`` (its process stopped)."""
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    checkpoint: str
+    """How far the rebuild has folded (a feed cursor)."""
+    target: str
+    """The end of the feed when it began."""
+    events_done: int
+    events_total: int
+    events_applied: int
+    events_skipped: int
+    error: str | None
+
+
+class ProjectionResponse(msgspec.Struct, kw_only=True):
+    name: str
+    checkpoint: str
+    """The feed cursor the live tables have folded up to."""
+    events_applied: int
+    events_skipped: int
+    """Events that could not be folded (see ``projection_skipped_events``)."""
+    events_behind: int
+    seconds_behind: float
+    """Age of the oldest readable event not yet folded; 0 when caught up."""
+    updated_at: datetime | None
+    last_error: str | None
+    leader: bool | None
+    """Whether this instance runs the projection; null when it runs no projector."""
+    leader_backend_pid: int | None
+    """The database backend holding the projection's leadership, from any instance."""
+    replay: ReplayResponse | None
+    """The latest blue/green rebuild, running or not."""
+
+
+class ProjectionsResponse(msgspec.Struct, kw_only=True):
+    projections: list[ProjectionResponse]
+
+
+def replay_response(status: ReplayStatus) -> ReplayResponse:
+    return ReplayResponse(
+        name=status.name,
+        state=status.state,
+        started_at=status.started_at,
+        updated_at=status.updated_at,
+        finished_at=status.finished_at,
+        checkpoint=str(status.checkpoint),
+        target=str(status.target),
+        events_done=status.events_done,
+        events_total=status.events_total,
+        events_applied=status.events_applied,
+        events_skipped=status.events_skipped,
+        error=status.error,
+    )
+
+
+def projection_response(status: ProjectionStatus) -> ProjectionResponse:
+    return ProjectionResponse(
+        name=status.name,
+        checkpoint=str(status.checkpoint),
+        events_applied=status.events_applied,
+        events_skipped=status.events_skipped,
+        events_behind=status.events_behind,
+        seconds_behind=status.seconds_behind,
+        updated_at=status.updated_at,
+        last_error=status.last_error,
+        leader=status.leader,
+        leader_backend_pid=status.leader_backend_pid,
+        replay=replay_response(status.replay) if status.replay else None,
+    )
+
+
+class ProjectionController(Controller):
+    path = "/projections"
+    tags = ["projections"]
+
+    @get("/")
+    async def list_projections(
+        self, projector: NamedDependency[Projector], pool: NamedDependency[asyncpg.Pool]
+    ) -> ProjectionsResponse:
+        """Each projection's checkpoint, lag, leader and latest replay."""
+        async with pool.acquire() as connection:
+            statuses = await projector.status(connection)
+        return ProjectionsResponse(projections=[projection_response(s) for s in statuses])
+
+    @post("/{name:str}/replay", guards=[requires_admin], status_code=202)
+    async def replay(
+        self, name: ProjectionName, projector: NamedDependency[Projector]
+    ) -> Response[ReplayResponse]:
+        """Rebuild a projection from the whole log beside the live tables, then swap them in.
+
+        Answers 202 as the rebuild begins; follow it in ``GET /projections``. Readers keep
+        the old tables until the swap. 409 when a replay of it already runs.
+        """
+        try:
+            status = await projector.start_replay(name)
+        except UnknownProjection as error:
+            raise problem(404, "projection-not-found", str(error)) from None
+        except ReplayAlreadyRunning as error:
+            raise problem(409, "replay-running", str(error)) from None
+        except ReplayNotPossible as error:
+            raise problem(409, "replay-not-possible", str(error)) from None
+        return Response(
+            replay_response(status), status_code=202, headers={"Location": "/projections"}
+        )

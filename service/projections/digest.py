@@ -1,0 +1,26 @@
+"""A fingerprint of a projection's tables, to compare a full replay with an incremental build."""
+
+from __future__ import annotations
+
+import hashlib
+
+import asyncpg
+
+from service.projections.base import Projection
+from service.projections.identifiers import quote
+
+
+async def table_digest(connection: asyncpg.Connection, projection: Projection) -> str:
+    """md5 over every row of every table, in a fixed order (so physical order does not count).
+
+    Table names are resolved through ``search_path``: the live tables by default, a build
+    schema's or temporary copies when the path says so.
+    """
+    parts = []
+    for table in projection.tables:
+        digest = await connection.fetchval(
+            f"""SELECT md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text COLLATE "C"), ''))
+                FROM {quote(table)} AS r"""
+        )
+        parts.append(f"{table}:{digest}")
+    return hashlib.md5("\n".join(parts).encode()).hexdigest()

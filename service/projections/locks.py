@@ -1,0 +1,60 @@
+"""Advisory lock keys of a projection, and the locks the runner and a replay take.
+
+Three keys per projection, derived stably from its name (blake2b, not Python's salted
+``hash``), so every process agrees on them:
+
+- leader: a session lock that a runner holds for as long as it runs the projection. Its
+  connection closing (the process dying) releases it, and a waiting instance takes over.
+- apply: a transaction lock around every batch that writes the live tables and checkpoint.
+  A replay's swap takes it too, so the swap and a live batch never interleave.
+- replay: a session lock held by a running blue/green rebuild: one at a time per projection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import asyncpg
+
+
+def _key(kind: str, name: str) -> int:
+    digest = hashlib.blake2b(f"policy-timeline/projection-{kind}/{name}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def leader_key(name: str) -> int:
+    return _key("leader", name)
+
+
+def apply_key(name: str) -> int:
+    return _key("apply", name)
+
+
+def replay_key(name: str) -> int:
+    return _key("replay", name)
+
+
+async def try_lock(connection: asyncpg.Connection, key: int) -> bool:
+    """Take a session-level lock if it is free; never waits."""
+    return await connection.fetchval("SELECT pg_try_advisory_lock($1::bigint)", key)
+
+
+async def lock_for_transaction(connection: asyncpg.Connection, key: int) -> None:
+    """Wait for a lock held until the current transaction ends."""
+    await connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", key)
+
+
+# pg_locks shows a bigint advisory key as two oids, high and low 32 bits, with objsubid 1.
+_HOLDERS = """SELECT (classid::bigint << 32) | objid::bigint AS key, pid FROM pg_locks
+    WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"""
+
+
+async def lock_holders(connection: asyncpg.Connection) -> dict[int, int]:
+    """Signed advisory key -> backend pid, for every advisory lock held in this database."""
+    holders = {}
+    for row in await connection.fetch(_HOLDERS):
+        unsigned = row["key"] & 0xFFFF_FFFF_FFFF_FFFF
+        signed = unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+        holders[signed] = row["pid"]
+    return holders

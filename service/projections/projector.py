@@ -1,0 +1,132 @@
+"""The projector: one runner per registered projection inside the app, and replays on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import asyncpg
+
+from service.projections.base import Projection
+from service.projections.replay import Replay, ReplayStatus
+from service.projections.runner import DEFAULT_BATCH_SIZE, ProjectionRunner
+from service.projections.status import ProjectionStatus, projection_statuses
+
+log = logging.getLogger(__name__)
+
+
+class UnknownProjection(KeyError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        return f"no projection {self.name!r}"
+
+
+class Projector:
+    """Starts and stops the runners; each one leads its projection only where it holds the lock,
+    so every instance of the service can run a projector."""
+
+    def __init__(
+        self,
+        projections: Sequence[Projection],
+        database_url: str,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        notify_channel: str = "policy_timeline_events",
+        poll_interval: float = 5.0,
+        retry_interval: float = 1.0,
+        after_batch: Callable[[str, int], Awaitable[None]] | None = None,
+    ) -> None:
+        names = [projection.name for projection in projections]
+        if len(set(names)) != len(names):
+            raise ValueError(f"projection names must be unique: {names}")
+        self.projections = {projection.name: projection for projection in projections}
+        self.database_url = database_url
+        self.batch_size = batch_size
+        self.runners = {
+            projection.name: ProjectionRunner(
+                projection,
+                database_url,
+                batch_size=batch_size,
+                notify_channel=notify_channel,
+                poll_interval=poll_interval,
+                retry_interval=retry_interval,
+                after_batch=_bound(after_batch, projection.name),
+            )
+            for projection in projections
+        }
+        self.started = False
+        self._runs: list[asyncio.Task] = []
+        self._replays: dict[str, asyncio.Task] = {}
+
+    async def start(self) -> None:
+        if self.started:
+            return
+        self._runs = [
+            asyncio.create_task(runner.run(), name=f"projection {name}")
+            for name, runner in self.runners.items()
+        ]
+        self.started = True
+
+    async def stop(self) -> None:
+        """Cancel the runners and any replay; their connections close, releasing their locks."""
+        tasks = [*self._runs, *self._replays.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._runs = []
+        self._replays.clear()
+        self.started = False
+
+    def leading(self) -> dict[str, bool] | None:
+        """Name -> whether this process leads it; None when the runners are not started."""
+        if not self.started:
+            return None
+        return {name: runner.leader for name, runner in self.runners.items()}
+
+    async def status(self, connection: asyncpg.Connection) -> list[ProjectionStatus]:
+        return await projection_statuses(
+            connection, list(self.projections.values()), self.leading()
+        )
+
+    async def start_replay(self, name: str) -> ReplayStatus:
+        """Begin a blue/green rebuild and run it in the background; its status as it begins.
+
+        Raises ``UnknownProjection``, or ``ReplayAlreadyRunning`` when one runs anywhere.
+        """
+        projection = self.projections.get(name)
+        if projection is None:
+            raise UnknownProjection(name)
+        rebuild = await Replay.begin(self.database_url, projection, batch_size=self.batch_size)
+        task = asyncio.create_task(self._run_replay(rebuild), name=f"replay {name}")
+        self._replays[name] = task
+        return rebuild.status
+
+    def replay_task(self, name: str) -> asyncio.Task | None:
+        """The replay of ``name`` running in this process, if any."""
+        return self._replays.get(name)
+
+    async def _run_replay(self, rebuild: Replay) -> ReplayStatus | None:
+        name = rebuild.projection.name
+        try:
+            return await rebuild.run()
+        except Exception:  # recorded in projection_replays and logged by the replay
+            return None
+        finally:
+            if self._replays.get(name) is asyncio.current_task():
+                del self._replays[name]
+
+
+def _bound(
+    hook: Callable[[str, int], Awaitable[None]] | None, name: str
+) -> Callable[[int], Awaitable[None]] | None:
+    if hook is None:
+        return None
+
+    async def after_batch(count: int) -> None:
+        await hook(name, count)
+
+    return after_batch

@@ -1,0 +1,139 @@
+"""A projection of the tests' own, and the small steps the projector tests are written in."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import uuid
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import msgspec
+
+import events
+from service.projections.base import Ops, Projection
+from service.store import Cursor, NewEvent, PostgresEventStore, RecordedEvent
+
+COUNTS_TABLE = """CREATE TABLE stream_counts (
+    stream_id      text PRIMARY KEY,
+    events         integer NOT NULL,
+    last_position  bigint NOT NULL,
+    label          text
+)"""
+# A name a migration chose, which a rebuilt table must keep.
+COUNTS_INDEX = "CREATE INDEX stream_counts_by_events ON stream_counts (events)"
+
+_COUNT = """INSERT INTO stream_counts (stream_id, events, last_position, label)
+    VALUES ($1, 1, $2, $3)
+    ON CONFLICT (stream_id) DO UPDATE
+    SET events = stream_counts.events + 1, last_position = excluded.last_position,
+        label = excluded.label"""
+
+
+def count_event(ops: Ops, event: RecordedEvent, fact: events.Event) -> None:
+    ops.add(_COUNT, event.stream_id, event.position, None)
+
+
+def count_and_label_event(ops: Ops, event: RecordedEvent, fact: events.Event) -> None:
+    ops.add(_COUNT, event.stream_id, event.position, fact.name_ko)
+
+
+COUNTS = Projection(
+    name="stream_counts",
+    tables=("stream_counts",),
+    handlers={"organization.registered": count_event},
+)
+"""Counts the organization.registered events of each stream."""
+
+COUNTS_V2 = Projection(
+    name="stream_counts",
+    tables=("stream_counts",),
+    handlers={"organization.registered": count_and_label_event},
+)
+"""The same projection after a code change: it also keeps each stream's latest name."""
+
+
+def organization(name: str = "에이아이 주식회사") -> NewEvent:
+    data = {"organization_id": "acme", "name_ko": name, "kind": "company"}
+    return NewEvent(id=uuid.uuid4(), type="organization.registered", data=msgspec.json.encode(data))
+
+
+def unhandled() -> NewEvent:
+    return NewEvent(id=uuid.uuid4(), type="test.unhandled", data=b"{}")
+
+
+async def given_events(store: PostgresEventStore, stream_id: str, count: int, name: str = "에이") -> None:
+    """``count`` organization.registered events appended to one stream, in one transaction."""
+    await store.append(stream_id, [organization(name) for _ in range(count)], "any")
+
+
+async def counts(connection: asyncpg.Connection | asyncpg.Pool) -> dict[str, int]:
+    rows = await connection.fetch("SELECT stream_id, events FROM stream_counts")
+    return {row["stream_id"]: row["events"] for row in rows}
+
+
+async def labels(connection: asyncpg.Connection | asyncpg.Pool) -> dict[str, str | None]:
+    rows = await connection.fetch("SELECT stream_id, label FROM stream_counts")
+    return {row["stream_id"]: row["label"] for row in rows}
+
+
+async def checkpoint(pool: asyncpg.Pool, name: str = "stream_counts") -> Cursor | None:
+    row = await pool.fetchrow(
+        """SELECT transaction_id::text::bigint, position FROM projection_checkpoints
+           WHERE name = $1""",
+        name,
+    )
+    return Cursor(row[0], row[1]) if row else None
+
+
+async def until(
+    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 30.0, step: float = 0.02
+) -> None:
+    """Wait for a condition that another task makes true; fail after ``timeout``.
+
+    The timeout is generous: the feed only reads below the oldest transaction running
+    anywhere on the server, and other test runs share it.
+    """
+
+    async def satisfied() -> bool:
+        value = condition()
+        return await value if inspect.isawaitable(value) else value
+
+    async def poll() -> None:
+        while not await satisfied():
+            await asyncio.sleep(step)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def caught_up(store: PostgresEventStore, pool: asyncpg.Pool, name: str = "stream_counts") -> None:
+    """Wait until the projection's checkpoint passes every event committed so far.
+
+    Not the feed's readable end: a transaction open elsewhere on the server can hold that
+    back, and a test must not call a projection caught up before it has seen its events.
+    """
+    last = await last_committed(pool)
+    await until(lambda: _reached(pool, name, last))
+
+
+async def last_committed(pool: asyncpg.Pool) -> Cursor:
+    row = await pool.fetchrow(
+        """SELECT transaction_id::text::bigint, position FROM events
+           ORDER BY transaction_id DESC, position DESC LIMIT 1"""
+    )
+    return Cursor(row[0], row[1]) if row else Cursor()
+
+
+async def every_event_readable(store: PostgresEventStore, pool: asyncpg.Pool) -> None:
+    """Wait until the feed's readable end is the last committed event."""
+    last = await last_committed(pool)
+    await until(lambda: _head_reached(store, last))
+
+
+async def _head_reached(store: PostgresEventStore, last: Cursor) -> bool:
+    return await store.head() >= last
+
+
+async def _reached(pool: asyncpg.Pool, name: str, last: Cursor) -> bool:
+    current = await checkpoint(pool, name)
+    return current is not None and current >= last

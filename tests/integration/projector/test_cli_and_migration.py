@@ -1,0 +1,50 @@
+"""``policy-timeline replay`` and the migration that holds the projections' bookkeeping."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from service import database
+from service.cli import main
+from service.projections import registry
+from tests.integration.projector.helpers import COUNTS, counts, every_event_readable, given_events
+
+BOOKKEEPING = {"projection_checkpoints", "projection_replays", "projection_skipped_events"}
+
+
+async def test_the_replay_command_rebuilds_every_registered_projection(
+    store, pool, database_url, counts_table, monkeypatch, capsys
+):
+    monkeypatch.setattr(registry, "PROJECTIONS", (COUNTS,))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    await given_events(store, "organization-a", 2)
+    await every_event_readable(store, pool)
+
+    assert await asyncio.to_thread(main, ["replay"]) == 0
+    assert await counts(pool) == {"organization-a": 2}
+    assert "stream_counts: 2 events read" in capsys.readouterr().out
+
+
+async def test_the_replay_command_refuses_an_unknown_name(database_url, monkeypatch, capsys):
+    monkeypatch.setattr(registry, "PROJECTIONS", (COUNTS,))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert await asyncio.to_thread(main, ["replay", "stream_counts", "nope"]) == 2
+    assert "no projection nope; known: stream_counts" in capsys.readouterr().err
+
+
+async def _tables(url: str) -> set[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row[0] for row in rows}
+    finally:
+        await connection.close()
+
+
+async def test_the_bookkeeping_migration_goes_up_and_down(empty_database_url):
+    await asyncio.to_thread(database.migrate, empty_database_url, "0002")
+    assert BOOKKEEPING <= await _tables(empty_database_url)
+    await asyncio.to_thread(database.migrate, empty_database_url, "-1")
+    assert not BOOKKEEPING & await _tables(empty_database_url)
