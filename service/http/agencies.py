@@ -1,0 +1,111 @@
+"""Agencies, their timelines and their initiatives."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+
+from service.http.problems import problem
+from service.http.read_params import (
+    AsOf,
+    Limit,
+    PageCursor,
+    instant,
+    is_entity_id,
+    one_of,
+    page_cursor,
+    page_limit,
+    period,
+    reading,
+)
+from service.projections import agencies, initiatives, timeline
+from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
+from service.queries.initiatives import InitiativeList, agency_initiatives
+from service.queries.timeline import TIMELINE_TYPES, TimelinePage, timeline_page
+from service.settings import Settings
+
+REDUCED_DATE = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+def agency_not_found(agency_id: str) -> Exception:
+    return problem(404, "agency-not-found", f"no agency {agency_id!r}")
+
+
+async def known(connection: asyncpg.Connection, agency_id: str) -> str:
+    """The agency id, or a 404 problem when no such agency is registered."""
+    if not (is_entity_id(agency_id) and await agency_exists(connection, agency_id)):
+        raise agency_not_found(agency_id)
+    return agency_id
+
+
+class AgencyController(Controller):
+    path = "/agencies"
+    tags = ["read models"]
+
+    @get("/")
+    async def list_agencies(
+        self, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    ) -> AgencyList:
+        """Every agency with its counts and latest activity (``as_of``: as known then)."""
+        past = instant(as_of)
+        async with reading(pool, past, [agencies.PROJECTION, timeline.PROJECTION]) as connection:
+            return await list_agencies(connection)
+
+    @get("/{agency_id:str}")
+    async def get_agency(
+        self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    ) -> Agency:
+        """An agency's profile, counts (retracted entries left out) and latest activity."""
+        past = instant(as_of)
+        agency = None
+        if is_entity_id(agency_id):
+            async with reading(pool, past, [agencies.PROJECTION, timeline.PROJECTION]) as connection:
+                agency = await get_agency(connection, agency_id)
+        if agency is None:
+            raise agency_not_found(agency_id)
+        return agency
+
+    @get("/{agency_id:str}/timeline")
+    async def timeline(
+        self,
+        agency_id: FromPath[str],
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        from_: Annotated[str | None, QueryParameter(name="from", description=REDUCED_DATE)] = None,
+        to: Annotated[str | None, QueryParameter(description=REDUCED_DATE)] = None,
+        type_: Annotated[
+            list[str] | None, QueryParameter(name="type", description="an event type; repeatable")
+        ] = None,
+        as_of: AsOf = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
+    ) -> TimelinePage:
+        """The agency's entries by earliest day, then precision (year, month, day), then position.
+
+        ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
+        keeps those event types; ``as_of`` answers as the service knew it at that instant.
+        """
+        start, end = period(from_, to)
+        types = one_of("type", type_, TIMELINE_TYPES)
+        after = page_cursor(cursor)
+        size = page_limit(limit, settings)
+        past = instant(as_of)
+        async with reading(pool, past, [agencies.PROJECTION, timeline.PROJECTION]) as connection:
+            await known(connection, agency_id)
+            return await timeline_page(
+                connection, agency_id, start=start, end=end, types=types, after=after, limit=size
+            )
+
+    @get("/{agency_id:str}/initiatives")
+    async def initiatives(
+        self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    ) -> InitiativeList:
+        """The initiatives the agency is responsible for, with their current status."""
+        past = instant(as_of)
+        models = [agencies.PROJECTION, initiatives.PROJECTION]
+        async with reading(pool, past, models) as connection:
+            return await agency_initiatives(connection, await known(connection, agency_id))

@@ -1,0 +1,61 @@
+"""One meeting, person, organization or source by id."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import asyncpg
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from service.http.problems import problem
+from service.http.read_params import is_entity_id
+from service.queries.meetings import Meeting, get_meeting
+from service.queries.organizations import Organization, get_organization
+from service.queries.people import Person, get_person
+from service.queries.sources import Source, get_source
+
+T = TypeVar("T")
+
+
+async def one(
+    pool: asyncpg.Pool,
+    kind: str,
+    entity_id: str,
+    query: Callable[[asyncpg.Connection, str], Awaitable[T | None]],
+) -> T:
+    """The entity, or a 404 problem ``/problems/<kind>-not-found``."""
+    if is_entity_id(entity_id):
+        async with pool.acquire() as connection:
+            found = await query(connection, entity_id)
+        if found is not None:
+            return found
+    raise problem(404, f"{kind}-not-found", f"no {kind} {entity_id!r}")
+
+
+@get("/meetings/{meeting_id:str}", tags=["read models"])
+async def meeting(meeting_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]) -> Meeting:
+    """A meeting with the statements made there."""
+    return await one(pool, "meeting", meeting_id, get_meeting)
+
+
+@get("/people/{person_id:str}", tags=["read models"])
+async def person(person_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]) -> Person:
+    """A person with their affiliations and statements."""
+    return await one(pool, "person", person_id, get_person)
+
+
+@get("/organizations/{organization_id:str}", tags=["read models"])
+async def organization(
+    organization_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]
+) -> Organization:
+    """An organization with its people and statements."""
+    return await one(pool, "organization", organization_id, get_organization)
+
+
+@get("/sources/{source_id:str}", tags=["read models"])
+async def source(source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]) -> Source:
+    """A source's text, and each quote that a fact takes from it."""
+    return await one(pool, "source", source_id, get_source)

@@ -1,0 +1,35 @@
+"""One initiative: its current state and history, now or as known at an instant."""
+
+from __future__ import annotations
+
+import asyncpg
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from service.http.problems import problem
+from service.http.read_params import AsOf, instant, is_entity_id, reading
+from service.projections import initiatives
+from service.queries.initiatives import InitiativeDetail, get_initiative
+
+
+class InitiativeController(Controller):
+    path = "/initiatives"
+    tags = ["read models"]
+
+    @get("/{initiative_id:str}")
+    async def get_initiative(
+        self,
+        initiative_id: FromPath[str],
+        pool: NamedDependency[asyncpg.Pool],
+        as_of: AsOf = None,
+    ) -> InitiativeDetail:
+        """The initiative's current status and every announcement and status change."""
+        past = instant(as_of)
+        initiative = None
+        if is_entity_id(initiative_id):
+            async with reading(pool, past, [initiatives.PROJECTION]) as connection:
+                initiative = await get_initiative(connection, initiative_id)
+        if initiative is None:
+            raise problem(404, "initiative-not-found", f"no initiative {initiative_id!r}")
+        return initiative

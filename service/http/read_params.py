@@ -1,0 +1,118 @@
+"""Query parameters of the read endpoints, parsed into values or answered with a 4xx problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import asyncpg
+from litestar.params import QueryParameter
+
+import events
+from service.http.problems import problem
+from service.projections.as_of import fold_as_of
+from service.projections.base import Projection
+from service.queries.paging import InvalidPageCursor, SortKey
+from service.settings import Settings
+
+ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+Limit = Annotated[
+    int | None, QueryParameter(description="page size; the default and the maximum are settings")
+]
+PageCursor = Annotated[
+    str | None, QueryParameter(description="a `next_cursor` from the previous page; opaque")
+]
+AsOf = Annotated[
+    str | None,
+    QueryParameter(description="an ISO 8601 timestamp: the answer as the service knew it then"),
+]
+
+
+def day_range(name: str, value: str | None) -> tuple[date, date] | None:
+    """The first and last day of a reduced date: "2025" is all of 2025."""
+    if value is None:
+        return None
+    try:
+        earliest, latest, _ = events.date_range(value)
+    except ValueError as error:
+        raise problem(
+            400, "invalid-date", f"{name} must be a date YYYY, YYYY-MM or YYYY-MM-DD: {error}"
+        ) from None
+    return earliest, latest
+
+
+def period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """``from`` and ``to`` as the first day of the one and the last day of the other."""
+    first = day_range("from", start)
+    last = day_range("to", end)
+    if first and last and first[0] > last[1]:
+        raise problem(400, "invalid-date", f"from ({start}) is after to ({end})")
+    return (first[0] if first else None), (last[1] if last else None)
+
+
+def instant(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp; one without an offset is read as UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise problem(
+            400, "invalid-as-of", f"as_of must be an ISO 8601 timestamp, not {value!r}"
+        ) from None
+
+
+def is_entity_id(value: str) -> bool:
+    """Whether ``value`` can be an id of the vocabulary (``mss``, ``pipc-ai-startup-roundtable``);
+    no other text can name a stored entity, so it is answered before any query."""
+    return ENTITY_ID.fullmatch(value) is not None
+
+
+def entity_filter(name: str, value: str | None) -> str | None:
+    if value is not None and not is_entity_id(value):
+        raise problem(400, f"invalid-{name}", f"{name} must be an id such as 'mss', not {value!r}")
+    return value
+
+
+def page_limit(limit: int | None, settings: Settings) -> int:
+    if limit is None:
+        return settings.default_page_size
+    if not 1 <= limit <= settings.max_page_size:
+        raise problem(422, "invalid-limit", f"limit must be between 1 and {settings.max_page_size}")
+    return limit
+
+
+def page_cursor(cursor: str | None) -> SortKey | None:
+    if cursor is None:
+        return None
+    try:
+        return SortKey.parse(cursor)
+    except InvalidPageCursor as error:
+        raise problem(400, "invalid-cursor", str(error)) from None
+
+
+def one_of(name: str, values: Sequence[str] | None, allowed: Sequence[str]) -> list[str] | None:
+    for value in values or ():
+        if value not in allowed:
+            raise problem(
+                400, f"invalid-{name}", f"{name} must be one of {', '.join(allowed)}, not {value!r}"
+            )
+    return list(values) if values else None
+
+
+@asynccontextmanager
+async def reading(
+    pool: asyncpg.Pool, as_of: datetime | None, projections: Sequence[Projection]
+) -> AsyncIterator[asyncpg.Connection]:
+    """A connection that reads the live tables, or the read models as known at ``as_of``."""
+    async with pool.acquire() as connection:
+        if as_of is None:
+            yield connection
+        else:
+            async with fold_as_of(connection, projections, as_of) as past:
+                yield past

@@ -1,0 +1,59 @@
+"""Statements, filtered and paged in timeline order."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from service.http.read_params import (
+    Limit,
+    PageCursor,
+    entity_filter,
+    one_of,
+    page_cursor,
+    page_limit,
+)
+from service.queries.statements import STATEMENT_KINDS, StatementPage, statement_page
+from service.settings import Settings
+
+
+class StatementController(Controller):
+    path = "/statements"
+    tags = ["read models"]
+
+    @get("/")
+    async def list_statements(
+        self,
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        agency: Annotated[
+            str | None, QueryParameter(description="on this agency's timeline")
+        ] = None,
+        speaker: Annotated[
+            str | None, QueryParameter(description="a speaker's id, or a named group member's")
+        ] = None,
+        meeting: Annotated[str | None, QueryParameter(description="a meeting's id")] = None,
+        kind: Annotated[
+            str | None, QueryParameter(description="remark, proposal, presentation or pledge")
+        ] = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
+    ) -> StatementPage:
+        """Statements by earliest day, then precision, then position."""
+        kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
+        after = page_cursor(cursor)
+        size = page_limit(limit, settings)
+        async with pool.acquire() as connection:
+            return await statement_page(
+                connection,
+                agency_id=entity_filter("agency", agency),
+                speaker_id=entity_filter("speaker", speaker),
+                meeting_id=entity_filter("meeting", meeting),
+                kind=kinds[0] if kinds else None,
+                after=after,
+                limit=size,
+            )

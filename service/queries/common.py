@@ -1,0 +1,110 @@
+"""What every read model answers with: a fact's record (evidence, state, corrections) and its date.
+
+The queries read a fact's current JSON (the ``fact`` column) and decode it with the vocabulary
+(``events.decode_event``), so a response is built from the same types that were appended.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+import asyncpg
+import msgspec
+
+import events
+
+State = Literal["active", "corrected", "retracted"]
+
+# The columns every table of facts has (migration 0003), as the row fields below read them.
+FACT_COLUMNS = """{t}.event_id, {t}.position, {t}.type, {t}.recorded_at, {t}.state,
+    {t}.fact::text AS fact, {t}.corrections::text AS corrections,
+    {t}.retraction::text AS retraction"""
+
+
+def fact_columns(alias: str) -> str:
+    return FACT_COLUMNS.format(t=alias)
+
+
+class Correction(msgspec.Struct, kw_only=True):
+    """A ``fact.corrected`` that amended this fact: the new values, the ones they replaced, why."""
+
+    event_id: uuid.UUID
+    changes: dict[str, Any]
+    previous: dict[str, Any]
+    reason: str
+    evidence: list[events.Evidence]
+    recorded_at: datetime
+
+
+class Retraction(msgspec.Struct, kw_only=True):
+    event_id: uuid.UUID
+    reason: str
+    evidence: list[events.Evidence]
+    recorded_at: datetime
+
+
+class FactRecord(msgspec.Struct, kw_only=True):
+    """Where a fact comes from and what became of it."""
+
+    event_id: uuid.UUID
+    position: int
+    evidence: list[events.Evidence]
+    source_ids: list[str]
+    state: State
+    corrections: list[Correction]
+    retraction: Retraction | None
+    recorded_at: datetime
+
+
+class DatedRecord(FactRecord, kw_only=True):
+    """A fact with its date as precise as its source: ``date`` is the reduced date ("2025-02"),
+    ``earliest`` and ``latest`` the first and last day it allows."""
+
+    date: str
+    precision: events.Precision
+    earliest: date
+    latest: date
+    approximate: bool
+    original_words: str | None
+
+
+_corrections = msgspec.json.Decoder(list[Correction])
+_retraction = msgspec.json.Decoder(Retraction | None)
+
+
+def decode_fact(row: asyncpg.Record) -> events.Event:
+    return events.decode_event(row["type"], row["fact"])
+
+
+def record_fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
+    """The ``FactRecord`` fields of a row selected with ``fact_columns``."""
+    evidence = list(getattr(fact, "evidence", ()))
+    return {
+        "event_id": row["event_id"],
+        "position": row["position"],
+        "evidence": evidence,
+        "source_ids": list(dict.fromkeys(e.source_id for e in evidence)),
+        "state": row["state"],
+        "corrections": _corrections.decode(row["corrections"]),
+        "retraction": _retraction.decode(row["retraction"] or "null"),
+        "recorded_at": row["recorded_at"],
+    }
+
+
+def date_fields(occurred: events.Occurred) -> dict[str, Any]:
+    """The ``DatedRecord`` date fields."""
+    earliest, latest, precision = events.date_range(occurred.date)
+    return {
+        "date": occurred.date,
+        "precision": precision,
+        "earliest": earliest,
+        "latest": latest,
+        "approximate": occurred.approximate,
+        "original_words": occurred.original,
+    }
+
+
+def dated_fields(row: asyncpg.Record, fact: Any) -> dict[str, Any]:
+    return {**record_fields(row, fact), **date_fields(fact.occurred)}

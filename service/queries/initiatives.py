@@ -1,0 +1,121 @@
+"""Initiatives: the current state of each, and its history of announcement and status changes.
+
+The current status is the status of the latest history item that is not retracted, in
+timeline order (earliest day, precision, position); every other current field is the
+announcement's, as corrected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import asyncpg
+import msgspec
+
+import events
+from service.queries.common import DatedRecord, dated_fields, decode_fact, fact_columns
+from service.queries.paging import PRECISION_RANK, order_by
+
+
+class HistoryItem(DatedRecord, kw_only=True):
+    type: str
+    status: str
+    note_ko: str | None
+    note_en: str | None
+
+
+class Initiative(DatedRecord, kw_only=True):
+    """The date, evidence, state and corrections are the announcement's."""
+
+    initiative_id: str
+    agency_id: str
+    title_ko: str
+    title_en: str | None
+    title_is_official: bool
+    kind: str
+    status: str
+    """The current status."""
+    summary_ko: str | None
+    summary_en: str | None
+    due: str | None
+    meetings: list[str]
+    topics: list[str]
+
+
+class InitiativeDetail(Initiative, kw_only=True):
+    history: list[HistoryItem]
+
+
+class InitiativeList(msgspec.Struct, kw_only=True):
+    agency_id: str
+    initiatives: list[Initiative]
+
+
+_SELECT = f"SELECT {fact_columns('h')}, h.initiative_id FROM initiative_history AS h"
+
+
+async def get_initiative(
+    connection: asyncpg.Connection, initiative_id: str
+) -> InitiativeDetail | None:
+    rows = await connection.fetch(
+        f"{_SELECT} WHERE h.initiative_id = $1 ORDER BY {order_by('h')}", initiative_id
+    )
+    history = [(row, decode_fact(row)) for row in rows]
+    if not any(isinstance(fact, events.InitiativeAnnounced) for _, fact in history):
+        return None
+    current = _current(history)
+    return InitiativeDetail(
+        **msgspec.structs.asdict(current), history=[_item(row, fact) for row, fact in history]
+    )
+
+
+async def agency_initiatives(connection: asyncpg.Connection, agency_id: str) -> InitiativeList:
+    """The agency's initiatives, in the timeline order of their announcements."""
+    rows = await connection.fetch(
+        f"""{_SELECT} WHERE h.initiative_id IN (
+                SELECT initiative_id FROM initiative_history
+                WHERE type = 'initiative.announced' AND agency_id = $1)
+            ORDER BY {order_by("h")}""",
+        agency_id,
+    )
+    histories: dict[str, list] = defaultdict(list)
+    for row in rows:
+        histories[row["initiative_id"]].append((row, decode_fact(row)))
+    initiatives = sorted(
+        (_current(history) for history in histories.values()),
+        key=lambda i: (i.earliest, PRECISION_RANK[i.precision], i.position),
+    )
+    return InitiativeList(agency_id=agency_id, initiatives=initiatives)
+
+
+def _current(history: list[tuple[asyncpg.Record, events.Event]]) -> Initiative:
+    row, announcement = next(
+        (row, fact) for row, fact in history if isinstance(fact, events.InitiativeAnnounced)
+    )
+    standing = [fact for row, fact in history if row["state"] != "retracted"]
+    status = standing[-1].status if standing else announcement.status
+    return Initiative(
+        **dated_fields(row, announcement),
+        initiative_id=announcement.initiative_id,
+        agency_id=announcement.agency,
+        title_ko=announcement.title_ko,
+        title_en=announcement.title_en,
+        title_is_official=announcement.title_is_official,
+        kind=announcement.kind,
+        status=status,
+        summary_ko=announcement.summary_ko,
+        summary_en=announcement.summary_en,
+        due=announcement.due,
+        meetings=list(announcement.meetings),
+        topics=list(announcement.topics),
+    )
+
+
+def _item(row: asyncpg.Record, fact: events.Event) -> HistoryItem:
+    return HistoryItem(
+        **dated_fields(row, fact),
+        type=row["type"],
+        status=fact.status,
+        note_ko=getattr(fact, "note_ko", None),
+        note_en=getattr(fact, "note_en", None),
+    )

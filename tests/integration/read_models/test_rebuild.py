@@ -1,0 +1,45 @@
+"""A read model rebuilt blue/green from the log answers exactly as the one kept live."""
+
+from __future__ import annotations
+
+import msgspec
+
+from events.seed import SOURCE_ID
+from service.projections import PROJECTIONS
+from service.projections.replay import replay
+from service.queries.agencies import list_agencies
+from service.queries.initiatives import get_initiative
+from service.queries.sources import get_source
+from service.queries.statements import statement_page
+from service.queries.timeline import timeline_page
+
+
+async def everything(connection) -> bytes:
+    answers = [
+        await timeline_page(connection, "mss"),
+        await timeline_page(connection, "pipc"),
+        await list_agencies(connection),
+        await get_initiative(connection, "pipc-generative-ai-guide"),
+        await statement_page(connection),
+        await get_source(connection, SOURCE_ID),
+    ]
+    return msgspec.json.encode(answers)
+
+
+async def test_rebuilding_every_read_model_after_amendments_changes_no_answer(
+    connection, seeded_log, database_url
+):
+    await seeded_log.correct(
+        "meeting-mss-workforce-policy-review",
+        {"organiser": "pipc", "occurred": {"date": "2025-03-11"}},
+        "a test of rebuilding",
+        "최근 '인력정책 방향 점검 회의'를 개최하고",
+    )
+    await seeded_log.retract(
+        "statement-pipc-roundtable-companies-proposals", "a test", "24일 개인정보위는"
+    )
+    live = await everything(connection)
+    for projection in PROJECTIONS:
+        status = await replay(database_url, projection, batch_size=4)
+        assert status.state == "completed", status
+    assert await everything(connection) == live

@@ -1,0 +1,47 @@
+"""The read models' schema: its date functions agree with the vocabulary; it migrates both ways."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+import events
+from service import database
+from service.projections import PROJECTIONS
+
+DATES = ["2024", "2025", "2024-02", "2025-02", "2025-12", "2025-03-24", "2024-02-29", "1999-12-31"]
+
+
+async def test_sql_reads_reduced_dates_as_the_vocabulary_does(pool):
+    rows = await pool.fetch(
+        """SELECT value, pt_reduced_date_earliest(value) AS earliest,
+                  pt_reduced_date_latest(value) AS latest, pt_reduced_date_rank(value) AS rank
+           FROM unnest($1::text[]) AS value""",
+        DATES,
+    )
+    ranks = {"year": 0, "month": 1, "day": 2}
+    for row in rows:
+        earliest, latest, precision = events.date_range(row["value"])
+        assert (row["earliest"], row["latest"], row["rank"]) == (earliest, latest, ranks[precision])
+
+
+async def tables(url: str) -> set[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row["tablename"] for row in rows}
+    finally:
+        await connection.close()
+
+
+async def test_the_migration_creates_every_projections_tables_and_its_downgrade_drops_them(
+    empty_database_url,
+):
+    owned = {table for projection in PROJECTIONS for table in projection.tables}
+    await asyncio.to_thread(database.migrate, empty_database_url)
+    assert owned <= await tables(empty_database_url)
+    await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # to 0002
+    assert not owned & await tables(empty_database_url)
+    await asyncio.to_thread(database.migrate, empty_database_url)
+    assert owned <= await tables(empty_database_url)
