@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -13,16 +13,24 @@ from litestar.openapi import OpenAPIConfig
 from service import database
 from service.appending import Appender
 from service.seeding import seed
+from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
 from service.http.problems import problem_details_plugin
+from service.http.projections import ProjectionController
+from service.http.read_models import READ_MODEL_ROUTES
 from service.http.streams import FeedController, StreamController
+from service.projections import PROJECTIONS
+from service.projections.base import Projection
+from service.projections.projector import Projector
 from service.settings import Settings
 from service.store import PostgresEventStore
 
 VERSION = "0.1.0"
 
 
-def create_app(settings: Settings, database_url: str) -> Litestar:
+def create_app(
+    settings: Settings, database_url: str, *, projections: Sequence[Projection] = PROJECTIONS
+) -> Litestar:
     """The API on an already migrated database at ``database_url``."""
 
     @asynccontextmanager
@@ -38,10 +46,24 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         app.state.appender = Appender(store, pool)
         if settings.seed_on_start and await pool.fetchval("SELECT NOT EXISTS (SELECT FROM events)"):
             await seed(app.state.appender)
+        projector = Projector(
+            projections,
+            database_url,
+            batch_size=settings.projector_batch_size,
+            notify_channel=settings.notify_channel,
+            poll_interval=settings.poll_interval_seconds,
+        )
+        app.state.projector = projector
         try:
+            if settings.run_projector:
+                await projector.start()
             yield
         finally:
-            await pool.close()
+            try:
+                await projector.stop()
+                await store.notifier.flush()
+            finally:
+                await pool.close()
 
     def state_value(name: str):
         def provide(state: State) -> object:
@@ -50,15 +72,19 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         return Provide(provide, sync_to_thread=False)
 
     app = Litestar(
-        route_handlers=[StreamController, FeedController, health, ready],
+        route_handlers=[
+            StreamController, FeedController, ProjectionController, *READ_MODEL_ROUTES, health, ready
+        ],
         lifespan=[lifespan],
         dependencies={
             "pool": state_value("pool"),
             "store": state_value("store"),
             "appender": state_value("appender"),
+            "projector": state_value("projector"),
             "settings": state_value("settings"),
         },
         plugins=[problem_details_plugin()],
+        middleware=[ETagMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Policy Timeline",
             version=VERSION,

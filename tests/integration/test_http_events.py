@@ -228,3 +228,15 @@ async def test_health_ready_and_openapi(client):
     assert schema["openapi"].startswith("3.1")
     assert "/streams/{stream_id}/events" in schema["paths"]
     assert "/events" in schema["paths"]
+
+
+async def test_reads_carry_an_etag_and_answer_if_none_match_with_304(client):
+    await given_registered(client)
+    first = await client.get("/streams/agency-test-ministry")
+    etag = first.headers["etag"]
+    unchanged = await client.get("/streams/agency-test-ministry", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    feed = await client.get("/events")
+    await append(client, "agency-other", agency("other"))
+    changed = await client.get("/events", headers={"If-None-Match": feed.headers["etag"]})
+    assert changed.status_code == 200 and changed.headers["etag"] != feed.headers["etag"]
