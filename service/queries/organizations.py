@@ -61,7 +61,7 @@ async def get_organization(
 async def _people(connection: asyncpg.Connection, organization_id: str) -> list[Member]:
     rows = await connection.fetch(
         f"""SELECT {fact_columns("p")} FROM people AS p
-            WHERE $1::text = ANY (p.affiliation_ids) ORDER BY p.person_id""",
+            WHERE p.affiliation_ids @> ARRAY[$1::text] ORDER BY p.person_id""",
         organization_id,
     )
     members = []

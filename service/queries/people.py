@@ -31,5 +31,5 @@ async def get_person(connection: asyncpg.Connection, person_id: str) -> Person |
         name_ko=fact.name_ko,
         name_en=fact.name_en,
         affiliations=list(fact.affiliations),
-        statements=await statements_where(connection, "$1::text = ANY (s.speaker_ids)", person_id),
+        statements=await statements_where(connection, "s.speaker_ids @> ARRAY[$1::text]", person_id),
     )

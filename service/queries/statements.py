@@ -60,7 +60,7 @@ async def statement_page(
             f" WHERE agency_id = {parameter(agency_id)} AND type = 'statement.made')"
         )
     if speaker_id is not None:
-        conditions.append(f"{parameter(speaker_id)}::text = ANY (s.speaker_ids)")
+        conditions.append(f"s.speaker_ids @> ARRAY[{parameter(speaker_id)}::text]")
     if meeting_id is not None:
         conditions.append(f"s.meeting_id = {parameter(meeting_id)}")
     if kind is not None:
