@@ -35,11 +35,13 @@ class FactTable:
         self.name = name
         columns = ", ".join(derived)
         expressions = ", ".join(derived.values())
+        # Written over arrays: the facts of a whole batch go in one statement (Ops.add_row).
         self._insert = f"""INSERT INTO {name} (event_id, stream_id, position, type, recorded_at,
                 fact, corrections, retraction, state, {columns})
-            SELECT $1::uuid, $2::text, $3::bigint, s.type, $5::timestamptz,
+            SELECT s.event_id, s.stream_id, s.position, s.type, s.recorded_at,
                 s.fact, '[]'::jsonb, NULL, 'active', {expressions}
-            FROM (SELECT $6::jsonb AS fact, $4::text AS type) AS s"""
+            FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[],
+                        $6::jsonb[]) AS s(event_id, stream_id, position, type, recorded_at, fact)"""
         self._correct = f"""UPDATE {name} AS t SET
                 fact = t.fact || $2::jsonb,
                 corrections = t.corrections || jsonb_build_array(jsonb_build_object(
@@ -60,7 +62,7 @@ class FactTable:
             WHERE event_id = $1::uuid"""
 
     def insert(self, ops: Ops, event: RecordedEvent) -> None:
-        ops.add(
+        ops.add_row(
             self._insert,
             event.event_id,
             event.stream_id,

@@ -75,9 +75,11 @@ def _skip(projection: str, event: RecordedEvent, error: Exception) -> Skip:
 
 
 async def send(connection: asyncpg.Connection, ops: Ops) -> None:
-    """Run the statements in order, each run of the same SQL as one ``executemany``."""
-    for sql, rows in ops.runs():
-        if len(rows) == 1:
+    """Run the statements: merged rows as one call over arrays, other runs as ``executemany``."""
+    for sql, as_rows, rows in ops.runs():
+        if as_rows:
+            await connection.execute(sql, *(list(column) for column in zip(*rows, strict=True)))
+        elif len(rows) == 1:
             await connection.execute(sql, *rows[0])
         else:
             await connection.executemany(sql, rows)
