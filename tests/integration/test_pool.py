@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from service import database
 
 
 async def test_a_connection_released_inside_a_transaction_comes_back_without_it(database_url, settings):
-    pool = await database.create_pool(database_url, settings)
+    one_connection = msgspec.structs.replace(settings, pool_min_size=1, pool_max_size=1)
+    pool = await database.create_pool(database_url, one_connection)
     try:
         connection = await pool.acquire()
         transaction = connection.transaction()
