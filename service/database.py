@@ -13,6 +13,11 @@ from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
+SESSION = {"jit": "off"}
+"""Session settings of every service connection. A rebuild's tables have no statistics until
+it ends, so the planner's estimates can be huge and trigger JIT compilation, which then costs
+half a second for a statement that runs in milliseconds (measured on a 1M-event replay)."""
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -88,7 +93,7 @@ async def create_pool(database_url: str, settings: Settings) -> asyncpg.Pool:
         database_url,
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
-        server_settings={"application_name": "policy-timeline"},
+        server_settings={"application_name": "policy-timeline", **SESSION},
         reset=_reset,
     )
 

@@ -10,11 +10,15 @@ import asyncio
 
 import asyncpg
 
+from service.database import SESSION
+
 
 async def connect(database_url: str, purpose: str) -> asyncpg.Connection:
     return await asyncpg.connect(
-        database_url, server_settings={"application_name": f"policy-timeline {purpose}"[:63]}
+        database_url,
+        server_settings={"application_name": f"policy-timeline {purpose}"[:63], **SESSION},
     )
+
 
 
 async def close(connection: asyncpg.Connection) -> None:

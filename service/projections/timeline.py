@@ -56,32 +56,41 @@ PEOPLE = FactTable(
 
 # The facts whose entries the events $1 may change: the facts they are or amend, the
 # statements at a meeting, the status changes of an initiative, the statements of a person.
-_AFFECTED = """affected AS (
-    SELECT x.event_id FROM timeline_facts AS x WHERE x.event_id = ANY ($1::uuid[])
+_AFFECTED = """affected AS MATERIALIZED (
+    SELECT event_id FROM timeline_facts WHERE event_id = ANY ($1::uuid[])
     UNION
-    SELECT f.event_id FROM timeline_facts AS x JOIN timeline_facts AS f ON f.meeting_id = x.subject_id
-    WHERE x.event_id = ANY ($1::uuid[]) AND x.type = 'meeting.held'
+    SELECT event_id FROM timeline_facts WHERE meeting_id = ANY (ARRAY(
+        SELECT subject_id FROM timeline_facts
+        WHERE event_id = ANY ($1::uuid[]) AND type = 'meeting.held'))
     UNION
-    SELECT f.event_id FROM timeline_facts AS x JOIN timeline_facts AS f
-        ON f.subject_id = x.subject_id AND f.type = 'initiative.status_changed'
-    WHERE x.event_id = ANY ($1::uuid[]) AND x.type = 'initiative.announced'
+    SELECT event_id FROM timeline_facts
+    WHERE type = 'initiative.status_changed' AND subject_id = ANY (ARRAY(
+        SELECT subject_id FROM timeline_facts
+        WHERE event_id = ANY ($1::uuid[]) AND type = 'initiative.announced'))
     UNION
-    SELECT f.event_id FROM timeline_people AS p JOIN timeline_facts AS f
-        ON f.speaker_person_ids @> ARRAY[p.person_id]  -- @>, not = ANY: the GIN index serves it
-    WHERE p.event_id = ANY ($1::uuid[])
+    SELECT event_id FROM timeline_facts
+    WHERE speaker_person_ids && ARRAY(  -- &&, not = ANY: the GIN index serves it
+        SELECT person_id FROM timeline_people WHERE event_id = ANY ($1::uuid[]))
 )"""
 
+# The statements are shaped so that the plan cannot go wrong without table statistics (a
+# rebuild's tables have none until it ends): the affected facts are found first, then read by
+# key, then joined to their lookups one by one.
 _DELETE_ENTRIES = f"""WITH {_AFFECTED}
-    DELETE FROM timeline_entries WHERE event_id IN (SELECT event_id FROM affected)"""
+    DELETE FROM timeline_entries
+    WHERE event_id = ANY (ARRAY(SELECT event_id FROM affected))"""
 
 # Lookups take the latest fact by position, although each meeting, initiative and person is
 # created once (the append path enforces it).
-_INSERT_ENTRIES = f"""WITH {_AFFECTED}
+_INSERT_ENTRIES = f"""WITH {_AFFECTED},
+    facts AS MATERIALIZED (
+        SELECT * FROM timeline_facts WHERE event_id = ANY (ARRAY(SELECT event_id FROM affected))
+    )
     INSERT INTO timeline_entries
         (agency_id, event_id, roles, type, state, earliest, latest, precision_rank, position)
     SELECT involved.agency_id, f.event_id, array_agg(DISTINCT involved.role ORDER BY involved.role),
            f.type, f.state, f.earliest, f.latest, f.precision_rank, f.position
-    FROM timeline_facts AS f
+    FROM facts AS f
     CROSS JOIN LATERAL (
         SELECT f.fact ->> 'organiser', 'organiser' WHERE f.type = 'meeting.held'
         UNION ALL
@@ -102,7 +111,7 @@ _INSERT_ENTRIES = f"""WITH {_AFFECTED}
            AND m.subject_id = f.meeting_id
          ORDER BY m.position DESC LIMIT 1)
     ) AS involved (agency_id, role)
-    WHERE f.event_id IN (SELECT event_id FROM affected) AND involved.agency_id IS NOT NULL
+    WHERE involved.agency_id IS NOT NULL
     GROUP BY involved.agency_id, f.event_id, f.type, f.state, f.earliest, f.latest,
              f.precision_rank, f.position"""
 
