@@ -70,6 +70,9 @@ async def fold_as_of(
         cursor = START
         while True:
             async with connection.transaction():
+                # A pooled connection: plan for the temporary tables as they are now (see
+                # connections.FOLDING_SESSION).
+                await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
                 batch = await _read_up_to(connection, cursor, as_of, batch_size)
                 await send(connection, fold(projections, batch).ops)
             if len(batch) < batch_size:

@@ -16,8 +16,18 @@ from service.database import SESSION
 async def connect(database_url: str, purpose: str) -> asyncpg.Connection:
     return await asyncpg.connect(
         database_url,
-        server_settings={"application_name": f"policy-timeline {purpose}"[:63], **SESSION},
+        server_settings={
+            "application_name": f"policy-timeline {purpose}"[:63],
+            **SESSION,
+            **FOLDING_SESSION,
+        },
     )
+
+
+FOLDING_SESSION = {"plan_cache_mode": "force_custom_plan"}
+"""Plan each statement for its arguments. The same statements run for the life of a runner or
+a rebuild while its tables grow from nothing; a generic plan made while they were small (a
+sequential scan) would stay in use when they hold a million rows."""
 
 
 

@@ -19,8 +19,10 @@ from tests.factories import (
 )
 
 
-async def count_events(client) -> int:
-    return len((await client.get("/events", params={"limit": 1000})).json()["events"])
+async def count_events(pool) -> int:
+    # Counted in the table: the feed may hold back a just-committed event for a moment while
+    # the app's projector has a batch open (the gap-safe bound), which is not what is tested.
+    return await pool.fetchval("SELECT count(*) FROM events")
 
 
 def changed(event: dict, path: list, value) -> dict:
@@ -68,7 +70,7 @@ BAD_FACTS = {
 
 @pytest.mark.parametrize(("event", "slug", "named"), BAD_FACTS.values(), ids=BAD_FACTS.keys())
 async def test_a_bad_fact_is_a_422_that_says_what_is_wrong_and_appends_nothing(
-    client, event, slug, named
+    client, pool, event, slug, named
 ):
     await given_registered(client)
     response = await append(client, "initiative-test-plan", event)
@@ -77,7 +79,7 @@ async def test_a_bad_fact_is_a_422_that_says_what_is_wrong_and_appends_nothing(
     problem = response.json()
     assert problem["type"] == f"/problems/{slug}"
     assert named in problem["detail"]
-    assert await count_events(client) == 2
+    assert await count_events(pool) == 2
 
 
 async def test_a_fact_in_the_wrong_stream_is_refused(client):
@@ -123,7 +125,7 @@ async def test_an_import_may_refer_to_what_comes_later_in_the_log(client):
     assert imported.status_code == 201
 
 
-async def test_a_correction_goes_into_its_targets_stream_and_must_leave_a_valid_fact(client):
+async def test_a_correction_goes_into_its_targets_stream_and_must_leave_a_valid_fact(client, pool):
     await given_registered(client)
     announced = initiative()
     await append(client, "initiative-test-plan", announced)
@@ -164,7 +166,7 @@ async def test_a_correction_goes_into_its_targets_stream_and_must_leave_a_valid_
         "data": {"target": announced["id"], "reason": "duplicate report", "evidence": evidence()},
     }
     assert (await append(client, "initiative-test-plan", retraction)).status_code == 201
-    assert await count_events(client) == 5
+    assert await count_events(pool) == 5
 
 
 async def test_stored_facts_are_the_validated_fact_with_defaults_filled_in(client):

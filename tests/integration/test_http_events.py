@@ -20,9 +20,10 @@ from tests.factories import (
 PROBLEM = "application/problem+json"
 
 
-async def count_events(client) -> int:
-    response = await client.get("/events", params={"limit": 1000})
-    return len(response.json()["events"])
+async def count_events(pool) -> int:
+    # Counted in the table: the feed may hold back a just-committed event for a moment while
+    # the app's projector has a batch open (the gap-safe bound), which is not what is tested.
+    return await pool.fetchval("SELECT count(*) FROM events")
 
 
 async def test_append_answers_201_with_positions_and_the_new_version(client):
@@ -37,7 +38,7 @@ async def test_append_answers_201_with_positions_and_the_new_version(client):
     assert body["events"][0]["position"] < body["events"][1]["position"]
 
 
-async def test_a_retried_append_answers_200_with_the_same_result(client):
+async def test_a_retried_append_answers_200_with_the_same_result(client, pool):
     await given_registered(client)
     batch = [initiative(), status_changed()]
     created = await append(client, "initiative-test-plan", *batch, expected="no_stream")
@@ -45,7 +46,7 @@ async def test_a_retried_append_answers_200_with_the_same_result(client):
     assert (created.status_code, retried.status_code) == (201, 200)
     assert retried.json()["events"] == created.json()["events"]
     assert retried.json()["duplicate"] is True
-    assert await count_events(client) == 4
+    assert await count_events(pool) == 4
 
 
 async def test_a_wrong_expected_version_is_a_409_problem_with_the_current_version(client):
@@ -165,7 +166,7 @@ BAD_BODIES = {
 
 
 @pytest.mark.parametrize(("body", "status"), BAD_BODIES.values(), ids=BAD_BODIES.keys())
-async def test_bad_appends_are_problems_and_change_nothing(client, body, status):
+async def test_bad_appends_are_problems_and_change_nothing(client, body, status, pool):
     response = await client.post(
         "/streams/agency-test-ministry/events",
         content=body.replace(b"%s", VALID_ID.encode()),
@@ -175,29 +176,29 @@ async def test_bad_appends_are_problems_and_change_nothing(client, body, status)
     assert response.headers["content-type"].startswith(PROBLEM)
     problem = response.json()
     assert problem["status"] == status and problem["detail"]
-    assert await count_events(client) == 0
+    assert await count_events(pool) == 0
 
 
-async def test_a_batch_repeating_an_id_is_a_422_and_stores_nothing(client):
+async def test_a_batch_repeating_an_id_is_a_422_and_stores_nothing(client, pool):
     await given_registered(client)
     announced = initiative()
     repeated = {**status_changed(), "id": announced["id"]}
     response = await append(client, "initiative-test-plan", announced, repeated)
     assert response.status_code == 422
-    assert await count_events(client) == 2
+    assert await count_events(pool) == 2
 
 
-async def test_an_oversized_body_is_a_413(client):
+async def test_an_oversized_body_is_a_413(client, pool):
     response = await append(client, "agency-test-ministry", agency(name_ko="가" * 400_000))
     assert response.status_code == 413
     assert response.headers["content-type"].startswith(PROBLEM)
-    assert await count_events(client) == 0
+    assert await count_events(pool) == 0
 
 
-async def test_a_batch_over_the_limit_is_a_413(client):
+async def test_a_batch_over_the_limit_is_a_413(client, pool):
     response = await append(client, "agency-test-ministry", *(agency() for _ in range(1001)))
     assert response.status_code == 413
-    assert await count_events(client) == 0
+    assert await count_events(pool) == 0
 
 
 BAD_READS = {
