@@ -12,7 +12,6 @@ from litestar.openapi import OpenAPIConfig
 
 from service import database
 from service.appending import Appender
-from service.seeding import seed
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
 from service.http.problems import problem_details_plugin
@@ -22,6 +21,7 @@ from service.http.streams import FeedController, StreamController
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.projector import Projector
+from service.seeding import seed
 from service.settings import Settings
 from service.store import PostgresEventStore
 

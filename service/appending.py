@@ -11,9 +11,9 @@ import msgspec
 
 import events
 from service import validation
-from service.http.problems import BadFact
 from service.http.schemas import AppendRequest
 from service.store import AppendResult, EventStore, ExpectedVersion, NewEvent
+from service.validation import BadFact
 
 _encode = msgspec.json.Encoder().encode
 

@@ -9,11 +9,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
 import events
-from service.http.problems import BadFact
+
+
+class BadFact(Exception):
+    """A fact that is well-formed JSON but not a valid event (HTTP 422)."""
+
+    def __init__(self, detail: str, slug: str = "invalid-event", **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.slug = slug
+        self.extra = extra
+
 
 # The events that bring an entity into being: each must be the first event of its stream.
 CREATING_TYPES = frozenset(

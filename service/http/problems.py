@@ -18,6 +18,7 @@ from service.store import (
     InvalidCursor,
     WrongExpectedVersion,
 )
+from service.validation import BadFact
 
 
 def problem(
@@ -31,16 +32,6 @@ def problem(
         detail=detail,
         extra=extra or None,
     )
-
-
-class BadFact(Exception):
-    """A fact that is well-formed JSON but not a valid event (HTTP 422)."""
-
-    def __init__(self, detail: str, slug: str = "invalid-event", **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.slug = slug
-        self.extra = extra
 
 
 def _from_http_exception(error: HTTPException) -> ProblemDetailsException:
