@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import asyncpg
@@ -65,6 +65,9 @@ class TimelinePage(msgspec.Struct, kw_only=True):
 
 
 # A status change is titled by its initiative: its announcement, as corrected.
+MAX_SPAN = timedelta(days=366)
+"""The longest an entry's date can span: a year-precision date in a leap year."""
+
 _SELECT = f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
         announcement.fact::text AS announcement
     FROM timeline_entries AS e
@@ -93,6 +96,10 @@ async def timeline_page(
     if start is not None:
         arguments.append(start)
         conditions.append(f"e.latest >= ${len(arguments)}::date")
+        # The same condition as a range on the index's sort column: an entry spans at most a
+        # year, so none that ends on or after ``start`` began more than a year before it.
+        arguments.append(start - MAX_SPAN)
+        conditions.append(f"e.earliest >= ${len(arguments)}::date")
     if end is not None:
         arguments.append(end)
         conditions.append(f"e.earliest <= ${len(arguments)}::date")

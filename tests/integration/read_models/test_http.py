@@ -309,3 +309,16 @@ async def test_an_agency_and_its_initiatives_as_of_before_a_status_change(api, s
 
     before_anything = await api.get("/agencies/pipc", params={"as_of": "2000-01-01T00:00:00Z"})
     assert before_anything.status_code == 404
+
+
+async def test_a_period_keeps_a_coarse_entry_that_overlaps_it(api, seeded_log):
+    await seeded_log.correct(
+        "initiative-pipc-generative-ai-guide",
+        {"occurred": {"date": "2025"}},
+        "only the year is certain",
+        "생성형 AI 도입 및 활용 안내서",
+    )
+    december = await get_json(api, "/agencies/pipc/timeline", **{"from": "2025-12"})
+    assert [(e["type"], e["date"]) for e in december["entries"]] == [("initiative.announced", "2025")]
+    next_year = await get_json(api, "/agencies/pipc/timeline", **{"from": "2026"})
+    assert next_year["entries"] == []
