@@ -1221,11 +1221,14 @@ class Instruments:
 
 
 async def replay_all(
-    url: str, batch_size: int, progress: Progress, label: str, instruments: Instruments | None
+    url: str, batch_size: int, progress: Progress, label: str, instruments: Instruments | None,
+    names: Sequence[str] | None = None,
 ) -> list[ReplayFigure]:
-    """Rebuild every projection from the whole log, one after another; a figure each."""
+    """Rebuild every projection (or those named) from the whole log, one after another."""
     figures = []
     for projection in PROJECTIONS:
+        if names and projection.name not in names:
+            continue
         bar = progress.add_task(f"replay {label} {projection.name} ({batch_size}/batch)", total=None)
         py_started = time.process_time()
         started = time.perf_counter()
@@ -1756,15 +1759,18 @@ async def run_on(
             instruments.install()
         try:
             t = time.perf_counter()
-            replays[big] = await replay_all(urls[big], args.batch_size, progress, big, instruments)
+            replays[big] = await replay_all(urls[big], args.batch_size, progress, big, instruments,
+                                            args.projections)
             seconds[f"replay {big}"] = time.perf_counter() - t
             raw_reads.append(await raw_read(urls[big], progress, big))
             t = time.perf_counter()
-            replays[small] = await replay_all(urls[small], args.batch_size, progress, small, instruments)
+            replays[small] = await replay_all(urls[small], args.batch_size, progress, small,
+                                              instruments, args.projections)
             seconds[f"replay {small}"] = time.perf_counter() - t
             for size in args.extra_batch_size:
                 t = time.perf_counter()
-                extra[f"{big} @ {size}"] = await replay_all(urls[big], size, progress, big, instruments)
+                extra[f"{big} @ {size}"] = await replay_all(urls[big], size, progress, big,
+                                                           instruments, args.projections)
                 seconds[f"replay {big} @ {size}"] = time.perf_counter() - t
         finally:
             if instruments is not None:
@@ -1862,7 +1868,9 @@ def report(results: Results, args: argparse.Namespace, big: str, small: str) -> 
         events_n = figures[0].events
         total = sum(f.seconds for f in figures)
         batch = args.batch_size if "@" not in label else int(label.split("@")[1])
-        title = f"Replay of every projection, {label} events, batch {batch}"
+        title = (f"Replay of every projection, {label} events, batch {batch}"
+                 if len(figures) == len(PROJECTIONS)
+                 else f"Replay of {', '.join(f.projection for f in figures)}, {label} events, batch {batch}")
         table = Table(title=title)
         for column in ("projection", "events", "seconds", "events/s", "folded", "python cpu s",
                        "backend cpu s", "feed reads s", "fold s", "statements s", "statements",
@@ -1882,13 +1890,15 @@ def report(results: Results, args: argparse.Namespace, big: str, small: str) -> 
         all_rate = events_n / total
         py = sum(f.python_cpu for f in figures)
         be = sum(f.backend_cpu for f in figures)
-        cells = ["all, one after another", f"{events_n:,}", f"{total:.1f}", f"{all_rate:,.0f}", "",
+        cells = ["all, one after another" if len(figures) == len(PROJECTIONS) else
+                 "these, one after another", f"{events_n:,}", f"{total:.1f}", f"{all_rate:,.0f}", "",
                  f"{py:.1f}", f"{be:.1f}", f"{sum(f.read_seconds for f in figures):.1f}",
                  f"{sum(f.fold_seconds for f in figures):.1f}", f"{sum(f.send_seconds for f in figures):.1f}",
                  f"{sum(f.statements for f in figures):,}", ""]
         table.add_row(*cells, style="bold")
         md("| **" + cells[0] + "** | " + " | ".join(f"**{c}**" if c else "" for c in cells[2:]) + " |")
         console.print(table)
+        md()
         for f in figures:
             if f.seconds > 30:
                 rates = ", ".join(f"{r:,.0f}" for r in f.segment_rates())
@@ -1897,11 +1907,12 @@ def report(results: Results, args: argparse.Namespace, big: str, small: str) -> 
                 md(line)
                 md()
         met = all_rate >= 150_000
-        sentence = (f"{label}: all projections replayed at {all_rate:,.0f} events/s "
+        which = "all projections" if len(figures) == len(PROJECTIONS) else (
+            ", ".join(f.projection for f in figures) + " only")
+        sentence = (f"{label}: {which} replayed at {all_rate:,.0f} events/s "
                     f"({'met' if met else 'not met'}: target >= 150,000 events/s); raw cursor read "
                     f"{raw_rate:,.0f} events/s; replay/raw = {all_rate / raw_rate:.4f}x")
         console.print(sentence)
-        md()
         md(sentence)
         md()
     console.print(f"raw cursor reads of {raw_count:,} rows: "
@@ -2051,6 +2062,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="run the projector in this process instead of a subprocess")
     parser.add_argument("--page-rounds", type=int, default=200)
     parser.add_argument("--page-warmup", type=int, default=20)
+    parser.add_argument("--projections", type=lambda text: [n for n in text.split(",") if n],
+                        default=None, help="replay only these projections (comma-separated); "
+                        "the replay totals then cover only them (pages need agencies,timeline)")
     parser.add_argument("--no-instrument", action="store_true",
                         help="no timers around the replay's reads, folds and statements")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_ADMIN_URL,
@@ -2062,6 +2076,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the databases (for profiling)")
     parser.add_argument("--_projector", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    known = {p.name for p in PROJECTIONS}
+    if args.projections and not set(args.projections) <= known:
+        parser.error(f"--projections: unknown {sorted(set(args.projections) - known)}; known {sorted(known)}")
     if args.events < 1000 or args.small_events < 1000:
         parser.error("--events and --small-events must be at least 1000")
     return args
