@@ -127,7 +127,8 @@ async def test_before_anything_was_recorded_the_agency_is_unknown(api):
     assert response.json()["type"] == "/problems/agency-not-found"
 
 
-async def test_an_initiative_as_of_before_its_status_changed(api, seeded_log, pool):
+async def publish_the_pipc_guide_after_seeding(seeded_log, pool):
+    """Record that PIPC's guide was published; return when the seed was recorded before it."""
     seeded_at = await pool.fetchval("SELECT max(recorded_at) FROM events")
     await seeded_log.append(
         "initiative-pipc-generative-ai-guide",
@@ -139,6 +140,11 @@ async def test_an_initiative_as_of_before_its_status_changed(api, seeded_log, po
             "evidence": [{"source_id": SOURCE_ID, "quote": "생성형 AI 도입 및 활용 안내서"}],
         },
     )
+    return seeded_at
+
+
+async def test_an_initiative_as_of_before_its_status_changed(api, seeded_log, pool):
+    seeded_at = await publish_the_pipc_guide_after_seeding(seeded_log, pool)
     now = await get_json(api, "/initiatives/pipc-generative-ai-guide")
     then = await get_json(api, "/initiatives/pipc-generative-ai-guide", as_of=seeded_at.isoformat())
     assert (now["status"], len(now["history"])) == ("published", 2)
@@ -281,17 +287,7 @@ async def test_bad_query_parameters_are_a_4xx_problem(api, path, params, status)
 
 
 async def test_an_agency_and_its_initiatives_as_of_before_a_status_change(api, seeded_log, pool):
-    seeded_at = await pool.fetchval("SELECT max(recorded_at) FROM events")
-    await seeded_log.append(
-        "initiative-pipc-generative-ai-guide",
-        "initiative.status_changed",
-        {
-            "initiative_id": "pipc-generative-ai-guide",
-            "status": "published",
-            "occurred": {"date": "2025-06"},
-            "evidence": [{"source_id": SOURCE_ID, "quote": "생성형 AI 도입 및 활용 안내서"}],
-        },
-    )
+    seeded_at = await publish_the_pipc_guide_after_seeding(seeded_log, pool)
     as_of = seeded_at.isoformat()
     now = await get_json(api, "/agencies/pipc")
     then = await get_json(api, "/agencies/pipc", as_of=as_of)
