@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from service.appending import Appender
 from service.http.auth import requires_append
 from service.http.problems import problem
+from service.http.read_params import Limit, page_limit
 from service.http.schemas import (
     AppendedEvent,
     AppendRequest,
@@ -26,17 +27,6 @@ from service.store import Cursor, EventStore
 
 STREAM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="e.g. agency-mss")]
-Limit = Annotated[int | None, QueryParameter(description="page size; the default and the maximum are settings")]
-
-
-def _limit(limit: int | None, settings: Settings) -> int:
-    if limit is None:
-        return settings.default_page_size
-    if not 1 <= limit <= settings.max_page_size:
-        raise problem(
-            422, "invalid-limit", f"limit must be between 1 and {settings.max_page_size}"
-        )
-    return limit
 
 
 class StreamController(Controller):
@@ -85,7 +75,7 @@ class StreamController(Controller):
         limit: Limit = None,
     ) -> StreamResponse:
         """A stream's events in version order, forward from ``from_version`` or backward."""
-        page_size = _limit(limit, settings)
+        page_size = page_limit(limit, settings)
         version = await store.stream_version(stream_id)
         if version == 0:
             raise problem(404, "stream-not-found", f"no stream {stream_id!r}")
@@ -122,7 +112,7 @@ class FeedController(Controller):
     ) -> FeedResponse:
         """Every event in commit-safe order: a reader never skips an event that commits late."""
         cursor = Cursor.parse(after) if after else Cursor()
-        page = await store.read_all(cursor, _limit(limit, settings), type_)
+        page = await store.read_all(cursor, page_limit(limit, settings), type_)
         return FeedResponse(events=[event_response(e) for e in page.events], next=str(page.next))
 
     @get("/{event_id:uuid}")
