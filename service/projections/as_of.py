@@ -26,20 +26,9 @@ from service.projections.base import Projection
 from service.projections.folding import fold, send
 from service.projections.identifiers import quote
 from service.projections.runner import DEFAULT_BATCH_SIZE
-from service.store import START, Cursor, RecordedEvent
-
-# The store's row shape and decoding, reused so the fold sees the same RecordedEvent.
-from service.store.postgres import _COLUMNS, _recorded
+from service.store import START, read_all_on
 
 log = logging.getLogger(__name__)
-
-# The gap-safe feed (see service.store.postgres), limited to what was recorded by then.
-_READ_UP_TO = f"""SELECT {_COLUMNS} FROM public.events
-    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      AND recorded_at <= $4
-    ORDER BY events.transaction_id, events.position
-    LIMIT $3"""
 
 
 @asynccontextmanager
@@ -73,7 +62,7 @@ async def fold_as_of(
                 # A pooled connection: plan for the temporary tables as they are now (see
                 # connections.FOLDING_SESSION).
                 await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-                batch = await _read_up_to(connection, cursor, as_of, batch_size)
+                batch = await read_all_on(connection, cursor, batch_size, recorded_up_to=as_of)
                 await send(connection, fold(projections, batch).ops)
             if len(batch) < batch_size:
                 break
@@ -81,15 +70,6 @@ async def fold_as_of(
         yield connection
     finally:
         await _drop(connection, tables, search_path)
-
-
-async def _read_up_to(
-    connection: asyncpg.Connection, after: Cursor, as_of: datetime, limit: int
-) -> list[RecordedEvent]:
-    rows = await connection.fetch(
-        _READ_UP_TO, str(after.transaction_id), after.position, limit, as_of
-    )
-    return [_recorded(row) for row in rows]
 
 
 async def _drop(connection: asyncpg.Connection, tables: list[str], search_path: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 
 import asyncpg
 import msgspec
@@ -36,18 +38,23 @@ _APPEND = """SELECT outcome, current_version, positions, versions, conflicting_i
 # Only events of transactions older than every running transaction of the cluster are
 # read: a transaction that took a lower position but commits later would otherwise be
 # skipped for ever by a reader that has already moved past it.
-_READ_ALL = f"""SELECT {_COLUMNS} FROM events
-    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+@functools.cache
+def _feed_sql(*, of_types: bool, recorded_up_to: bool) -> str:
+    conditions = [
+        "(transaction_id, position) > ($1::text::xid8, $2::bigint)",
+        "transaction_id < pg_snapshot_xmin(pg_current_snapshot())",
+    ]
+    if of_types:
+        conditions.append(f"type = ANY (${len(conditions) + 2}::text[])")
+    if recorded_up_to:
+        conditions.append(f"recorded_at <= ${len(conditions) + 2}::timestamptz")
+    return f"""SELECT {_COLUMNS} FROM events
+    WHERE {" AND ".join(conditions)}
     ORDER BY events.transaction_id, events.position
     LIMIT $3"""
 
-_READ_ALL_OF_TYPES = f"""SELECT {_COLUMNS} FROM events
-    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      AND type = ANY ($4::text[])
-    ORDER BY events.transaction_id, events.position
-    LIMIT $3"""
+
+_READ_ALL = _feed_sql(of_types=False, recorded_up_to=False)
 
 # The last readable cursor: what a reader of the whole feed would end at now.
 _HEAD = """SELECT transaction_id::text::bigint, position FROM events
@@ -218,15 +225,18 @@ async def read_all_on(
     after: Cursor,
     limit: int,
     types: Sequence[str] | None = None,
+    *,
+    recorded_up_to: datetime | None = None,
 ) -> list[RecordedEvent]:
-    """The gap-safe feed read, on a connection the caller holds (a runner's transaction)."""
+    """The gap-safe feed read, on a connection the caller holds (a runner's transaction);
+    ``recorded_up_to`` keeps the events the service had recorded by then (``as_of``)."""
+    sql = _feed_sql(of_types=bool(types), recorded_up_to=recorded_up_to is not None)
+    arguments: list[object] = [str(after.transaction_id), after.position, limit]
     if types:
-        rows = await connection.fetch(
-            _READ_ALL_OF_TYPES, str(after.transaction_id), after.position, limit, list(types)
-        )
-    else:
-        rows = await connection.fetch(_READ_ALL, str(after.transaction_id), after.position, limit)
-    return [_recorded(row) for row in rows]
+        arguments.append(list(types))
+    if recorded_up_to is not None:
+        arguments.append(recorded_up_to)
+    return [_recorded(row) for row in await connection.fetch(sql, *arguments)]
 
 
 class Notifications:
