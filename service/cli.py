@@ -113,6 +113,8 @@ def replay(settings: Settings, names: list[str]) -> int:
         )
         return 2
     chosen = [known[name] for name in dict.fromkeys(names)] if names else list(known.values())
+    if "facts" in names:  # the others are derived from it: see projector.rebuilt_with
+        chosen = list(known.values())
     with database_url(settings) as url:
         database.migrate(url)
         try:

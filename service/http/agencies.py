@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import asyncpg
@@ -20,9 +21,7 @@ from service.http.read_params import (
     page_cursor,
     page_limit,
     period,
-    reading,
 )
-from service.projections import agencies, initiatives, timeline
 from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
 from service.queries.initiatives import InitiativeList, agency_initiatives
 from service.queries.timeline import TIMELINE_TYPES, TimelinePage, timeline_page
@@ -35,9 +34,11 @@ def agency_not_found(agency_id: str) -> Exception:
     return problem(404, "agency-not-found", f"no agency {agency_id!r}")
 
 
-async def known(connection: asyncpg.Connection, agency_id: str) -> str:
-    """The agency id, or a 404 problem when no such agency is registered."""
-    if not (is_entity_id(agency_id) and await agency_exists(connection, agency_id)):
+async def known(
+    connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
+) -> str:
+    """The agency id, or a 404 problem when no such agency is registered (then)."""
+    if not (is_entity_id(agency_id) and await agency_exists(connection, agency_id, as_of)):
         raise agency_not_found(agency_id)
     return agency_id
 
@@ -51,9 +52,8 @@ class AgencyController(Controller):
         self, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> AgencyList:
         """Every agency with its counts and latest activity (``as_of``: as known then)."""
-        past = instant(as_of)
-        async with reading(pool, past, [agencies.PROJECTION, timeline.PROJECTION]) as connection:
-            return await list_agencies(connection)
+        async with pool.acquire() as connection:
+            return await list_agencies(connection, instant(as_of))
 
     @get("/{agency_id:str}")
     async def get_agency(
@@ -63,8 +63,8 @@ class AgencyController(Controller):
         past = instant(as_of)
         agency = None
         if is_entity_id(agency_id):
-            async with reading(pool, past, [agencies.PROJECTION, timeline.PROJECTION]) as connection:
-                agency = await get_agency(connection, agency_id)
+            async with pool.acquire() as connection:
+                agency = await get_agency(connection, agency_id, past)
         if agency is None:
             raise agency_not_found(agency_id)
         return agency
@@ -94,10 +94,11 @@ class AgencyController(Controller):
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
-        async with reading(pool, past, [agencies.PROJECTION, timeline.PROJECTION]) as connection:
-            await known(connection, agency_id)
+        async with pool.acquire() as connection:
+            await known(connection, agency_id, past)
             return await timeline_page(
-                connection, agency_id, start=start, end=end, types=types, after=after, limit=size
+                connection, agency_id, start=start, end=end, types=types, after=after,
+                limit=size, as_of=past,
             )
 
     @get("/{agency_id:str}/initiatives")
@@ -106,6 +107,7 @@ class AgencyController(Controller):
     ) -> InitiativeList:
         """The initiatives the agency is responsible for, with their current status."""
         past = instant(as_of)
-        models = [agencies.PROJECTION, initiatives.PROJECTION]
-        async with reading(pool, past, models) as connection:
-            return await agency_initiatives(connection, await known(connection, agency_id))
+        async with pool.acquire() as connection:
+            return await agency_initiatives(
+                connection, await known(connection, agency_id, past), past
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 import asyncpg
@@ -11,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.http.problems import problem
-from service.http.read_params import is_entity_id
+from service.http.read_params import AsOf, instant, is_entity_id
 from service.queries.meetings import Meeting, get_meeting
 from service.queries.organizations import Organization, get_organization
 from service.queries.people import Person, get_person
@@ -24,38 +25,46 @@ async def one(
     pool: asyncpg.Pool,
     kind: str,
     entity_id: str,
-    query: Callable[[asyncpg.Connection, str], Awaitable[T | None]],
+    query: Callable[[asyncpg.Connection, str, datetime | None], Awaitable[T | None]],
+    as_of: str | None,
 ) -> T:
-    """The entity, or a 404 problem ``/problems/<kind>-not-found``."""
+    """The entity (as known ``as_of``), or a 404 problem ``/problems/<kind>-not-found``."""
+    past = instant(as_of)
     if is_entity_id(entity_id):
         async with pool.acquire() as connection:
-            found = await query(connection, entity_id)
+            found = await query(connection, entity_id, past)
         if found is not None:
             return found
     raise problem(404, f"{kind}-not-found", f"no {kind} {entity_id!r}")
 
 
 @get("/meetings/{meeting_id:str}", tags=["read models"])
-async def meeting(meeting_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]) -> Meeting:
+async def meeting(
+    meeting_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+) -> Meeting:
     """A meeting with the statements made there."""
-    return await one(pool, "meeting", meeting_id, get_meeting)
+    return await one(pool, "meeting", meeting_id, get_meeting, as_of)
 
 
 @get("/people/{person_id:str}", tags=["read models"])
-async def person(person_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]) -> Person:
+async def person(
+    person_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+) -> Person:
     """A person with their affiliations and statements."""
-    return await one(pool, "person", person_id, get_person)
+    return await one(pool, "person", person_id, get_person, as_of)
 
 
 @get("/organizations/{organization_id:str}", tags=["read models"])
 async def organization(
-    organization_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]
+    organization_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Organization:
     """An organization with its people and statements."""
-    return await one(pool, "organization", organization_id, get_organization)
+    return await one(pool, "organization", organization_id, get_organization, as_of)
 
 
 @get("/sources/{source_id:str}", tags=["read models"])
-async def source(source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]) -> Source:
+async def source(
+    source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+) -> Source:
     """A source's text, and each quote that a fact takes from it."""
-    return await one(pool, "source", source_id, get_source)
+    return await one(pool, "source", source_id, get_source, as_of)

@@ -8,8 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.http.problems import problem
-from service.http.read_params import AsOf, instant, is_entity_id, reading
-from service.projections import initiatives
+from service.http.read_params import AsOf, instant, is_entity_id
 from service.queries.initiatives import InitiativeDetail, get_initiative
 
 
@@ -28,8 +27,8 @@ class InitiativeController(Controller):
         past = instant(as_of)
         initiative = None
         if is_entity_id(initiative_id):
-            async with reading(pool, past, [initiatives.PROJECTION]) as connection:
-                initiative = await get_initiative(connection, initiative_id)
+            async with pool.acquire() as connection:
+                initiative = await get_initiative(connection, initiative_id, past)
         if initiative is None:
             raise problem(404, "initiative-not-found", f"no initiative {initiative_id!r}")
         return initiative

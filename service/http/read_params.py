@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-import asyncpg
 from litestar.params import QueryParameter
 
 import events
 from service.http.problems import problem
-from service.projections.as_of import fold_as_of
-from service.projections.base import Projection
 from service.queries.paging import InvalidPageCursor, SortKey
 from service.settings import Settings
 
@@ -103,16 +99,3 @@ def one_of(name: str, values: Sequence[str] | None, allowed: Sequence[str]) -> l
                 400, f"invalid-{name}", f"{name} must be one of {', '.join(allowed)}, not {value!r}"
             )
     return list(values) if values else None
-
-
-@asynccontextmanager
-async def reading(
-    pool: asyncpg.Pool, as_of: datetime | None, projections: Sequence[Projection]
-) -> AsyncIterator[asyncpg.Connection]:
-    """A connection that reads the live tables, or the read models as known at ``as_of``."""
-    async with pool.acquire() as connection:
-        if as_of is None:
-            yield connection
-        else:
-            async with fold_as_of(connection, projections, as_of) as past:
-                yield past

@@ -10,9 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from service.http.read_params import (
+    AsOf,
     Limit,
     PageCursor,
     entity_filter,
+    instant,
     one_of,
     page_cursor,
     page_limit,
@@ -40,13 +42,15 @@ class StatementController(Controller):
         kind: Annotated[
             str | None, QueryParameter(description="remark, proposal, presentation or pledge")
         ] = None,
+        as_of: AsOf = None,
         limit: Limit = None,
         cursor: PageCursor = None,
     ) -> StatementPage:
-        """Statements by earliest day, then precision, then position."""
+        """Statements by earliest day, then precision, then position (``as_of``: as known then)."""
         kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
+        past = instant(as_of)
         async with pool.acquire() as connection:
             return await statement_page(
                 connection,
@@ -56,4 +60,5 @@ class StatementController(Controller):
                 kind=kinds[0] if kinds else None,
                 after=after,
                 limit=size,
+                as_of=past,
             )

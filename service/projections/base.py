@@ -1,76 +1,58 @@
-"""What a projection is: a name, the tables it owns, and one table from event type to handler.
+"""What a projection is: a name, its tables, and one table from event type to handler.
 
-Handlers do no I/O. Each one adds SQL statements to an ``Ops`` buffer; the runner sends the
-buffer for a whole batch of events, so a batch costs a few round trips, not a few per event.
-Lookups that a handler needs (a person's agencies, a meeting's organiser) are written into
-the statement itself (``INSERT ... SELECT ... FROM lookup``), so a statement sees the effect
-of every earlier one.
+A handler is pure: given the fact view (every fact as corrected, see ``state.py``) and one fact,
+it returns the rows that fact contributes to the projection's tables, as ``(table, row)`` pairs,
+each row a tuple in the table's column order. It runs no SQL and does no I/O, so the same
+handlers serve the live path (``runner.py``) and a rebuild (``rebuild.py``).
 
-Two kinds of statement:
+The engine turns those rows into versions: when a fact is amended (``fact.corrected``,
+``fact.retracted``), its rows are derived again and replace the old ones, which are kept with
+``known_until`` set; when a fact that others look up changes (a person's affiliations, a
+meeting's organiser), the facts that look it up are derived again in the projections that
+``look_up`` that kind of entity.
 
-- ``add(sql, *args)``: sent as is; consecutive ones with the same SQL go as one
-  ``executemany`` (in order, so updates of one row apply in order);
-- ``add_row(sql, *args)``: a statement written over arrays (``unnest($1::uuid[], ...)``);
-  consecutive rows of the same statement are sent as ONE call with each argument gathered
-  into an array — set-based, for inserts whose rows do not depend on each other.
-
-Every statement has a ``phase`` (default 0). The batch is sent phase by phase, each phase in
-the order its statements were added. A projection uses later phases for work that depends on
-the whole batch's facts and is recomputed from them (the timeline's entries): doing it once,
-after every fact of the batch is written, gives the same tables as doing it after each event.
-
-Table names in statements are unqualified: the runner sets ``search_path`` so that the same
-handlers write the live tables, the tables of a blue/green rebuild, or the temporary tables of
-an ``as_of`` fold.
+Every event type is either handled or listed in ``ignored`` by each projection, on purpose
+(``tests/unit/test_projection_coverage.py``): a new event type cannot silently miss a view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import events
-from service.store import RecordedEvent
+if TYPE_CHECKING:
+    from service.projections.state import Fact, FactView
 
+Row = tuple
+Rows = Iterable[tuple[str, Row]]
+Handler = Callable[["FactView", "Fact"], Rows]
+"""``handler(view, fact) -> [(table, row), ...]``: the rows of one fact, as it stands now."""
 
-class Ops:
-    """The statements a batch of events turns into."""
-
-    __slots__ = ("statements",)
-
-    def __init__(self) -> None:
-        # (phase, sql, as_rows, args), in the order added
-        self.statements: list[tuple[int, str, bool, tuple]] = []
-
-    def add(self, sql: str, *args: object, phase: int = 0) -> None:
-        self.statements.append((phase, sql, False, args))
-
-    def add_row(self, sql: str, *args: object, phase: int = 0) -> None:
-        self.statements.append((phase, sql, True, args))
-
-    def runs(self) -> list[tuple[str, bool, list[tuple]]]:
-        """(sql, as_rows, argument tuples): phase by phase, consecutive equal statements merged."""
-        grouped: list[tuple[str, bool, list[tuple]]] = []
-        for _, sql, as_rows, args in sorted(self.statements, key=lambda item: item[0]):
-            if grouped and grouped[-1][0] == sql and grouped[-1][1] == as_rows:
-                grouped[-1][2].append(args)
-            else:
-                grouped.append((sql, as_rows, [args]))
-        return grouped
-
-    def __len__(self) -> int:
-        return len(self.statements)
-
-
-Handler = Callable[[Ops, RecordedEvent, events.Event], None]
-"""``handler(ops, recorded_event, decoded_fact)``: add the statements that fold this event in."""
+VERSION_COLUMNS = ("made_by", "known_from", "known_until")
+"""Added by the engine to every row: the position and ``recorded_at`` of the event that made
+the version, and the ``recorded_at`` of the one that replaced it (null while current)."""
 
 
 @dataclass(frozen=True)
 class Projection:
     name: str
     """Stable name, used in URLs (``/projections/timeline``), checkpoints and lock keys."""
-    tables: tuple[str, ...]
-    """Every table the projection owns (created by Alembic), copied for a rebuild."""
+    tables: Mapping[str, tuple[str, ...]]
+    """Each table the projection owns (created by Alembic) -> its columns, ``event_id``
+    among them: the fact a row derives from. Iterating gives the table names."""
     handlers: Mapping[str, Handler] = field(default_factory=dict)
-    """Event type -> handler. Events of other types are skipped (but still checkpointed)."""
+    """Event type -> handler."""
+    ignored: frozenset[str] = frozenset()
+    """Event types this projection derives nothing from (still checkpointed)."""
+    looks_up: frozenset[str] = frozenset()
+    """Kinds of entity (``person``, ``meeting``, ``initiative``) whose facts the handlers read
+    through the view: when one changes, the facts that refer to it are derived again."""
+
+    def __post_init__(self) -> None:
+        for table, columns in self.tables.items():
+            if "event_id" not in columns:
+                raise ValueError(f"{self.name}: table {table} needs an event_id column")
+        both = set(self.handlers) & self.ignored
+        if both:
+            raise ValueError(f"{self.name}: both handled and ignored: {sorted(both)}")

@@ -19,17 +19,6 @@ class CheckpointMoved(RuntimeError):
     """The checkpoint changed under a batch: someone else applied events. Nothing is written."""
 
 
-_READ = """SELECT transaction_id::text::bigint, position, events_applied, events_skipped
-    FROM public.projection_checkpoints WHERE name = $1"""
-
-# Only moves a checkpoint that is still where the batch read it: a second line of defence
-# behind the apply lock against applying the same events twice.
-_ADVANCE = """UPDATE public.projection_checkpoints
-    SET transaction_id = $4::text::xid8, position = $5,
-        events_applied = events_applied + $6, events_skipped = events_skipped + $7,
-        updated_at = now(), last_error = NULL, last_error_at = NULL
-    WHERE name = $1 AND transaction_id = $2::text::xid8 AND position = $3"""
-
 _SET = """INSERT INTO public.projection_checkpoints
         (name, transaction_id, position, events_applied, events_skipped)
     VALUES ($1, $2::text::xid8, $3, $4, $5)
@@ -37,39 +26,6 @@ _SET = """INSERT INTO public.projection_checkpoints
         transaction_id = excluded.transaction_id, position = excluded.position,
         events_applied = excluded.events_applied, events_skipped = excluded.events_skipped,
         updated_at = now(), last_error = NULL, last_error_at = NULL"""
-
-
-async def ensure_checkpoint(connection: asyncpg.Connection, name: str) -> None:
-    await connection.execute(
-        "INSERT INTO public.projection_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING",
-        name,
-    )
-
-
-async def read_checkpoint(connection: asyncpg.Connection, name: str) -> Checkpoint | None:
-    row = await connection.fetchrow(_READ, name)
-    if row is None:
-        return None
-    return Checkpoint(
-        name=name, cursor=Cursor(row[0], row[1]), events_applied=row[2], events_skipped=row[3]
-    )
-
-
-async def advance_checkpoint(
-    connection: asyncpg.Connection, checkpoint: Checkpoint, to: Cursor, applied: int, skipped: int
-) -> None:
-    status = await connection.execute(
-        _ADVANCE,
-        checkpoint.name,
-        str(checkpoint.cursor.transaction_id),
-        checkpoint.cursor.position,
-        str(to.transaction_id),
-        to.position,
-        applied,
-        skipped,
-    )
-    if status != "UPDATE 1":
-        raise CheckpointMoved(f"the checkpoint of {checkpoint.name!r} moved during a batch")
 
 
 async def set_checkpoint(connection: asyncpg.Connection, checkpoint: Checkpoint) -> None:
@@ -92,3 +48,79 @@ async def record_failure(connection: asyncpg.Connection, name: str, error: str) 
         name,
         error,
     )
+
+
+async def read_checkpoints(
+    connection: asyncpg.Connection, names: list[str]
+) -> dict[str, Checkpoint]:
+    """Every named projection's checkpoint; missing ones are created at the start."""
+    await connection.execute(
+        """INSERT INTO public.projection_checkpoints (name)
+           SELECT unnest($1::text[]) ON CONFLICT DO NOTHING""",
+        names,
+    )
+    rows = await connection.fetch(
+        """SELECT name, transaction_id::text::bigint, position, events_applied, events_skipped
+           FROM public.projection_checkpoints WHERE name = ANY ($1::text[])""",
+        names,
+    )
+    return {
+        row[0]: Checkpoint(
+            name=row[0], cursor=Cursor(row[1], row[2]), events_applied=row[3],
+            events_skipped=row[4],
+        )
+        for row in rows
+    }
+
+
+# Only moves checkpoints that are still where the batch read them: a second line of defence
+# behind the apply locks against applying the same events twice.
+_ADVANCE_ALL = """UPDATE public.projection_checkpoints AS c
+    SET transaction_id = $4::text::xid8, position = $5,
+        events_applied = c.events_applied + moved.applied,
+        events_skipped = c.events_skipped + moved.skipped,
+        updated_at = now(), last_error = NULL, last_error_at = NULL
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $6::bigint[], $7::bigint[])
+        AS moved (name, transaction_id, position, applied, skipped)
+    WHERE c.name = moved.name AND c.transaction_id = moved.transaction_id::xid8
+      AND c.position = moved.position"""
+
+
+async def advance_checkpoints(
+    connection: asyncpg.Connection,
+    checkpoints: list[Checkpoint],
+    to: Cursor,
+    counts: dict[str, tuple[int, int]],
+) -> None:
+    """Move each checkpoint to ``to``, adding its (applied, skipped) counts."""
+    status = await connection.execute(
+        _ADVANCE_ALL,
+        [c.name for c in checkpoints],
+        [str(c.cursor.transaction_id) for c in checkpoints],
+        [c.cursor.position for c in checkpoints],
+        str(to.transaction_id),
+        to.position,
+        [counts.get(c.name, (0, 0))[0] for c in checkpoints],
+        [counts.get(c.name, (0, 0))[1] for c in checkpoints],
+    )
+    if status != f"UPDATE {len(checkpoints)}":
+        raise CheckpointMoved("a checkpoint moved during a batch")
+
+
+_RECORD_SKIP = """INSERT INTO public.projection_skipped_events
+        (name, build, event_id, position, type, error)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (name, build, event_id)
+    DO UPDATE SET error = excluded.error, skipped_at = now()"""
+
+
+async def record_skips(connection: asyncpg.Connection, skipped, *, build: bool = False) -> None:
+    """Keep the events a projection could not fold (``fold.Skip``), for operators to see."""
+    if skipped:
+        await connection.executemany(
+            _RECORD_SKIP,
+            [
+                (s.projection, build, s.event.event_id, s.event.position, s.event.type, s.error)
+                for s in skipped
+            ],
+        )

@@ -3,10 +3,11 @@
 Three keys per projection, derived stably from its name (blake2b, not Python's salted
 ``hash``), so every process agrees on them:
 
-- leader: a session lock that a runner holds for as long as it runs the projection. Its
-  connection closing (the process dying) releases it, and a waiting instance takes over.
+- leader: a session lock that the live runner holds for as long as it runs the projection
+  (it takes the leader locks of all its projections together, or none). Its connection
+  closing (the process dying) releases it, and a waiting instance takes over.
 - apply: a transaction lock around every batch that writes the live tables and checkpoint.
-  A replay's swap takes it too, so the swap and a live batch never interleave.
+  A rebuild's swap takes it too, so the swap and a live batch never interleave.
 - replay: a session lock held by a running blue/green rebuild: one at a time per projection.
 """
 
@@ -37,6 +38,26 @@ def replay_key(name: str) -> int:
 async def try_lock(connection: asyncpg.Connection, key: int) -> bool:
     """Take a session-level lock if it is free; never waits."""
     return await connection.fetchval("SELECT pg_try_advisory_lock($1::bigint)", key)
+
+
+async def try_lock_all(connection: asyncpg.Connection, keys: list[int]) -> bool:
+    """Take every session lock, or none of them; never waits."""
+    taken = []
+    for key in keys:
+        if not await try_lock(connection, key):
+            for held in taken:
+                await connection.execute("SELECT pg_advisory_unlock($1::bigint)", held)
+            return False
+        taken.append(key)
+    return True
+
+
+async def lock_all_for_transaction(connection: asyncpg.Connection, keys: list[int]) -> None:
+    """Wait for each lock, in key order (every taker uses the same order: no deadlock)."""
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) AS key ORDER BY key",
+        sorted(set(keys)),
+    )
 
 
 async def lock_for_transaction(connection: asyncpg.Connection, key: int) -> None:

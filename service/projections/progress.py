@@ -1,4 +1,4 @@
-"""Replays from the command line, one after another, each with a rich progress bar."""
+"""Rebuilds from the command line, one pass over the log for all of them, with a rich progress bar."""
 
 from __future__ import annotations
 
@@ -33,9 +33,8 @@ async def replay_with_progress(
     *,
     batch_size: int,
     console: Console | None = None,
-) -> list[ReplayStatus]:
-    """Rebuild each projection blue/green in turn; the final statuses."""
-    finished = []
+) -> ReplayStatus:
+    """Rebuild the projections blue/green together, in one pass; the final status."""
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -45,17 +44,18 @@ async def replay_with_progress(
         TimeRemainingColumn(),
         console=console,
     ) as progress:
-        for projection in projections:
-            rebuild = await Replay.begin(database_url, projection, batch_size=batch_size)
-            bar = progress.add_task(projection.name, total=rebuild.status.events_total)
+        rebuild = await Replay.begin(database_url, projections, batch_size=batch_size)
+        names = ", ".join(rebuild.names)
+        bar = progress.add_task(f"rebuild {names}", total=rebuild.status.events_total)
 
-            async def show(status: ReplayStatus, bar=bar) -> None:
-                progress.update(bar, completed=status.events_done, total=status.events_total)
+        async def show(status: ReplayStatus) -> None:
+            progress.update(bar, completed=status.events_done, total=status.events_total)
 
-            status = await rebuild.run(show)
+        status = await rebuild.run(show)
+        for name in rebuild.names:
+            counts = rebuild.fold.counts[name]
             progress.console.print(
-                f"{status.name}: {status.events_done} events read, {status.events_applied} "
-                f"folded, {status.events_skipped} skipped; swapped in"
+                f"{name}: {status.events_done} events read, {counts.applied} folded, "
+                f"{counts.skipped} skipped; swapped in"
             )
-            finished.append(status)
-    return finished
+    return status

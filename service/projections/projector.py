@@ -1,10 +1,10 @@
-"""The projector: one runner per registered projection inside the app, and replays on demand."""
+"""The projector: the live runner of every registered projection, and rebuilds on demand."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import asyncpg
 
@@ -14,6 +14,8 @@ from service.projections.runner import DEFAULT_BATCH_SIZE, ProjectionRunner
 from service.projections.status import ProjectionStatus, projection_statuses
 
 log = logging.getLogger(__name__)
+
+FACTS = "facts"
 
 
 class UnknownProjection(KeyError):
@@ -26,8 +28,8 @@ class UnknownProjection(KeyError):
 
 
 class Projector:
-    """Starts and stops the runners; each one leads its projection only where it holds the lock,
-    so every instance of the service can run a projector."""
+    """Starts and stops the live runner, which leads the projections only where it holds their
+    locks, so every instance of the service can run a projector."""
 
     def __init__(
         self,
@@ -38,7 +40,7 @@ class Projector:
         notify_channel: str = "policy_timeline_events",
         poll_interval: float = 5.0,
         retry_interval: float = 1.0,
-        after_batch: Callable[[str, int], Awaitable[None]] | None = None,
+        after_batch: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         names = [projection.name for projection in projections]
         if len(set(names)) != len(names):
@@ -46,18 +48,15 @@ class Projector:
         self.projections = {projection.name: projection for projection in projections}
         self.database_url = database_url
         self.batch_size = batch_size
-        self.runners = {
-            projection.name: ProjectionRunner(
-                projection,
-                database_url,
-                batch_size=batch_size,
-                notify_channel=notify_channel,
-                poll_interval=poll_interval,
-                retry_interval=retry_interval,
-                after_batch=_bound(after_batch, projection.name),
-            )
-            for projection in projections
-        }
+        self.runner = ProjectionRunner(
+            tuple(projections),
+            database_url,
+            batch_size=batch_size,
+            notify_channel=notify_channel,
+            poll_interval=poll_interval,
+            retry_interval=retry_interval,
+            after_batch=after_batch,
+        )
         self.started = False
         self._runs: list[asyncio.Task] = []
         self._replays: dict[str, asyncio.Task] = {}
@@ -65,10 +64,7 @@ class Projector:
     async def start(self) -> None:
         if self.started:
             return
-        self._runs = [
-            asyncio.create_task(runner.run(), name=f"projection {name}")
-            for name, runner in self.runners.items()
-        ]
+        self._runs = [asyncio.create_task(self.runner.run(), name="projections")]
         self.started = True
 
     async def stop(self) -> None:
@@ -85,7 +81,7 @@ class Projector:
         """Name -> whether this process leads it; None when the runners are not started."""
         if not self.started:
             return None
-        return {name: runner.leader for name, runner in self.runners.items()}
+        return {name: self.runner.leader for name in self.projections}
 
     async def status(self, connection: asyncpg.Connection) -> list[ProjectionStatus]:
         return await projection_statuses(
@@ -97,10 +93,11 @@ class Projector:
 
         Raises ``UnknownProjection``, or ``ReplayAlreadyRunning`` when one runs anywhere.
         """
-        projection = self.projections.get(name)
-        if projection is None:
+        if name not in self.projections:
             raise UnknownProjection(name)
-        rebuild = await Replay.begin(self.database_url, projection, batch_size=self.batch_size)
+        rebuild = await Replay.begin(
+            self.database_url, rebuilt_with(name, self.projections), batch_size=self.batch_size
+        )
         task = asyncio.create_task(self._run_replay(rebuild), name=f"replay {name}")
         self._replays[name] = task
         return rebuild.status
@@ -120,13 +117,10 @@ class Projector:
                 del self._replays[name]
 
 
-def _bound(
-    hook: Callable[[str, int], Awaitable[None]] | None, name: str
-) -> Callable[[int], Awaitable[None]] | None:
-    if hook is None:
-        return None
-
-    async def after_batch(count: int) -> None:
-        await hook(name, count)
-
-    return after_batch
+def rebuilt_with(name: str, projections: Mapping[str, Projection]) -> list[Projection]:
+    """The projections a rebuild of ``name`` rebuilds: itself, or every projection for
+    ``facts``, which the live path reads back as the others' state (their checkpoints must
+    never be behind its)."""
+    if name == FACTS:
+        return list(projections.values())
+    return [projections[name]]

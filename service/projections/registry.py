@@ -1,13 +1,15 @@
 """Every read model the projector keeps current.
 
-To register a projection, import it here and add it to the tuple. Order does not matter:
-each projection has its own runner, checkpoint and tables.
+To register a projection, import it here and add it to the tuple. ``facts`` comes first: the
+live path reads it back as the other projections' fact view (``loading.py``).
 """
 
 from __future__ import annotations
 
-from service.projections import (
+from service.projections.base import Projection
+from service.read_models import (
     agencies,
+    facts,
     initiatives,
     meetings,
     organizations,
@@ -16,9 +18,9 @@ from service.projections import (
     statements,
     timeline,
 )
-from service.projections.base import Projection
 
 PROJECTIONS: tuple[Projection, ...] = (
+    facts.PROJECTION,
     agencies.PROJECTION,
     timeline.PROJECTION,
     initiatives.PROJECTION,

@@ -1,92 +1,114 @@
-"""The live runner of one projection: lead it, then fold the feed from its checkpoint, batch by batch.
+"""The live path: one feed reader folds each batch of the log once, for every projection.
 
-Each batch is one short transaction: take the projection's apply lock, read the checkpoint,
-read the next events of the gap-safe feed, send the statements the handlers produce, move
-the checkpoint. A crash before the commit leaves nothing; after it, everything. So no event
-is ever applied twice or lost, whatever happens between batches or inside one.
+Each batch is one short transaction: take the projections' apply locks, read their
+checkpoints, read the next events of the gap-safe feed after the earliest of them, load the
+facts the batch needs (``loading.py``), fold, write the versions set-based (``writes.py``) and
+move every checkpoint. A crash before the commit leaves nothing; after it, everything. So no
+event is ever applied twice or lost, whatever happens between batches or inside one.
+
+A projection whose checkpoint is ahead of the others (a rebuild swapped it in) skips the
+events it already has; the fact view still folds them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import random
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 
 from service.projections import connections
 from service.projections.base import Projection
 from service.projections.checkpoints import (
-    Checkpoint,
-    advance_checkpoint,
-    ensure_checkpoint,
-    read_checkpoint,
+    advance_checkpoints,
+    read_checkpoints,
     record_failure,
+    record_skips,
 )
-from service.projections.folding import fold, record_skips, send
-from service.projections.locks import apply_key, leader_key, lock_for_transaction, try_lock
+from service.projections.fold import Fold
+from service.projections.loading import load_view
+from service.projections.locks import apply_key, leader_key, lock_all_for_transaction, try_lock_all
+from service.projections.writes import write_live
 from service.store import read_all_on
 from service.store.postgres import Notifications
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
-MAX_BACKOFF_SECONDS = 60.0
-"""The longest wait between attempts after repeated failures."""
+MAX_BACKOFF_SECONDS = 5.0
+"""The longest wait between attempts after repeated failures: a database back from an outage
+is folded again within seconds."""
 
 AfterBatch = Callable[[int], Awaitable[None]]
 """Called with the number of events read, after each batch that read some has committed."""
 
 
+def as_projections(projections: Projection | Sequence[Projection]) -> tuple[Projection, ...]:
+    return (projections,) if isinstance(projections, Projection) else tuple(projections)
+
+
+def lookup_kinds(projections: Sequence[Projection]) -> frozenset[str]:
+    return frozenset().union(*(projection.looks_up for projection in projections))
+
+
 async def apply_next_batch(
-    connection: asyncpg.Connection, projection: Projection, batch_size: int = DEFAULT_BATCH_SIZE
+    connection: asyncpg.Connection,
+    projections: Projection | Sequence[Projection],
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> int:
-    """Fold the next events after the checkpoint into the live tables; how many were read."""
+    """Fold the next events after the checkpoints into the live tables; how many were read."""
+    projections = as_projections(projections)
+    names = [projection.name for projection in projections]
     async with connection.transaction():
-        # The apply lock comes first, and the checkpoint is read after it: a replay's swap
-        # may have moved the checkpoint (and replaced the tables) while this batch waited.
-        # Neither statement takes a transaction id, so the feed read still holds back no one.
-        await lock_for_transaction(connection, apply_key(projection.name))
-        checkpoint = await read_checkpoint(connection, projection.name)
-        if checkpoint is None:
-            await ensure_checkpoint(connection, projection.name)
-            checkpoint = Checkpoint(name=projection.name)
-        batch = await read_all_on(connection, checkpoint.cursor, batch_size)
+        # The apply locks come first, and the checkpoints are read after them: a rebuild's
+        # swap may have moved a checkpoint (and replaced the tables) while this batch waited.
+        # Neither takes a transaction id, so the feed read still holds back no one.
+        await lock_all_for_transaction(connection, [apply_key(name) for name in names])
+        checkpoints = await read_checkpoints(connection, names)
+        start = min(checkpoint.cursor for checkpoint in checkpoints.values())
+        batch = await read_all_on(connection, start, batch_size)
         if not batch:
             return 0
-        folded = fold([projection], batch)
-        await send(connection, folded.ops)
-        await record_skips(connection, folded.skipped)
-        await advance_checkpoint(
-            connection, checkpoint, batch[-1].cursor, folded.applied, len(folded.skipped)
-        )
+        view = await load_view(connection, batch, lookup_kinds(projections))
+        fold = Fold(projections, view)
+        for event in batch:
+            cursor = event.cursor
+            fold.apply(event, lambda projection: cursor > checkpoints[projection.name].cursor)
+        versions, skipped = fold.take()
+        await write_live(connection, versions)
+        await record_skips(connection, skipped)
+        counts = {name: (c.applied, c.skipped) for name, c in fold.counts.items()}
+        behind = [c for c in checkpoints.values() if c.cursor < batch[-1].cursor]
+        await advance_checkpoints(connection, behind, batch[-1].cursor, counts)
     return len(batch)
 
 
 class ProjectionRunner:
-    """Keeps one projection current while this process holds its leadership.
+    """Keeps projections current while this process holds their leadership.
 
-    ``run()`` loops until cancelled: connect, try the leader lock every ``retry_interval``
-    until it is free, then apply batches, waking on the store's notifications or after
+    ``run()`` loops until cancelled: connect, try the leader locks every ``retry_interval``
+    until they are free, then apply batches, waking on the store's notifications or after
     ``poll_interval``. Any failure closes the connection (which gives up the leadership),
-    waits with a growing back-off and starts again.
+    waits a short, capped and jittered back-off, and starts again.
     """
 
     def __init__(
         self,
-        projection: Projection,
+        projections: Projection | Sequence[Projection],
         database_url: str,
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
         notify_channel: str = "policy_timeline_events",
         poll_interval: float = 5.0,
-        retry_interval: float = 1.0,
+        retry_interval: float = 0.5,
         max_backoff: float = MAX_BACKOFF_SECONDS,
         after_batch: AfterBatch | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        self.projection = projection
+        self.projections = as_projections(projections)
         self.database_url = database_url
         self.batch_size = batch_size
         self.notify_channel = notify_channel
@@ -99,7 +121,7 @@ class ProjectionRunner:
 
     @property
     def name(self) -> str:
-        return self.projection.name
+        return ", ".join(projection.name for projection in self.projections)
 
     @property
     def leader(self) -> bool:
@@ -116,16 +138,19 @@ class ProjectionRunner:
                 raise
             except Exception as error:
                 self._failures += 1
-                log.error("projection %s stopped: %s; starting again", self.name, describe(error))
+                log.error("projections %s stopped: %s; starting again", self.name, describe(error))
             await asyncio.sleep(self._backoff())
 
     def _backoff(self) -> float:
+        """Doubling from ``retry_interval`` up to ``max_backoff``, less up to half at random,
+        so that instances coming back from the same outage do not retry in step."""
         if self._failures == 0:
             return self.retry_interval
-        return min(self.retry_interval * 2 ** min(self._failures - 1, 10), self.max_backoff)
+        ceiling = min(self.retry_interval * 2 ** min(self._failures - 1, 10), self.max_backoff)
+        return ceiling * random.uniform(0.5, 1.0)
 
     async def _connect_and_lead(self) -> None:
-        connection = await connections.connect(self.database_url, f"projector {self.name}")
+        connection = await connections.connect(self.database_url, "projector")
         lost = asyncio.Event()
 
         def on_lost(_: object) -> None:
@@ -135,12 +160,14 @@ class ProjectionRunner:
 
         connection.add_termination_listener(on_lost)
         try:
-            while not await try_lock(connection, leader_key(self.name)):
+            keys = [leader_key(projection.name) for projection in self.projections]
+            while not await try_lock_all(connection, keys):
                 await asyncio.sleep(self.retry_interval)
+            self._failures = 0
             self._leading.set()
-            log.info("projection %s: this process leads it", self.name)
-            # Outside any batch, so that a failing batch still has a row to report its error in.
-            await ensure_checkpoint(connection, self.name)
+            log.info("projections %s: this process leads them", self.name)
+            # Outside any batch, so that a failing batch still has rows to report its error in.
+            await read_checkpoints(connection, [p.name for p in self.projections])
             async with Notifications(connection, self.notify_channel) as notifications:
                 await self._follow(connection, notifications, lost)
         finally:
@@ -152,7 +179,7 @@ class ProjectionRunner:
     ) -> None:
         while True:
             try:
-                count = await apply_next_batch(connection, self.projection, self.batch_size)
+                count = await apply_next_batch(connection, self.projections, self.batch_size)
             except Exception as error:
                 await self._record(connection, error)
                 raise
@@ -171,7 +198,8 @@ class ProjectionRunner:
         if connection.is_closed():
             return
         try:
-            await record_failure(connection, self.name, describe(error))
+            for projection in self.projections:
+                await record_failure(connection, projection.name, describe(error))
         except Exception:  # the batch's error is the one worth reporting
             log.debug("could not record the failure of %s", self.name, exc_info=True)
 

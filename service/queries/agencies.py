@@ -7,13 +7,13 @@ they now belong (a meeting whose organiser was corrected counts for the new orga
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 import msgspec
 
 import events
-from service.queries.common import FactRecord, decode_fact, fact_columns, record_fields
+from service.queries.common import FactRecord, Query, decode_fact, fact_columns, record_fields
 from service.queries.timeline import TimelineEntry, latest_entries
 
 
@@ -60,34 +60,48 @@ _COUNTS = """SELECT agency_id,
         count(*) FILTER (WHERE type = 'initiative.announced') AS initiatives,
         count(*) FILTER (WHERE type = 'statement.made') AS statements,
         count(*) AS entries
-    FROM timeline_entries
-    WHERE agency_id = ANY ($1::text[]) AND state <> 'retracted'
+    FROM timeline_entries AS e
+    WHERE agency_id = ANY ({ids}::text[]) AND state <> 'retracted' AND {known}
     GROUP BY agency_id"""
 
 
-async def agency_exists(connection: asyncpg.Connection, agency_id: str) -> bool:
-    return await connection.fetchval(
-        "SELECT EXISTS (SELECT FROM agencies WHERE agency_id = $1)", agency_id
-    )
+async def agency_exists(
+    connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
+) -> bool:
+    query = Query(as_of)
+    return (await query.fetch(
+        connection,
+        f"""SELECT EXISTS (SELECT FROM agencies AS a
+            WHERE a.agency_id = {query.param(agency_id)} AND {query.known("a")})""",
+    ))[0][0]
 
 
-async def get_agency(connection: asyncpg.Connection, agency_id: str) -> Agency | None:
-    agencies = await _agencies(connection, "WHERE a.agency_id = $1", agency_id)
+async def get_agency(
+    connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
+) -> Agency | None:
+    agencies = await _agencies(connection, as_of, agency_id)
     return agencies[0] if agencies else None
 
 
-async def list_agencies(connection: asyncpg.Connection) -> AgencyList:
-    return AgencyList(agencies=await _agencies(connection, ""))
+async def list_agencies(connection: asyncpg.Connection, as_of: datetime | None = None) -> AgencyList:
+    return AgencyList(agencies=await _agencies(connection, as_of))
 
 
-async def _agencies(connection: asyncpg.Connection, where: str, *arguments: object) -> list[Agency]:
-    rows = await connection.fetch(
-        f"SELECT {fact_columns('a')}, a.agency_id FROM agencies AS a {where} ORDER BY a.agency_id",
-        *arguments,
+async def _agencies(
+    connection: asyncpg.Connection, as_of: datetime | None, agency_id: str | None = None
+) -> list[Agency]:
+    query = Query(as_of)
+    only = f"AND a.agency_id = {query.param(agency_id)}" if agency_id is not None else ""
+    rows = await query.fetch(
+        connection,
+        f"""SELECT {fact_columns('f')}, a.agency_id FROM agencies AS a {query.fact_of("a")}
+            WHERE {query.known("a")} {only} ORDER BY a.agency_id""",
     )
     ids = [row["agency_id"] for row in rows]
-    counts = {row["agency_id"]: row for row in await connection.fetch(_COUNTS, ids)}
-    latest = await latest_entries(connection, ids)
+    counts_query = Query(as_of)
+    counts_sql = _COUNTS.format(ids=counts_query.param(ids), known=counts_query.known("e"))
+    counts = {row["agency_id"]: row for row in await counts_query.fetch(connection, counts_sql)}
+    latest = await latest_entries(connection, ids, as_of)
     return [
         _agency(row, counts.get(agency_id), latest.get(agency_id))
         for row, agency_id in zip(rows, ids, strict=True)

@@ -1,7 +1,8 @@
 """What every read model answers with: a fact's record (evidence, state, corrections) and its date.
 
-The queries read a fact's current JSON (the ``fact`` column) and decode it with the vocabulary
+The queries read a fact's JSON as corrected (``facts.fact``) and decode it with the vocabulary
 (``events.decode_event``), so a response is built from the same types that were appended.
+Every query answers now or ``as_of`` an instant, from the versioned rows (``Query.known``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,39 @@ import msgspec
 import events
 
 State = Literal["active", "corrected", "retracted"]
+
+
+class Query:
+    """The arguments of one SQL query, numbered as they are added, and the instant it reads."""
+
+    def __init__(self, as_of: datetime | None = None) -> None:
+        self.as_of = as_of
+        self.arguments: list[Any] = []
+        self._instant: str | None = None
+
+    def param(self, value: Any) -> str:
+        self.arguments.append(value)
+        return f"${len(self.arguments)}"
+
+    def known(self, alias: str) -> str:
+        """The condition that a version of ``alias`` is the one known at the query's instant:
+        the current one (its own partial indexes), or ``known_from <= as_of < known_until``."""
+        if self.as_of is None:
+            return f"{alias}.known_until IS NULL"
+        if self._instant is None:
+            self._instant = self.param(self.as_of)
+        instant = f"{self._instant}::timestamptz"
+        return (
+            f"({alias}.known_from <= {instant}"
+            f" AND ({alias}.known_until IS NULL OR {alias}.known_until > {instant}))"
+        )
+
+    def fact_of(self, alias: str) -> str:
+        """Join ``facts AS f``: the fact that the row ``alias`` derives from, as known then."""
+        return f"JOIN facts AS f ON f.event_id = {alias}.event_id AND {self.known('f')}"
+
+    async def fetch(self, connection: asyncpg.Connection, sql: str) -> list[asyncpg.Record]:
+        return await connection.fetch(sql, *self.arguments)
 
 # The columns every table of facts has (migration 0003), as the row fields below read them.
 FACT_COLUMNS = """{t}.event_id, {t}.position, {t}.type, {t}.recorded_at, {t}.state,
@@ -108,3 +142,17 @@ def date_fields(occurred: events.Occurred) -> dict[str, Any]:
 
 def dated_fields(row: asyncpg.Record, fact: Any) -> dict[str, Any]:
     return {**record_fields(row, fact), **date_fields(fact.occurred)}
+
+
+async def entity_row(
+    connection: asyncpg.Connection, table: str, id_column: str, entity_id: str,
+    as_of: datetime | None,
+) -> asyncpg.Record | None:
+    """The fact that registered an entity (a meeting, a person...), as known then."""
+    query = Query(as_of)
+    rows = await query.fetch(
+        connection,
+        f"""SELECT {fact_columns("f")} FROM {table} AS x {query.fact_of("x")}
+            WHERE x.{id_column} = {query.param(entity_id)} AND {query.known("x")}""",
+    )
+    return rows[0] if rows else None

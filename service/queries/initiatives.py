@@ -8,12 +8,13 @@ announcement's, as corrected.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 import asyncpg
 import msgspec
 
 import events
-from service.queries.common import DatedRecord, dated_fields, decode_fact, fact_columns
+from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import PRECISION_RANK, order_by
 
 
@@ -51,14 +52,19 @@ class InitiativeList(msgspec.Struct, kw_only=True):
     initiatives: list[Initiative]
 
 
-_SELECT = f"SELECT {fact_columns('h')}, h.initiative_id FROM initiative_history AS h"
+def _select(query: Query) -> str:
+    return f"""SELECT {fact_columns('f')}, h.initiative_id FROM initiative_history AS h
+        {query.fact_of("h")} WHERE {query.known("h")}"""
 
 
 async def get_initiative(
-    connection: asyncpg.Connection, initiative_id: str
+    connection: asyncpg.Connection, initiative_id: str, as_of: datetime | None = None
 ) -> InitiativeDetail | None:
-    rows = await connection.fetch(
-        f"{_SELECT} WHERE h.initiative_id = $1 ORDER BY {order_by('h')}", initiative_id
+    query = Query(as_of)
+    rows = await query.fetch(
+        connection,
+        f"""{_select(query)} AND h.initiative_id = {query.param(initiative_id)}
+            ORDER BY {order_by('h')}""",
     )
     history = [(row, decode_fact(row)) for row in rows]
     if not any(isinstance(fact, events.InitiativeAnnounced) for _, fact in history):
@@ -69,14 +75,18 @@ async def get_initiative(
     )
 
 
-async def agency_initiatives(connection: asyncpg.Connection, agency_id: str) -> InitiativeList:
+async def agency_initiatives(
+    connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
+) -> InitiativeList:
     """The agency's initiatives, in the timeline order of their announcements."""
-    rows = await connection.fetch(
-        f"""{_SELECT} WHERE h.initiative_id IN (
-                SELECT initiative_id FROM initiative_history
-                WHERE type = 'initiative.announced' AND agency_id = $1)
+    query = Query(as_of)
+    rows = await query.fetch(
+        connection,
+        f"""{_select(query)} AND h.initiative_id IN (
+                SELECT initiative_id FROM initiative_history AS a
+                WHERE a.type = 'initiative.announced' AND a.agency_id = {query.param(agency_id)}
+                  AND {query.known("a")})
             ORDER BY {order_by("h")}""",
-        agency_id,
     )
     histories: dict[str, list] = defaultdict(list)
     for row in rows:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
 import events
-from service.queries.common import DatedRecord, dated_fields, decode_fact, fact_columns
+from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, entity_row
 from service.queries.statements import Statement, statements_where
 
 
@@ -24,10 +26,10 @@ class Meeting(DatedRecord, kw_only=True):
     statements: list[Statement]
 
 
-async def get_meeting(connection: asyncpg.Connection, meeting_id: str) -> Meeting | None:
-    row = await connection.fetchrow(
-        f"SELECT {fact_columns('m')} FROM meetings AS m WHERE m.meeting_id = $1", meeting_id
-    )
+async def get_meeting(
+    connection: asyncpg.Connection, meeting_id: str, as_of: datetime | None = None
+) -> Meeting | None:
+    row = await entity_row(connection, "meetings", "meeting_id", meeting_id, as_of)
     if row is None:
         return None
     fact = decode_fact(row)
@@ -45,5 +47,12 @@ async def get_meeting(connection: asyncpg.Connection, meeting_id: str) -> Meetin
         topics=list(fact.topics),
         summary_ko=fact.summary_ko,
         summary_en=fact.summary_en,
-        statements=await statements_where(connection, "s.meeting_id = $1", meeting_id),
+        statements=await _statements(connection, meeting_id, as_of),
     )
+
+
+async def _statements(
+    connection: asyncpg.Connection, meeting_id: str, as_of: datetime | None
+) -> list[Statement]:
+    query = Query(as_of)
+    return await statements_where(connection, query, f"s.meeting_id = {query.param(meeting_id)}")

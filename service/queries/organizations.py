@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 import msgspec
 
 import events
-from service.queries.common import FactRecord, decode_fact, fact_columns, record_fields
+from service.queries.common import (
+    FactRecord,
+    Query,
+    decode_fact,
+    entity_row,
+    fact_columns,
+    record_fields,
+)
 from service.queries.statements import Statement, statements_where
 
 
@@ -33,17 +42,14 @@ class Organization(FactRecord, kw_only=True):
 
 
 async def get_organization(
-    connection: asyncpg.Connection, organization_id: str
+    connection: asyncpg.Connection, organization_id: str, as_of: datetime | None = None
 ) -> Organization | None:
-    row = await connection.fetchrow(
-        f"SELECT {fact_columns('o')} FROM organizations AS o WHERE o.organization_id = $1",
-        organization_id,
-    )
+    row = await entity_row(connection, "organizations", "organization_id", organization_id, as_of)
     if row is None:
         return None
     fact = decode_fact(row)
     assert isinstance(fact, events.OrganizationRegistered)
-    people = await _people(connection, organization_id)
+    people = await _people(connection, organization_id, as_of)
     speakers = [organization_id, *(member.person_id for member in people)]
     return Organization(
         **record_fields(row, fact),
@@ -54,15 +60,20 @@ async def get_organization(
         description_ko=fact.description_ko,
         description_en=fact.description_en,
         people=people,
-        statements=await statements_where(connection, "s.speaker_ids && $1::text[]", speakers),
+        statements=await _statements(connection, speakers, as_of),
     )
 
 
-async def _people(connection: asyncpg.Connection, organization_id: str) -> list[Member]:
-    rows = await connection.fetch(
-        f"""SELECT {fact_columns("p")} FROM people AS p
-            WHERE p.affiliation_ids @> ARRAY[$1::text] ORDER BY p.person_id""",
-        organization_id,
+async def _people(
+    connection: asyncpg.Connection, organization_id: str, as_of: datetime | None
+) -> list[Member]:
+    query = Query(as_of)
+    rows = await query.fetch(
+        connection,
+        f"""SELECT {fact_columns("f")} FROM people AS p {query.fact_of("p")}
+            WHERE p.affiliation_ids @> ARRAY[{query.param(organization_id)}::text]
+              AND {query.known("p")}
+            ORDER BY p.person_id""",
     )
     members = []
     for row in rows:
@@ -80,3 +91,10 @@ async def _people(connection: asyncpg.Connection, organization_id: str) -> list[
                     )
                 )
     return members
+
+
+async def _statements(
+    connection: asyncpg.Connection, speakers: list[str], as_of: datetime | None
+) -> list[Statement]:
+    query = Query(as_of)
+    return await statements_where(connection, query, f"s.speaker_ids && {query.param(speakers)}::text[]")

@@ -44,12 +44,12 @@ class SortKey(NamedTuple):
         return key
 
 
-def after_clause(alias: str, first_parameter: int) -> str:
-    """The condition "sorts after the cursor", on parameters $n, $n+1, $n+2 (a SortKey)."""
-    n = first_parameter
+def after_clause(alias: str, key: SortKey, query) -> str:
+    """The condition "sorts after the cursor's key", with its values as the query's arguments."""
+    earliest, rank, position = (query.param(value) for value in key)
     return (
         f"({alias}.earliest, {alias}.precision_rank, {alias}.position)"
-        f" > (${n}::date, ${n + 1}::smallint, ${n + 2}::bigint)"
+        f" > ({earliest}::date, {rank}::smallint, {position}::bigint)"
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
 import events
-from service.queries.common import FactRecord, decode_fact, fact_columns, record_fields
+from service.queries.common import FactRecord, Query, decode_fact, entity_row, record_fields
 from service.queries.statements import Statement, statements_where
 
 
@@ -17,10 +19,10 @@ class Person(FactRecord, kw_only=True):
     statements: list[Statement]
 
 
-async def get_person(connection: asyncpg.Connection, person_id: str) -> Person | None:
-    row = await connection.fetchrow(
-        f"SELECT {fact_columns('p')} FROM people AS p WHERE p.person_id = $1", person_id
-    )
+async def get_person(
+    connection: asyncpg.Connection, person_id: str, as_of: datetime | None = None
+) -> Person | None:
+    row = await entity_row(connection, "people", "person_id", person_id, as_of)
     if row is None:
         return None
     fact = decode_fact(row)
@@ -31,5 +33,13 @@ async def get_person(connection: asyncpg.Connection, person_id: str) -> Person |
         name_ko=fact.name_ko,
         name_en=fact.name_en,
         affiliations=list(fact.affiliations),
-        statements=await statements_where(connection, "s.speaker_ids @> ARRAY[$1::text]", person_id),
+        statements=await _statements(connection, person_id, as_of),
     )
+
+
+async def _statements(
+    connection: asyncpg.Connection, person_id: str, as_of: datetime | None
+) -> list[Statement]:
+    query = Query(as_of)
+    speaker = query.param(person_id)
+    return await statements_where(connection, query, f"s.speaker_ids @> ARRAY[{speaker}::text]")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
 import msgspec
 
 import events
-from service.queries.common import FactRecord, State, decode_fact, fact_columns, record_fields
+from service.queries.common import (
+    FactRecord,
+    Query,
+    State,
+    decode_fact,
+    entity_row,
+    record_fields,
+)
 
 
 class SupportedFact(msgspec.Struct, kw_only=True):
@@ -36,10 +44,10 @@ class Source(FactRecord, kw_only=True):
     facts: list[SupportedFact]
 
 
-async def get_source(connection: asyncpg.Connection, source_id: str) -> Source | None:
-    row = await connection.fetchrow(
-        f"SELECT {fact_columns('s')} FROM sources AS s WHERE s.source_id = $1", source_id
-    )
+async def get_source(
+    connection: asyncpg.Connection, source_id: str, as_of: datetime | None = None
+) -> Source | None:
+    row = await entity_row(connection, "sources", "source_id", source_id, as_of)
     if row is None:
         return None
     fact = decode_fact(row)
@@ -56,19 +64,25 @@ async def get_source(connection: asyncpg.Connection, source_id: str) -> Source |
         sha256=fact.sha256,
         note=fact.note,
         text=fact.text,
-        facts=await _supported(connection, source_id),
+        facts=await _supported(connection, source_id, as_of),
     )
 
 
-async def _supported(connection: asyncpg.Connection, source_id: str) -> list[SupportedFact]:
-    rows = await connection.fetch(
-        """SELECT f.event_id, f.type, f.stream_id, f.position, f.state, e.quote
-           FROM source_facts AS f
-           CROSS JOIN LATERAL jsonb_array_elements(f.fact -> 'evidence') WITH ORDINALITY
-               AS item (evidence, number)
-           CROSS JOIN LATERAL (SELECT item.evidence ->> 'quote' AS quote) AS e
-           WHERE f.source_ids @> ARRAY[$1::text] AND item.evidence ->> 'source_id' = $1
-           ORDER BY f.position, item.number""",
-        source_id,
+async def _supported(
+    connection: asyncpg.Connection, source_id: str, as_of: datetime | None
+) -> list[SupportedFact]:
+    query = Query(as_of)
+    source = query.param(source_id)
+    rows = await query.fetch(
+        connection,
+        f"""SELECT f.event_id, f.type, f.stream_id, f.position, f.state, e.quote
+            FROM source_facts AS q
+            {query.fact_of("q")}
+            CROSS JOIN LATERAL jsonb_array_elements(f.fact -> 'evidence') WITH ORDINALITY
+                AS item (evidence, number)
+            CROSS JOIN LATERAL (SELECT item.evidence ->> 'quote' AS quote) AS e
+            WHERE q.source_id = {source} AND {query.known("q")}
+              AND item.evidence ->> 'source_id' = {source}
+            ORDER BY f.position, item.number""",
     )
     return [SupportedFact(**dict(row)) for row in rows]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 import asyncpg
 import msgspec
 
 import events
-from service.queries.common import DatedRecord, dated_fields, decode_fact, fact_columns
+from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 
 STATEMENT_KINDS = ("remark", "proposal", "presentation", "pledge")
@@ -32,7 +32,9 @@ class StatementPage(msgspec.Struct, kw_only=True):
     next_cursor: str | None
 
 
-_SELECT = f"""SELECT {fact_columns("s")}, s.earliest, s.precision_rank FROM statements AS s"""
+def _select(query: Query) -> str:
+    return f"""SELECT {fact_columns("f")}, s.earliest, s.precision_rank FROM statements AS s
+        {query.fact_of("s")}"""
 
 
 async def statement_page(
@@ -44,33 +46,30 @@ async def statement_page(
     kind: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
+    as_of: datetime | None = None,
 ) -> StatementPage:
     """``agency_id`` selects the statements on that agency's timeline (by its people, or at its
     meetings); ``speaker_id`` a speaker, or a named member of a group speaker."""
-    conditions: list[str] = []
-    arguments: list[Any] = []
-
-    def parameter(value: Any) -> str:
-        arguments.append(value)
-        return f"${len(arguments)}"
-
+    query = Query(as_of)
+    conditions = [query.known("s")]
     if agency_id is not None:
         conditions.append(
-            "s.event_id IN (SELECT event_id FROM timeline_entries"
-            f" WHERE agency_id = {parameter(agency_id)} AND type = 'statement.made')"
+            "s.event_id IN (SELECT event_id FROM timeline_entries AS e"
+            f" WHERE e.agency_id = {query.param(agency_id)} AND e.type = 'statement.made'"
+            f" AND {query.known('e')})"
         )
     if speaker_id is not None:
-        conditions.append(f"s.speaker_ids @> ARRAY[{parameter(speaker_id)}::text]")
+        conditions.append(f"s.speaker_ids @> ARRAY[{query.param(speaker_id)}::text]")
     if meeting_id is not None:
-        conditions.append(f"s.meeting_id = {parameter(meeting_id)}")
+        conditions.append(f"s.meeting_id = {query.param(meeting_id)}")
     if kind is not None:
-        conditions.append(f"s.kind = {parameter(kind)}")
+        conditions.append(f"s.kind = {query.param(kind)}")
     if after is not None:
-        conditions.append(after_clause("s", len(arguments) + 1))
-        arguments.extend(after)
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await connection.fetch(
-        f"{_SELECT} {where} ORDER BY {order_by('s')} LIMIT {parameter(limit + 1)}", *arguments
+        conditions.append(after_clause("s", after, query))
+    rows = await query.fetch(
+        connection,
+        f"""{_select(query)} WHERE {' AND '.join(conditions)}
+            ORDER BY {order_by('s')} LIMIT {query.param(limit + 1)}""",
     )
     return StatementPage(
         statements=[statement(row) for row in rows[:limit]], next_cursor=next_cursor(rows, limit)
@@ -78,11 +77,13 @@ async def statement_page(
 
 
 async def statements_where(
-    connection: asyncpg.Connection, condition: str, *arguments: object
+    connection: asyncpg.Connection, query: Query, condition: str
 ) -> list[Statement]:
-    """Every statement matching an SQL condition on ``s`` (a meeting's, a person's), in order."""
-    rows = await connection.fetch(
-        f"{_SELECT} WHERE {condition} ORDER BY {order_by('s')}", *arguments
+    """Every statement matching an SQL condition on ``s`` (a meeting's, a person's), in order;
+    ``condition`` takes its values from ``query``."""
+    rows = await query.fetch(
+        connection,
+        f"{_select(query)} WHERE {condition} AND {query.known('s')} ORDER BY {order_by('s')}",
     )
     return [statement(row) for row in rows]
 

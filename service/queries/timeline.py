@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import asyncpg
 import msgspec
 
 import events
-from service.queries.common import DatedRecord, dated_fields, decode_fact, fact_columns
+from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
@@ -64,20 +64,23 @@ class TimelinePage(msgspec.Struct, kw_only=True):
     """Pass as ``cursor`` for the next page; null on the last page."""
 
 
-# A status change is titled by its initiative: its announcement, as corrected.
 MAX_SPAN = timedelta(days=366)
 """The longest an entry's date can span: a year-precision date in a leap year."""
 
-_SELECT = f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
-        announcement.fact::text AS announcement
-    FROM timeline_entries AS e
-    JOIN timeline_facts AS f ON f.event_id = e.event_id
-    LEFT JOIN LATERAL (
-        SELECT a.fact FROM timeline_facts AS a
-        WHERE f.type = 'initiative.status_changed' AND a.type = 'initiative.announced'
-          AND a.subject_id = f.subject_id
-        ORDER BY a.position DESC LIMIT 1
-    ) AS announcement ON true"""
+
+def _select(query: Query) -> str:
+    """Entries ``e`` with their facts as known then; a status change is titled by its
+    initiative: the announcement, as corrected."""
+    return f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
+            announcement.fact::text AS announcement
+        FROM timeline_entries AS e
+        {query.fact_of("e")}
+        LEFT JOIN LATERAL (
+            SELECT a.fact FROM facts AS a
+            WHERE f.type = 'initiative.status_changed' AND a.entity = f.stream_id
+              AND {query.known("a")}
+            LIMIT 1
+        ) AS announcement ON true"""
 
 
 async def timeline_page(
@@ -89,31 +92,26 @@ async def timeline_page(
     types: Sequence[str] | None = None,
     after: SortKey | None = None,
     limit: int = 100,
+    as_of: datetime | None = None,
 ) -> TimelinePage:
     """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24)."""
-    conditions = ["e.agency_id = $1"]
-    arguments: list[Any] = [agency_id]
+    query = Query(as_of)
+    conditions = [f"e.agency_id = {query.param(agency_id)}", query.known("e")]
     if start is not None:
-        arguments.append(start)
-        conditions.append(f"e.latest >= ${len(arguments)}::date")
+        conditions.append(f"e.latest >= {query.param(start)}::date")
         # The same condition as a range on the index's sort column: an entry spans at most a
         # year, so none that ends on or after ``start`` began more than a year before it.
-        arguments.append(start - MAX_SPAN)
-        conditions.append(f"e.earliest >= ${len(arguments)}::date")
+        conditions.append(f"e.earliest >= {query.param(start - MAX_SPAN)}::date")
     if end is not None:
-        arguments.append(end)
-        conditions.append(f"e.earliest <= ${len(arguments)}::date")
+        conditions.append(f"e.earliest <= {query.param(end)}::date")
     if types:
-        arguments.append(list(types))
-        conditions.append(f"e.type = ANY (${len(arguments)}::text[])")
+        conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
     if after is not None:
-        conditions.append(after_clause("e", len(arguments) + 1))
-        arguments.extend(after)
-    arguments.append(limit + 1)
-    rows = await connection.fetch(
-        f"""{_SELECT} WHERE {" AND ".join(conditions)}
-            ORDER BY {order_by("e")} LIMIT ${len(arguments)}""",
-        *arguments,
+        conditions.append(after_clause("e", after, query))
+    rows = await query.fetch(
+        connection,
+        f"""{_select(query)} WHERE {" AND ".join(conditions)}
+            ORDER BY {order_by("e")} LIMIT {query.param(limit + 1)}""",
     )
     return TimelinePage(
         agency_id=agency_id,
@@ -123,16 +121,18 @@ async def timeline_page(
 
 
 async def latest_entries(
-    connection: asyncpg.Connection, agency_ids: Sequence[str]
+    connection: asyncpg.Connection, agency_ids: Sequence[str], as_of: datetime | None = None
 ) -> dict[str, TimelineEntry]:
     """Each agency's last entry in timeline order that is not retracted."""
-    rows = await connection.fetch(
+    query = Query(as_of)
+    ids = query.param(list(agency_ids))
+    rows = await query.fetch(
+        connection,
         f"""SELECT agency.id AS agency_id, latest.*
-            FROM unnest($1::text[]) AS agency (id)
-            CROSS JOIN LATERAL ({_SELECT}
-                WHERE e.agency_id = agency.id AND e.state <> 'retracted'
+            FROM unnest({ids}::text[]) AS agency (id)
+            CROSS JOIN LATERAL ({_select(query)}
+                WHERE e.agency_id = agency.id AND e.state <> 'retracted' AND {query.known("e")}
                 ORDER BY {order_by("e", descending=True)} LIMIT 1) AS latest""",
-        list(agency_ids),
     )
     return {row["agency_id"]: timeline_entry(row) for row in rows}
 

@@ -15,7 +15,13 @@ from service.store.model import (
     StoreError,
     WrongExpectedVersion,
 )
-from service.store.postgres import PostgresEventStore, read_all_on
+from service.store.postgres import (
+    PostgresEventStore,
+    count_readable,
+    read_all_chunks,
+    read_all_on,
+    readable_head,
+)
 from service.store.protocol import EventStore
 
 __all__ = [
@@ -34,5 +40,8 @@ __all__ = [
     "RecordedEvent",
     "StoreError",
     "WrongExpectedVersion",
+    "count_readable",
+    "read_all_chunks",
     "read_all_on",
+    "readable_head",
 ]

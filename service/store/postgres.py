@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
 
 import asyncpg
 import msgspec
@@ -38,23 +36,21 @@ _APPEND = """SELECT outcome, current_version, positions, versions, conflicting_i
 # Only events of transactions older than every running transaction of the cluster are
 # read: a transaction that took a lower position but commits later would otherwise be
 # skipped for ever by a reader that has already moved past it.
-@functools.cache
-def _feed_sql(*, of_types: bool, recorded_up_to: bool) -> str:
-    conditions = [
-        "(transaction_id, position) > ($1::text::xid8, $2::bigint)",
-        "transaction_id < pg_snapshot_xmin(pg_current_snapshot())",
-    ]
-    if of_types:
-        conditions.append(f"type = ANY (${len(conditions) + 2}::text[])")
-    if recorded_up_to:
-        conditions.append(f"recorded_at <= ${len(conditions) + 2}::timestamptz")
-    return f"""SELECT {_COLUMNS} FROM events
-    WHERE {" AND ".join(conditions)}
-    ORDER BY events.transaction_id, events.position
-    LIMIT $3"""
+_READABLE = """(transaction_id, position) > ($1::text::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())"""
 
+_READ_ALL = f"""SELECT {_COLUMNS} FROM events WHERE {_READABLE}
+    ORDER BY events.transaction_id, events.position LIMIT $3"""
 
-_READ_ALL = _feed_sql(of_types=False, recorded_up_to=False)
+_READ_ALL_OF_TYPES = f"""SELECT {_COLUMNS} FROM events
+    WHERE {_READABLE} AND type = ANY ($4::text[])
+    ORDER BY events.transaction_id, events.position LIMIT $3"""
+
+# The whole readable feed after a cursor, for one cursor over the log (a rebuild).
+_READ_ALL_UNBOUNDED = f"""SELECT {_COLUMNS} FROM events WHERE {_READABLE}
+    ORDER BY events.transaction_id, events.position"""
+
+_COUNT_READABLE = "SELECT count(*) FROM events WHERE " + _READABLE
 
 # The last readable cursor: what a reader of the whole feed would end at now.
 _HEAD = """SELECT transaction_id::text::bigint, position FROM events
@@ -195,8 +191,8 @@ class PostgresEventStore:
         return Page(events=events, next=events[-1].cursor if events else after)
 
     async def head(self) -> Cursor:
-        row = await self.pool.fetchrow(_HEAD)
-        return Cursor(row[0], row[1]) if row else Cursor()
+        async with self.pool.acquire() as connection:
+            return await readable_head(connection)
 
     async def get_event(self, event_id: uuid.UUID) -> RecordedEvent | None:
         row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM events WHERE event_id = $1", event_id)
@@ -225,18 +221,41 @@ async def read_all_on(
     after: Cursor,
     limit: int,
     types: Sequence[str] | None = None,
-    *,
-    recorded_up_to: datetime | None = None,
 ) -> list[RecordedEvent]:
-    """The gap-safe feed read, on a connection the caller holds (a runner's transaction);
-    ``recorded_up_to`` keeps the events the service had recorded by then (``as_of``)."""
-    sql = _feed_sql(of_types=bool(types), recorded_up_to=recorded_up_to is not None)
+    """The gap-safe feed read, on a connection the caller holds (a runner's transaction)."""
     arguments: list[object] = [str(after.transaction_id), after.position, limit]
     if types:
-        arguments.append(list(types))
-    if recorded_up_to is not None:
-        arguments.append(recorded_up_to)
-    return [_recorded(row) for row in await connection.fetch(sql, *arguments)]
+        rows = await connection.fetch(_READ_ALL_OF_TYPES, *arguments, list(types))
+    else:
+        rows = await connection.fetch(_READ_ALL, *arguments)
+    return [_recorded(row) for row in rows]
+
+
+async def read_all_chunks(
+    connection: asyncpg.Connection, after: Cursor, chunk_size: int
+) -> AsyncIterator[list[RecordedEvent]]:
+    """The readable feed after ``after`` through one server-side cursor, ``chunk_size`` events
+    at a time. Run it in a read-only REPEATABLE READ transaction: the snapshot fixes the
+    readable end, and a transaction without an id holds back no other reader's feed."""
+    cursor = await connection.cursor(
+        _READ_ALL_UNBOUNDED, str(after.transaction_id), after.position
+    )
+    while True:
+        rows = await cursor.fetch(chunk_size)
+        if not rows:
+            return
+        yield [_recorded(row) for row in rows]
+
+
+async def readable_head(connection: asyncpg.Connection) -> Cursor:
+    """The last readable cursor: where a reader of the whole feed would end now."""
+    row = await connection.fetchrow(_HEAD)
+    return Cursor(row[0], row[1]) if row else Cursor()
+
+
+async def count_readable(connection: asyncpg.Connection, after: Cursor) -> int:
+    """How many readable events follow ``after`` (work proportional to that count)."""
+    return await connection.fetchval(_COUNT_READABLE, str(after.transaction_id), after.position)
 
 
 class Notifications:

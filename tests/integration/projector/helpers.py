@@ -5,52 +5,51 @@ from __future__ import annotations
 import asyncio
 import inspect
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import asyncpg
 import msgspec
 
 import events
-from service.projections.base import Ops, Projection
+from service.projections.base import Projection
 from service.store import Cursor, NewEvent, PostgresEventStore, RecordedEvent
 
 COUNTS_TABLE = """CREATE TABLE stream_counts (
-    stream_id      text PRIMARY KEY,
-    events         integer NOT NULL,
-    last_position  bigint NOT NULL,
-    label          text
+    stream_id    text NOT NULL,
+    event_id     uuid NOT NULL,
+    label        text,
+    made_by      bigint NOT NULL,
+    known_from   timestamptz NOT NULL,
+    known_until  timestamptz,
+    CONSTRAINT stream_counts_version UNIQUE (event_id, made_by)
 )"""
 # A name a migration chose, which a rebuilt table must keep.
-COUNTS_INDEX = "CREATE INDEX stream_counts_by_events ON stream_counts (events)"
-
-_COUNT = """INSERT INTO stream_counts (stream_id, events, last_position, label)
-    VALUES ($1, 1, $2, $3)
-    ON CONFLICT (stream_id) DO UPDATE
-    SET events = stream_counts.events + 1, last_position = excluded.last_position,
-        label = excluded.label"""
+COUNTS_INDEX = "CREATE INDEX stream_counts_by_stream ON stream_counts (stream_id)"
+COLUMNS = ("stream_id", "event_id", "label")
 
 
-def count_event(ops: Ops, event: RecordedEvent, fact: events.Event) -> None:
-    ops.add(_COUNT, event.stream_id, event.position, None)
+def count_event(view, fact) -> Iterator[tuple[str, tuple]]:
+    yield "stream_counts", (fact.stream_id, fact.event_id, None)
 
 
-def count_and_label_event(ops: Ops, event: RecordedEvent, fact: events.Event) -> None:
-    ops.add(_COUNT, event.stream_id, event.position, fact.name_ko)
+def count_and_label_event(view, fact) -> Iterator[tuple[str, tuple]]:
+    yield "stream_counts", (fact.stream_id, fact.event_id, fact.value.name_ko)
 
 
-COUNTS = Projection(
-    name="stream_counts",
-    tables=("stream_counts",),
-    handlers={"organization.registered": count_event},
-)
-"""Counts the organization.registered events of each stream."""
+def counting(handler, columns=COLUMNS) -> Projection:
+    """The test projection with another handler for organization.registered."""
+    return Projection(
+        name="stream_counts",
+        tables={"stream_counts": columns},
+        handlers={"organization.registered": handler},
+    )
 
-COUNTS_V2 = Projection(
-    name="stream_counts",
-    tables=("stream_counts",),
-    handlers={"organization.registered": count_and_label_event},
-)
-"""The same projection after a code change: it also keeps each stream's latest name."""
+
+COUNTS = counting(count_event)
+"""One row per organization.registered event: counted by stream."""
+
+COUNTS_V2 = counting(count_and_label_event)
+"""The same projection after a code change: it also keeps each event's name."""
 
 
 def organization(name: str = "에이아이 주식회사") -> NewEvent:
@@ -67,13 +66,19 @@ async def given_events(store: PostgresEventStore, stream_id: str, count: int, na
     await store.append(stream_id, [organization(name) for _ in range(count)], "any")
 
 
+VIEW = """SELECT stream_id, count(*) AS events, max(label) AS label FROM stream_counts
+    WHERE known_until IS NULL GROUP BY stream_id ORDER BY stream_id"""
+
+
 async def counts(connection: asyncpg.Connection | asyncpg.Pool) -> dict[str, int]:
-    rows = await connection.fetch("SELECT stream_id, events FROM stream_counts")
-    return {row["stream_id"]: row["events"] for row in rows}
+    return {row["stream_id"]: row["events"] for row in await connection.fetch(VIEW)}
 
 
 async def labels(connection: asyncpg.Connection | asyncpg.Pool) -> dict[str, str | None]:
-    rows = await connection.fetch("SELECT stream_id, label FROM stream_counts")
+    rows = await connection.fetch(
+        """SELECT DISTINCT ON (stream_id) stream_id, label FROM stream_counts
+           WHERE known_until IS NULL ORDER BY stream_id, made_by DESC"""
+    )
     return {row["stream_id"]: row["label"] for row in rows}
 
 

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import asyncio
 
-from service.projections.base import Projection
 from service.store import START
 from tests.integration.projector.helpers import (
+    COUNTS,
     caught_up,
     checkpoint,
-    count_event,
     counts,
     given_events,
     until,
 )
 
-# A statement that divides by zero until the test disarms it (a subquery, so the planner
-# cannot fold it away): a batch that fails after writing part of its rows.
-TRIPWIRE = "SELECT 1 / (SELECT count(*)::integer FROM tripwire_disarmed)"
+# Handlers run no SQL, so the test arms the table: a trigger runs a statement when the row of
+# one stream is written, part-way through a batch's writes.
+# A statement that divides by zero until the test disarms it: a batch that fails half-way.
+TRIPWIRE = "PERFORM 1 / (SELECT count(*)::integer FROM tripwire_disarmed)"
 # A statement that waits while the test holds an advisory lock: a batch caught mid-way.
-GATE = "SELECT pg_advisory_xact_lock_shared(7, 7)"
+GATE = "PERFORM pg_advisory_xact_lock_shared(7, 7)"
 
 
-def counting_with(statement: str, stream_id: str) -> Projection:
-    def handle(ops, event, fact):
-        count_event(ops, event, fact)
-        if event.stream_id == stream_id:
-            ops.add(statement)
-
-    return Projection("stream_counts", ("stream_counts",), {"organization.registered": handle})
+async def arm(pool, statement: str, stream_id: str) -> None:
+    await pool.execute(
+        f"""CREATE FUNCTION stream_counts_trap() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.stream_id = '{stream_id}' THEN {statement}; END IF;
+                RETURN NEW;
+            END $$"""
+    )
+    await pool.execute(
+        """CREATE TRIGGER stream_counts_trap BEFORE INSERT ON stream_counts
+           FOR EACH ROW EXECUTE FUNCTION stream_counts_trap()"""
+    )
 
 
 async def given_three_streams(store, middle: str) -> None:
@@ -42,7 +47,8 @@ async def test_a_batch_that_fails_half_way_leaves_nothing_and_is_applied_once_wh
 ):
     await pool.execute("CREATE TABLE tripwire_disarmed (at timestamptz DEFAULT now())")
     await given_three_streams(store, "organization-trip")
-    start_runner(counting_with(TRIPWIRE, "organization-trip"))
+    await arm(pool, TRIPWIRE, "organization-trip")
+    start_runner(COUNTS)
 
     await until(lambda: _last_error(pool))
     assert "division by zero" in await _last_error(pool)
@@ -62,7 +68,8 @@ async def test_a_runner_killed_in_the_middle_of_a_batch_is_resumed_without_dupli
     await gate.execute("SELECT pg_advisory_lock(7, 7)")
     try:
         await given_three_streams(store, "organization-gate")
-        start_runner(counting_with(GATE, "organization-gate"))
+        await arm(pool, GATE, "organization-gate")
+        start_runner(COUNTS)
 
         stuck = await _waiting_at_the_gate(pool)
         await pool.execute("SELECT pg_terminate_backend($1)", stuck)

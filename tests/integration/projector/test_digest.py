@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from service.projections.digest import table_digest
 from tests.integration.projector.helpers import COUNTS
 
-ROWS = [("organization-a", 2, 10, None), ("organization-b", 1, 11, "에이"), ("organization-c", 5, 12, "b")]
-INSERT = "INSERT INTO stream_counts VALUES ($1, $2, $3, $4)"
+A, B, C = (uuid.UUID(int=number) for number in (1, 2, 3))
+ROWS = [("organization-a", A, None, 10), ("organization-b", B, "에이", 11), ("organization-c", C, "b", 12)]
+INSERT = """INSERT INTO stream_counts (stream_id, event_id, label, made_by, known_from)
+    VALUES ($1, $2, $3, $4, '2025-03-24T00:00:00Z')"""
 
 
 async def digest_of(pool, rows) -> str:
@@ -21,7 +25,7 @@ async def test_the_same_rows_in_another_order_have_the_same_digest(pool, counts_
 
 
 async def test_one_changed_value_changes_the_digest(pool, counts_table):
-    changed = [*ROWS[:2], ("organization-c", 6, 12, "b")]
+    changed = [*ROWS[:2], ("organization-c", C, "c", 12)]
     assert await digest_of(pool, ROWS) != await digest_of(pool, changed)
 
 

@@ -1,4 +1,4 @@
-"""Exactly one process runs each projection; another takes over when it goes away."""
+"""Exactly one process runs the projections; another takes over when it goes away."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import pytest
 from service.projections.projector import Projector
 from tests.integration.projector.helpers import COUNTS, caught_up, counts, given_events, until
 
-NAME = COUNTS.name
-
 
 @pytest.fixture
 async def two_projectors(database_url, counts_table) -> AsyncIterator[tuple[Projector, Projector, Counter]]:
@@ -19,7 +17,7 @@ async def two_projectors(database_url, counts_table) -> AsyncIterator[tuple[Proj
     applied: Counter = Counter()
 
     def projector(label: str) -> Projector:
-        async def count_applied(name: str, count: int) -> None:
+        async def count_applied(count: int) -> None:
             applied[label] += count
 
         return Projector(
@@ -37,19 +35,19 @@ async def test_only_one_of_two_projectors_applies_and_the_other_takes_over_when_
 ):
     first, second, applied = two_projectors
     await first.start()
-    await first.runners[NAME].wait_until_leader()
+    await first.runner.wait_until_leader()
     await second.start()
     await given_events(store, "organization-a", 4)
     await caught_up(store, pool)
 
-    assert first.runners[NAME].leader and not second.runners[NAME].leader
+    assert first.runner.leader and not second.runner.leader
     assert applied == {"first": 4}
     async with pool.acquire() as connection:
         [status] = await first.status(connection)
     assert status.leader and status.leader_backend_pid is not None
 
     await first.stop()
-    await second.runners[NAME].wait_until_leader()
+    await second.runner.wait_until_leader()
     await given_events(store, "organization-a", 3)
     await given_events(store, "organization-b", 1)
     await caught_up(store, pool)
@@ -63,7 +61,7 @@ async def test_when_the_leaders_connection_dies_a_running_instance_leads_and_not
 ):
     first, second, applied = two_projectors
     await first.start()
-    await first.runners[NAME].wait_until_leader()
+    await first.runner.wait_until_leader()
     await second.start()
     await given_events(store, "organization-a", 2)
     await caught_up(store, pool)
@@ -77,7 +75,7 @@ async def test_when_the_leaders_connection_dies_a_running_instance_leads_and_not
     await given_events(store, "organization-b", 1)
     await caught_up(store, pool)
 
-    leaders = [p for p in (first, second) if p.runners[NAME].leader]
+    leaders = [p for p in (first, second) if p.runner.leader]
     assert len(leaders) == 1
     assert await counts(pool) == {"organization-a": 4, "organization-b": 1}
     assert sum(applied.values()) == 5

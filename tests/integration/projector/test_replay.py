@@ -7,7 +7,6 @@ import asyncio
 import pytest
 
 from service.projections import connections
-from service.projections.base import Projection
 from service.projections.digest import table_digest
 from service.projections.replay import (
     Replay,
@@ -19,7 +18,9 @@ from service.projections.status import projection_statuses
 from tests.integration.projector.helpers import (
     COUNTS,
     COUNTS_V2,
+    VIEW,
     caught_up,
+    counting,
     checkpoint,
     counts,
     every_event_readable,
@@ -28,7 +29,6 @@ from tests.integration.projector.helpers import (
     last_committed,
 )
 
-VIEW = "SELECT stream_id, events, label FROM stream_counts ORDER BY stream_id"
 
 
 async def view(pool) -> list[tuple]:
@@ -66,14 +66,14 @@ async def test_readers_keep_the_old_complete_view_while_a_replay_builds_and_see_
     assert [label for _, _, label in old] == [None] * 6
 
     paused = PausedBuild()
-    rebuild = await Replay.begin(database_url, COUNTS_V2, batch_size=4)
+    rebuild = await Replay.begin(database_url, COUNTS_V2, batch_size=4, chunk_size=4)
     finished = asyncio.create_task(rebuild.run(paused))
     await paused.wait()
 
     assert await view(pool) == old
     assert await pool.fetchval(
         'SELECT count(*) FROM "projection_build_stream_counts".stream_counts'
-    ) == 2  # 4 of 12 events: the first two streams
+    ) == 4  # 4 of 12 events
 
     paused.go_on.set()
     status = await asyncio.wait_for(finished, 30)
@@ -96,7 +96,7 @@ async def test_a_swap_leaves_no_build_schema_and_keeps_the_index_names_of_the_mi
     await replay(database_url, COUNTS_V2)
 
     indexes = await pool.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'stream_counts'")
-    assert {row[0] for row in indexes} == {"stream_counts_pkey", "stream_counts_by_events"}
+    assert {row[0] for row in indexes} == {"stream_counts_version", "stream_counts_by_stream"}
     assert not await pool.fetchval(
         "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"
     )
@@ -124,7 +124,7 @@ async def test_the_live_runner_goes_on_after_a_swap_and_events_appended_during_t
     await given_a_live_projection(store, pool, database_url)
     start_runner(COUNTS_V2)
     paused = PausedBuild()
-    rebuild = await Replay.begin(database_url, COUNTS_V2, batch_size=4)
+    rebuild = await Replay.begin(database_url, COUNTS_V2, batch_size=4, chunk_size=4)
     finished = asyncio.create_task(rebuild.run(paused))
     await paused.wait()
     await given_events(store, "organization-0", 1, name="빌드 중")
@@ -176,10 +176,10 @@ async def test_a_replay_that_fails_is_reported_and_leaves_the_live_tables_as_the
 ):
     old = await given_a_live_projection(store, pool, database_url)
 
-    def write_a_missing_column(ops, event, fact):
-        ops.add("INSERT INTO stream_counts (no_such_column) VALUES ($1)", event.stream_id)
+    def write_a_missing_column(view, fact):
+        yield "stream_counts", (fact.stream_id, fact.event_id, "x")
 
-    broken = Projection("stream_counts", ("stream_counts",), {"organization.registered": write_a_missing_column})
+    broken = counting(write_a_missing_column, ("stream_id", "event_id", "no_such_column"))
     with pytest.raises(Exception, match="no_such_column"):
         await replay(database_url, broken)
 
@@ -195,6 +195,9 @@ async def test_a_replay_that_fails_is_reported_and_leaves_the_live_tables_as_the
 async def test_a_projection_whose_tables_have_foreign_keys_is_not_rebuilt(
     pool, database_url, counts_table
 ):
-    await pool.execute("CREATE TABLE stream_owners (stream_id text REFERENCES stream_counts)")
+    await pool.execute(
+        "CREATE TABLE stream_owners (event_id uuid, made_by bigint,"
+        " FOREIGN KEY (event_id, made_by) REFERENCES stream_counts (event_id, made_by))"
+    )
     with pytest.raises(ReplayNotPossible, match="foreign keys"):
         await Replay.begin(database_url, COUNTS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from service.projections.base import Projection
 from service.projections.runner import apply_next_batch
 from service.store import START, NewEvent
 from tests.integration.projector.helpers import (
@@ -12,6 +11,7 @@ from tests.integration.projector.helpers import (
     caught_up,
     checkpoint,
     count_event,
+    counting,
     counts,
     every_event_readable,
     given_events,
@@ -86,12 +86,12 @@ async def test_an_event_that_cannot_be_decoded_is_skipped_with_a_record_and_the_
 
 
 async def test_a_handler_that_raises_skips_only_that_event(store, pool, start_runner):
-    def count_unless_named_boom(ops, event, fact):
-        if fact.name_ko == "boom":
+    def count_unless_named_boom(view, fact):
+        if fact.value.name_ko == "boom":
             raise ValueError("this handler cannot fold a boom")
-        count_event(ops, event, fact)
+        yield from count_event(view, fact)
 
-    fragile = Projection("stream_counts", ("stream_counts",), {"organization.registered": count_unless_named_boom})
+    fragile = counting(count_unless_named_boom)
     await given_events(store, "organization-a", 2)
     await given_events(store, "organization-boom", 1, name="boom")
     await given_events(store, "organization-b", 1)

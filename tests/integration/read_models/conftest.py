@@ -27,21 +27,19 @@ async def catch_up(pool, projections=PROJECTIONS) -> None:
             """SELECT transaction_id::text::bigint AS transaction_id, position FROM events
                ORDER BY transaction_id DESC, position DESC LIMIT 1"""
         )
-        for projection in projections:
-            for _ in range(CATCH_UP_ATTEMPTS):
-                await apply_next_batch(connection, projection)
-                reached = await connection.fetchval(
-                    """SELECT (transaction_id::text::bigint, position) >= ($2::bigint, $3::bigint)
-                       FROM projection_checkpoints WHERE name = $1""",
-                    projection.name,
-                    head["transaction_id"],
-                    head["position"],
-                )
-                if reached:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError(f"{projection.name} did not catch up with the log")
+        for _ in range(CATCH_UP_ATTEMPTS):
+            await apply_next_batch(connection, projections)
+            reached = await connection.fetchval(
+                """SELECT bool_and((transaction_id::text::bigint, position) >= ($2::bigint, $3::bigint))
+                   FROM projection_checkpoints WHERE name = ANY ($1::text[])""",
+                [projection.name for projection in projections],
+                head["transaction_id"],
+                head["position"],
+            )
+            if reached:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the projections did not catch up with the log")
 
 
 class Log:

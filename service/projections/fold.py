@@ -1,0 +1,175 @@
+"""Folding events into row versions: the part the live path and a rebuild share.
+
+``Fold.apply(event)`` updates the fact view and, for each projection, derives the rows of
+every fact the event touched: the fact it records, or the target of an amendment and the facts
+that look the target up. A fact derived again replaces its rows: the old versions get
+``known_until`` (in memory when they were made in this buffer, otherwise as a ``close`` for the
+writer), the new ones are added with ``made_by``/``known_from`` of the event.
+
+An event that does not decode, or whose handler raises, is skipped (with a ``Skip`` record)
+rather than retried: the log is immutable, so it would fail the same way for ever and wedge
+every later event behind it. A rebuild with fixed code folds it later.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from events import EventError, decode_event
+from service.projections.base import VERSION_COLUMNS, Projection
+from service.projections.state import AMENDING_TYPES, Fact, FactView
+from service.store import RecordedEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An event a projection could not fold: it stays in the log, and the engine moves on."""
+
+    projection: str
+    event: RecordedEvent
+    error: str
+
+
+class Versions:
+    """The row versions of one table made since the last write, and the closes of older ones."""
+
+    __slots__ = ("table", "columns", "rows", "open", "closes", "born", "_event_id")
+
+    def __init__(self, table: str, columns: tuple[str, ...]) -> None:
+        self.table = table
+        self.columns = (*columns, *VERSION_COLUMNS)
+        self._event_id = columns.index("event_id")
+        self.rows: list[list] = []
+        self.open: dict[uuid.UUID, list[list]] = {}
+        """Fact -> its current rows among ``rows``."""
+        self.closes: dict[uuid.UUID, tuple[int, datetime]] = {}
+        """Fact -> (position, recorded_at) of the first event that replaced its written rows."""
+        self.born: set[uuid.UUID] = set()
+        """Facts first derived in this buffer: they have no written rows to close."""
+
+    def replace(
+        self, event_id: uuid.UUID, rows: list[tuple], made_by: int, at: datetime, first: bool
+    ) -> None:
+        for row in self.open.pop(event_id, ()):
+            row[-1] = at
+        if first:
+            self.born.add(event_id)
+        elif event_id not in self.born and event_id not in self.closes:
+            self.closes[event_id] = (made_by, at)
+        if rows:
+            versions = [[*row, made_by, at, None] for row in rows]
+            self.rows.extend(versions)
+            self.open[event_id] = versions
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.closes)
+
+
+@dataclass
+class Counts:
+    applied: int = 0
+    """Events that went through a handler or amended a fact."""
+    skipped: int = 0
+
+
+@dataclass
+class Fold:
+    """Folds events into the versions of the given projections' tables."""
+
+    projections: Sequence[Projection]
+    view: FactView
+    versions: dict[str, Versions] = field(init=False)
+    counts: dict[str, Counts] = field(init=False)
+    skipped: list[Skip] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.versions = self._empty()
+        self.counts = {projection.name: Counts() for projection in self.projections}
+
+    def _empty(self) -> dict[str, Versions]:
+        return {
+            table: Versions(table, columns)
+            for projection in self.projections
+            for table, columns in projection.tables.items()
+        }
+
+    def take(self) -> tuple[dict[str, Versions], list[Skip]]:
+        """What was folded since the last ``take``, for the writer; the buffer starts afresh
+        (the counts go on)."""
+        taken, skipped = self.versions, self.skipped
+        self.versions, self.skipped = self._empty(), []
+        return taken, skipped
+
+    def apply(self, event: RecordedEvent, applies: Callable[[Projection], bool] | None = None) -> None:
+        """Fold one event into the view and into the projections (those ``applies`` accepts)."""
+        projections = [p for p in self.projections if applies is None or applies(p)]
+        try:
+            value = decode_event(event.type, event.data)
+            target = None
+            if event.type in AMENDING_TYPES:
+                target = self.view.amend(event, value)
+            own = self.view.record(event, value)
+        except EventError as error:
+            for projection in projections:
+                if event.type in projection.handlers or event.type in AMENDING_TYPES:
+                    self._skip(projection, event, error)
+            return
+        for projection in projections:
+            self._derive(projection, event, own, target)
+        for fact in (own, target):
+            if fact is not None and not self.view.is_looked_up(fact):
+                fact.forget_value()
+
+    def _derive(
+        self, projection: Projection, event: RecordedEvent, own: Fact, target: Fact | None
+    ) -> None:
+        handled = projection.handlers
+        # (fact, whether this is its first derivation)
+        facts: list[tuple[Fact, bool]] = []
+        if own.type in handled:
+            facts.append((own, True))
+        if target is not None and target.type in handled:
+            facts.append((target, False))
+        changed = target if target is not None else own
+        if changed.entity is not None and _kind(changed.entity) in projection.looks_up:
+            for referrer in self.view.referrers(changed.entity):
+                if referrer.type in handled and referrer is not own and referrer is not target:
+                    facts.append((referrer, False))
+        if not facts:
+            return
+        try:
+            derived = [
+                (fact, first, list(handled[fact.type](self.view, fact))) for fact, first in facts
+            ]
+        except Exception as error:  # a bug in one handler must not stop the others
+            self._skip(projection, event, error)
+            return
+        for fact, first, rows in derived:
+            by_table: dict[str, list[tuple]] = {table: [] for table in projection.tables}
+            for table, row in rows:
+                by_table[table].append(row)
+            for table, table_rows in by_table.items():
+                self.versions[table].replace(
+                    fact.event_id, table_rows, event.position, event.recorded_at, first
+                )
+        self.counts[projection.name].applied += 1
+
+    def _skip(self, projection: Projection, event: RecordedEvent, error: Exception) -> None:
+        text = f"{type(error).__name__}: {error}"
+        log.warning(
+            "projection %s skips event %s at position %s (%s): %s",
+            projection.name, event.event_id, event.position, event.type, text,
+        )
+        self.skipped.append(Skip(projection.name, event, text))
+        self.counts[projection.name].skipped += 1
+
+
+def _kind(stream_id: str) -> str:
+    """``person`` for ``person-oh-young-ju``: entity streams are named <kind>-<id>."""
+    return stream_id.split("-", 1)[0]

@@ -1,0 +1,189 @@
+"""The fact view: every fact as corrected, the state that projection handlers read.
+
+A rebuild holds the view of the whole log in memory; the live path loads, for each batch, the
+facts that the batch needs from the ``facts`` table (``loading.py``). Either way handlers see
+the same thing: each fact's current JSON and typed value, its corrections and retraction, the
+fact that created each entity (``entity("person-oh-young-ju")``), and which facts look an
+entity up (``referrers``), so that a change to that entity reaches them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+import events
+
+# The facts that create an entity: the first fact of its stream.
+CREATING_TYPES = frozenset({
+    "source.registered", "agency.registered", "organization.registered", "person.registered",
+    "initiative.announced", "meeting.held", "statement.made",
+})
+AMENDING_TYPES = frozenset({"fact.corrected", "fact.retracted"})
+
+_json_object = msgspec.json.Decoder(dict[str, Any])
+_encode = msgspec.json.Encoder(order="deterministic").encode
+
+
+class Fact:
+    """One fact as it stands now. ``json`` is its current data (the data as recorded, with the
+    ``changes`` of every correction merged over its top-level fields)."""
+
+    __slots__ = (
+        "event_id", "stream_id", "position", "type", "recorded_at", "json", "corrections",
+        "retraction", "lookups", "_value",
+    )
+
+    def __init__(
+        self,
+        *,
+        event_id: uuid.UUID,
+        stream_id: str,
+        position: int,
+        type: str,
+        recorded_at: datetime,
+        json: str,
+        corrections: list[dict[str, Any]] | None = None,
+        retraction: dict[str, Any] | None = None,
+        lookups: tuple[str, ...] = (),
+        value: events.Event | None = None,
+    ) -> None:
+        self.event_id = event_id
+        self.stream_id = stream_id
+        self.position = position
+        self.type = type
+        self.recorded_at = recorded_at
+        self.json = json
+        self.corrections = corrections or []
+        self.retraction = retraction
+        self.lookups = lookups
+        self._value = value
+
+    @property
+    def value(self) -> Any:
+        """The fact decoded into its vocabulary type (kept once decoded)."""
+        if self._value is None:
+            self._value = events.decode_event(self.type, self.json)
+        return self._value
+
+    def forget_value(self) -> None:
+        """Drop the decoded value to save memory; ``value`` decodes it again when asked."""
+        self._value = None
+
+    @property
+    def state(self) -> str:
+        if self.retraction is not None:
+            return "retracted"
+        return "corrected" if self.corrections else "active"
+
+    @property
+    def entity(self) -> str | None:
+        """The stream of the entity this fact creates, if it creates one."""
+        return self.stream_id if self.type in CREATING_TYPES else None
+
+
+def lookups_of(type_: str, stream_id: str, value: events.Event, kinds: frozenset[str]) -> tuple[str, ...]:
+    """The entity streams of the given kinds that a fact refers to: a statement's speakers and
+    meeting, a status change's initiative (its own stream)."""
+    streams = [ref.stream_id for ref in value.references() if ref.kind in kinds]
+    if type_ == "initiative.status_changed" and "initiative" in kinds:
+        streams.append(stream_id)
+    return tuple(dict.fromkeys(s for s in streams if s is not None))
+
+
+class FactView:
+    """Facts by event id, entities by stream, and the facts that look each entity up."""
+
+    def __init__(self, lookup_kinds: frozenset[str] = frozenset()) -> None:
+        self.lookup_kinds = lookup_kinds
+        self.facts: dict[uuid.UUID, Fact] = {}
+        self.entities: dict[str, Fact] = {}
+        self._referrers: dict[str, set[uuid.UUID]] = {}
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def get(self, event_id: uuid.UUID) -> Fact | None:
+        return self.facts.get(event_id)
+
+    def entity(self, stream_id: str) -> Fact | None:
+        """The fact that created the entity of ``stream_id`` (``person-oh-young-ju``)."""
+        return self.entities.get(stream_id)
+
+    def referrers(self, stream_id: str) -> Iterator[Fact]:
+        """The facts that look up the entity of ``stream_id``, in log order."""
+        ids = self._referrers.get(stream_id, ())
+        found = [self.facts[event_id] for event_id in ids if event_id in self.facts]
+        return iter(sorted(found, key=lambda fact: fact.position))
+
+    def is_looked_up(self, fact: Fact) -> bool:
+        """Whether handlers read this fact through the view (keep its decoded value)."""
+        return fact.entity is not None and fact.entity.split("-", 1)[0] in self.lookup_kinds
+
+    def keep(self, fact: Fact) -> Fact:
+        """Add a fact (recorded now, or loaded as it stands)."""
+        self.facts[fact.event_id] = fact
+        if fact.entity is not None:
+            self.entities[fact.entity] = fact
+        for stream_id in fact.lookups:
+            self._referrers.setdefault(stream_id, set()).add(fact.event_id)
+        return fact
+
+    def record(self, event: Any, value: events.Event) -> Fact:
+        """A new fact from its event (a ``RecordedEvent``) and its decoded value."""
+        lookups = lookups_of(event.type, event.stream_id, value, self.lookup_kinds)
+        return self.keep(
+            Fact(
+                event_id=event.event_id,
+                stream_id=event.stream_id,
+                position=event.position,
+                type=event.type,
+                recorded_at=event.recorded_at,
+                json=bytes(event.data).decode(),
+                lookups=lookups,
+                value=value,
+            )
+        )
+
+    def amend(self, event: Any, amendment: events.FactCorrected | events.FactRetracted) -> Fact | None:
+        """Apply a correction or retraction to its target; the target, or None if not in view.
+
+        Raises ``events.InvalidEvent`` when the corrected fact would not be valid (the append
+        path checks every correction, so only a log written past those checks has one).
+        """
+        target = self.facts.get(amendment.target)
+        if target is None:
+            return None
+        evidence = msgspec.to_builtins(amendment.evidence)
+        if isinstance(amendment, events.FactRetracted):
+            target.retraction = {
+                "event_id": str(event.event_id), "reason": amendment.reason,
+                "evidence": evidence, "recorded_at": event.recorded_at.isoformat(),
+            }
+            return target
+        data = _json_object.decode(target.json)
+        changes = dict(amendment.changes)
+        previous = {key: data.get(key) for key in changes}
+        data.update(changes)
+        text = _encode(data).decode()
+        value = events.decode_event(target.type, text)
+        target.corrections = [*target.corrections, {
+            "event_id": str(event.event_id), "changes": changes, "previous": previous,
+            "reason": amendment.reason, "evidence": evidence,
+            "recorded_at": event.recorded_at.isoformat(),
+        }]
+        target.json = text
+        target._value = value
+        self._relink(target, lookups_of(target.type, target.stream_id, value, self.lookup_kinds))
+        return target
+
+    def _relink(self, fact: Fact, lookups: tuple[str, ...]) -> None:
+        for stream_id in fact.lookups:
+            self._referrers.get(stream_id, set()).discard(fact.event_id)
+        fact.lookups = lookups
+        for stream_id in lookups:
+            self._referrers.setdefault(stream_id, set()).add(fact.event_id)

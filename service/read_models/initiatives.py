@@ -1,0 +1,34 @@
+"""The initiatives read model: each announcement and status change, in timeline order.
+
+The current state of an initiative (service/queries/initiatives.py) is its announcement with
+the status of the latest history item that is not retracted.
+"""
+
+from __future__ import annotations
+
+from service.projections.base import Projection
+from service.projections.state import Fact, FactView
+from service.read_models.dates import date_columns
+
+
+def history_item(view: FactView, fact: Fact):
+    item = fact.value
+    agency = getattr(item, "agency", None)  # the announcement's; none on a status change
+    yield "initiative_history", (
+        item.initiative_id, fact.event_id, fact.type, agency,
+        *date_columns(item.occurred.date), fact.position,
+    )
+
+
+PROJECTION = Projection(
+    name="initiatives",
+    tables={"initiative_history": (
+        "initiative_id", "event_id", "type", "agency_id",
+        "earliest", "latest", "precision_rank", "position",
+    )},
+    handlers={"initiative.announced": history_item, "initiative.status_changed": history_item},
+    ignored=frozenset({
+        "source.registered", "agency.registered", "organization.registered", "person.registered",
+        "meeting.held", "statement.made", "fact.corrected", "fact.retracted",
+    }),
+)

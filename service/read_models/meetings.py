@@ -1,0 +1,30 @@
+"""The meetings read model: each meeting by organiser and date. Its statements are the
+statements model's, looked up by meeting at query time."""
+
+from __future__ import annotations
+
+from service.projections.base import Projection
+from service.projections.state import Fact, FactView
+from service.read_models.dates import date_columns
+
+
+def meeting_held(view: FactView, fact: Fact):
+    meeting = fact.value
+    yield "meetings", (
+        meeting.meeting_id, fact.event_id, meeting.organiser,
+        *date_columns(meeting.occurred.date), fact.position,
+    )
+
+
+PROJECTION = Projection(
+    name="meetings",
+    tables={"meetings": (
+        "meeting_id", "event_id", "organiser", "earliest", "latest", "precision_rank", "position",
+    )},
+    handlers={"meeting.held": meeting_held},
+    ignored=frozenset({
+        "source.registered", "agency.registered", "organization.registered", "person.registered",
+        "initiative.announced", "initiative.status_changed", "statement.made",
+        "fact.corrected", "fact.retracted",
+    }),
+)

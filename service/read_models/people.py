@@ -1,0 +1,24 @@
+"""The people read model: each person, with the ids of what they are affiliated with."""
+
+from __future__ import annotations
+
+from service.projections.base import Projection
+from service.projections.state import Fact, FactView
+
+
+def person_registered(view: FactView, fact: Fact):
+    person = fact.value
+    affiliations = list(dict.fromkeys(a.id for a in person.affiliations))
+    yield "people", (person.person_id, fact.event_id, affiliations)
+
+
+PROJECTION = Projection(
+    name="people",
+    tables={"people": ("person_id", "event_id", "affiliation_ids")},
+    handlers={"person.registered": person_registered},
+    ignored=frozenset({
+        "source.registered", "agency.registered", "organization.registered",
+        "initiative.announced", "initiative.status_changed", "meeting.held", "statement.made",
+        "fact.corrected", "fact.retracted",
+    }),
+)

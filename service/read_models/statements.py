@@ -1,0 +1,38 @@
+"""The statements read model: what was said, proposed, presented or pledged, by whom, where."""
+
+from __future__ import annotations
+
+from service.projections.base import Projection
+from service.projections.state import Fact, FactView
+from service.read_models.dates import date_columns
+
+
+def speaker_ids(statement, kind: str | None = None) -> list[str]:
+    """The speaker's id, or for a group the ids of the members the source names."""
+    actors = [statement.speaker, *statement.speaker.members]
+    return list(dict.fromkeys(
+        actor.id for actor in actors if actor.id is not None and kind in (None, actor.kind)
+    ))
+
+
+def statement_made(view: FactView, fact: Fact):
+    statement = fact.value
+    yield "statements", (
+        statement.statement_id, fact.event_id, speaker_ids(statement), statement.meeting,
+        statement.kind, *date_columns(statement.occurred.date), fact.position,
+    )
+
+
+PROJECTION = Projection(
+    name="statements",
+    tables={"statements": (
+        "statement_id", "event_id", "speaker_ids", "meeting_id", "kind",
+        "earliest", "latest", "precision_rank", "position",
+    )},
+    handlers={"statement.made": statement_made},
+    ignored=frozenset({
+        "source.registered", "agency.registered", "organization.registered", "person.registered",
+        "initiative.announced", "initiative.status_changed", "meeting.held",
+        "fact.corrected", "fact.retracted",
+    }),
+)

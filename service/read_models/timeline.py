@@ -1,0 +1,80 @@
+"""The timeline read model: one entry per fact per agency involved.
+
+An agency is involved in a fact as its organiser (``meeting.held``), as the responsible agency
+(``initiative.announced`` and, through the announcement, ``initiative.status_changed``), or for
+``statement.made`` as the speaker (the agency itself, or an agency a speaking person is
+affiliated with) and as host (the organiser of the meeting where it was said). The lookups go
+through the fact view, so a correction of a person, a meeting or an announcement moves the
+entries of the facts that refer to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from service.projections.base import Projection
+from service.projections.state import Fact, FactView
+from service.read_models.dates import date_columns
+from service.read_models.statements import speaker_ids
+
+COLUMNS = (
+    "agency_id", "event_id", "roles", "type", "state",
+    "earliest", "latest", "precision_rank", "position",
+)
+
+
+def _entries(fact: Fact, involved: dict[str, set[str]]):
+    dates = date_columns(fact.value.occurred.date)
+    for agency_id, roles in involved.items():
+        yield "timeline_entries", (
+            agency_id, fact.event_id, sorted(roles), fact.type, fact.state, *dates, fact.position,
+        )
+
+
+def meeting_held(view: FactView, fact: Fact):
+    yield from _entries(fact, {fact.value.organiser: {"organiser"}})
+
+
+def initiative_announced(view: FactView, fact: Fact):
+    yield from _entries(fact, {fact.value.agency: {"responsible"}})
+
+
+def status_changed(view: FactView, fact: Fact):
+    announcement = view.entity(fact.stream_id)
+    if announcement is not None:
+        yield from _entries(fact, {announcement.value.agency: {"responsible"}})
+
+
+def statement_made(view: FactView, fact: Fact):
+    statement = fact.value
+    involved: dict[str, set[str]] = defaultdict(set)
+    for agency_id in speaker_ids(statement, "agency"):
+        involved[agency_id].add("speaker")
+    for person_id in speaker_ids(statement, "person"):
+        person = view.entity(f"person-{person_id}")
+        if person is not None:
+            for affiliation in person.value.affiliations:
+                if affiliation.kind == "agency":
+                    involved[affiliation.id].add("speaker")
+    if statement.meeting:
+        meeting = view.entity(f"meeting-{statement.meeting}")
+        if meeting is not None:
+            involved[meeting.value.organiser].add("host")
+    yield from _entries(fact, involved)
+
+
+PROJECTION = Projection(
+    name="timeline",
+    tables={"timeline_entries": COLUMNS},
+    handlers={
+        "meeting.held": meeting_held,
+        "initiative.announced": initiative_announced,
+        "initiative.status_changed": status_changed,
+        "statement.made": statement_made,
+    },
+    ignored=frozenset({
+        "source.registered", "agency.registered", "organization.registered", "person.registered",
+        "fact.corrected", "fact.retracted",
+    }),
+    looks_up=frozenset({"person", "meeting", "initiative"}),
+)
