@@ -8,6 +8,7 @@ import asyncpg
 import msgspec
 from litestar import get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 
 from service.http.problems import unavailable
 from service.projections.base import Projection
@@ -33,13 +34,38 @@ class Ready(msgspec.Struct, kw_only=True):
     projections: list[Lag]
 
 
+class NotReady(msgspec.Struct, kw_only=True):
+    """A problem document (``application/problem+json``)."""
+
+    type: str
+    """``/problems/not-ready``, ``/problems/database-unavailable`` or
+    ``/problems/database-timeout``."""
+    title: str
+    status: int
+    detail: str
+    lagging: list[Lag] | None = None
+    """With ``/problems/not-ready``: the projections further behind than allowed."""
+
+
 @get("/health", tags=["operations"])
 async def health() -> Health:
     """The process is up and serving."""
     return Health(status="ok")
 
 
-@get("/ready", tags=["operations"])
+@get(
+    "/ready",
+    tags=["operations"],
+    responses={
+        503: ResponseSpec(
+            NotReady,
+            description="Not ready: a projection lags, or the database does not answer "
+            "(with Retry-After)",
+            media_type="application/problem+json",
+            generate_examples=False,
+        )
+    },
+)
 async def ready(
     pool: NamedDependency[asyncpg.Pool],
     settings: NamedDependency[Settings],

@@ -75,7 +75,7 @@ class BlockingTransactionResponse(msgspec.Struct, kw_only=True):
     backend_xmin: int | None
 
 
-class FeedResponse(msgspec.Struct, kw_only=True):
+class FeedBacklogResponse(msgspec.Struct, kw_only=True):
     events_unreadable: int
     """Committed events that the gap-safe feed cannot read yet: their transactions are not
     older than the oldest transaction running anywhere on the server."""
@@ -87,12 +87,12 @@ class FeedResponse(msgspec.Struct, kw_only=True):
 
 
 class ProjectionsResponse(msgspec.Struct, kw_only=True):
-    feed: FeedResponse
+    feed: FeedBacklogResponse
     projections: list[ProjectionResponse]
 
 
-def feed_response(backlog: FeedBacklog) -> FeedResponse:
-    return FeedResponse(
+def feed_backlog_response(backlog: FeedBacklog) -> FeedBacklogResponse:
+    return FeedBacklogResponse(
         events_unreadable=backlog.events_unreadable,
         oldest_unreadable_seconds=backlog.oldest_unreadable_seconds,
         blocking=blocking_response(backlog.blocking) if backlog.blocking else None,
@@ -151,7 +151,8 @@ class ProjectionController(Controller):
             backlog = await feed_backlog(connection)
             statuses = await projector.status(connection)
         return ProjectionsResponse(
-            feed=feed_response(backlog), projections=[projection_response(s) for s in statuses]
+            feed=feed_backlog_response(backlog),
+            projections=[projection_response(s) for s in statuses],
         )
 
     @post("/{name:str}/replay", guards=[requires_admin], status_code=202)
