@@ -59,7 +59,7 @@ def create_app(
             if settings.run_projector:
                 await projector.start()
             stall_warning = settings.feed_stall_warning_seconds if settings.run_projector else 0
-            async with watching_feed(pool, stall_warning):
+            async with watching_feed(database_url, stall_warning):
                 yield
         finally:
             try:

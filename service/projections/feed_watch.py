@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
+from service.projections.connections import close, connect
 from service.store import FeedBacklog, feed_backlog
 
 log = logging.getLogger(__name__)
@@ -67,27 +68,38 @@ def stall_message(backlog: FeedBacklog) -> str:
     )
 
 
-async def watch_feed(pool: asyncpg.Pool, watch: FeedWatch, interval: float) -> None:
-    """Check every ``interval`` seconds until cancelled; a database that does not answer is
-    the readiness check's business, not this one's."""
-    while True:
-        try:
-            async with pool.acquire() as connection:
+async def watch_feed(database_url: str, watch: FeedWatch, interval: float) -> None:
+    """Check every ``interval`` seconds until cancelled, on a connection of its own (the
+    projector's process may have no pool); a database that does not answer is the readiness
+    check's business, not this one's."""
+    connection: asyncpg.Connection | None = None
+    try:
+        while True:
+            try:
+                if connection is None or connection.is_closed():
+                    connection = await connect(database_url, "feed watch")
                 await watch.warn_if_stalled(connection)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            log.debug("feed watch could not check the feed: %r", error)
-        await asyncio.sleep(interval)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.debug("feed watch could not check the feed: %r", error)
+                if connection is not None:
+                    connection.terminate()
+                    connection = None
+            await asyncio.sleep(interval)
+    finally:
+        if connection is not None:
+            await close(connection)
 
 
 @contextlib.asynccontextmanager
-async def watching_feed(pool: asyncpg.Pool, threshold: float) -> AsyncIterator[None]:
+async def watching_feed(database_url: str, threshold: float) -> AsyncIterator[None]:
     """``watch_feed`` in the background, checking every ``threshold / 2`` seconds, for the
-    duration of the block; a threshold of 0 watches nothing."""
+    duration of the block; a threshold of 0 watches nothing. Wrap the projector's run in it."""
     if not threshold:
         yield
         return
     task = asyncio.create_task(
-        watch_feed(pool, FeedWatch(threshold), interval=threshold / 2), name="feed watch"
+        watch_feed(database_url, FeedWatch(threshold), interval=threshold / 2),
+        name="feed watch",
     )
     try:
         yield

@@ -129,8 +129,8 @@ async def test_the_watch_warns_once_per_stall_naming_pid_database_and_age(
         await given_events(store, "organization-a", 2)
         await until(lambda: blocked_by(pool, blocker.pid))
         async with pool.acquire() as connection:
-            await watch.warn_if_stalled(connection)
-            assert warnings(watch_log) == []  # younger than the threshold
+            await FeedWatch(threshold=60).warn_if_stalled(connection)
+            assert warnings(watch_log) == []  # younger than that threshold
 
             await asyncio.sleep(0.25)
             for _ in range(3):
