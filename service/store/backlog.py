@@ -39,8 +39,8 @@ class FeedBacklog(msgspec.Struct, frozen=True, kw_only=True):
     oldest_unreadable_seconds: float
     """Age (since ``recorded_at``) of the oldest of them; 0 when there are none."""
     blocking: BlockingTransaction | None
-    """The transaction holding them back; None when none are held back (or it is not a
-    session's, e.g. a prepared transaction)."""
+    """The transaction holding them back; None when none are held back. When that one is no
+    session's (a prepared transaction), the oldest session holding an xid, if any."""
 
 
 class CursorBacklog(msgspec.Struct, frozen=True, kw_only=True):
