@@ -20,6 +20,7 @@ from service.http.read_models import READ_MODEL_ROUTES
 from service.http.streams import FeedController, StreamController
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
+from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
 from service.seeding import seed
 from service.settings import Settings
@@ -57,7 +58,9 @@ def create_app(
         try:
             if settings.run_projector:
                 await projector.start()
-            yield
+            stall_warning = settings.feed_stall_warning_seconds if settings.run_projector else 0
+            async with watching_feed(database_url, stall_warning):
+                yield
         finally:
             try:
                 await projector.stop()
@@ -82,6 +85,7 @@ def create_app(
             "appender": state_value("appender"),
             "projector": state_value("projector"),
             "settings": state_value("settings"),
+            "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin()],
         middleware=[ETagMiddleware()],
@@ -94,4 +98,5 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
+    app.state.projections = tuple(projections)
     return app

@@ -88,14 +88,41 @@ def alembic_config(database_url: str):
     return config
 
 
-async def create_pool(database_url: str, settings: Settings) -> asyncpg.Pool:
-    return await asyncpg.create_pool(
+class Pool(asyncpg.Pool):
+    """An asyncpg pool whose ``acquire`` (and so ``fetch``, ``execute``...) gives up after
+    ``acquire_timeout`` seconds unless the caller passes its own timeout, so a request never
+    waits for ever on an exhausted pool or a server that does not answer a new connection."""
+
+    def __init__(self, *args: object, acquire_timeout: float | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None):
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
+async def create_pool(database_url: str, settings: Settings) -> Pool:
+    """The API's pool: acquisition and every statement time out (0 in settings: never)."""
+    statement_timeout_ms = round(settings.statement_timeout_seconds * 1000)
+    pool = Pool(
         database_url,
+        acquire_timeout=settings.pool_acquire_timeout_seconds or None,
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
-        server_settings={"application_name": "policy-timeline", **SESSION},
+        server_settings={
+            "application_name": "policy-timeline",
+            **SESSION,
+            "statement_timeout": str(statement_timeout_ms),
+        },
         reset=_reset,
+        # asyncpg.create_pool's defaults, which the Pool constructor does not repeat
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
     )
+    return await pool
 
 
 async def _reset(connection: asyncpg.Connection) -> None:

@@ -41,6 +41,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Bearer token for appends; unset means appends need no token (development)."""
     admin_token: str | None = None
     """Bearer token for admin actions such as replays; unset means none needed."""
+    pool_acquire_timeout_seconds: float = 5.0
+    """How long a request waits for a pooled connection before answering 503."""
+    statement_timeout_seconds: float = 10.0
+    """PostgreSQL's ``statement_timeout`` on the API pool's connections (not the projector's)."""
+    feed_stall_warning_seconds: float = 10.0
+    """Warn when committed events have been unreadable by the gap-safe feed for this long."""
+    ready_max_lag_seconds: float = 60.0
+    """``/ready`` answers 503 while a projection is further behind than this."""
     log_level: str = "info"
 
     @property
@@ -67,6 +75,10 @@ _ENVIRONMENT: dict[str, tuple[str, type]] = {
     "POLICY_TIMELINE_PROJECTOR_BATCH_SIZE": ("projector_batch_size", int),
     "POLICY_TIMELINE_APPEND_TOKEN": ("append_token", str),
     "POLICY_TIMELINE_ADMIN_TOKEN": ("admin_token", str),
+    "POLICY_TIMELINE_POOL_ACQUIRE_TIMEOUT_SECONDS": ("pool_acquire_timeout_seconds", float),
+    "POLICY_TIMELINE_STATEMENT_TIMEOUT_SECONDS": ("statement_timeout_seconds", float),
+    "POLICY_TIMELINE_FEED_STALL_WARNING_SECONDS": ("feed_stall_warning_seconds", float),
+    "POLICY_TIMELINE_READY_MAX_LAG_SECONDS": ("ready_max_lag_seconds", float),
     "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),
 }
 

@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 import msgspec
 from litestar import get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 
-from service.http.problems import problem
+from service.http.problems import unavailable
+from service.projections.base import Projection
+from service.projections.status import projection_lags
+from service.settings import Settings
 
 
 class Health(msgspec.Struct):
     status: str
+
+
+class Lag(msgspec.Struct, kw_only=True):
+    name: str
+    seconds_behind: float
+
+
+class Ready(msgspec.Struct, kw_only=True):
+    status: str
+    seconds_behind: float
+    """The largest lag of any projection."""
+    max_seconds_behind: float
+    """Above this, ``/ready`` answers 503 (``POLICY_TIMELINE_READY_MAX_LAG_SECONDS``)."""
+    projections: list[Lag]
+
+
+class NotReady(msgspec.Struct, kw_only=True):
+    """A problem document (``application/problem+json``)."""
+
+    type: str
+    """``/problems/not-ready``, ``/problems/database-unavailable`` or
+    ``/problems/database-timeout``."""
+    title: str
+    status: int
+    detail: str
+    lagging: list[Lag] | None = None
+    """With ``/problems/not-ready``: the projections further behind than allowed."""
 
 
 @get("/health", tags=["operations"])
@@ -20,11 +53,45 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", tags=["operations"])
-async def ready(pool: NamedDependency[asyncpg.Pool]) -> Health:
-    """The database answers."""
-    try:
-        await pool.fetchval("SELECT 1", timeout=2)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-        raise problem(503, "not-ready", f"the database does not answer: {error}") from None
-    return Health(status="ready")
+@get(
+    "/ready",
+    tags=["operations"],
+    responses={
+        503: ResponseSpec(
+            NotReady,
+            description="Not ready: a projection lags, or the database does not answer "
+            "(with Retry-After)",
+            media_type="application/problem+json",
+            generate_examples=False,
+        )
+    },
+)
+async def ready(
+    pool: NamedDependency[asyncpg.Pool],
+    settings: NamedDependency[Settings],
+    projections: NamedDependency[Sequence[Projection]],
+) -> Ready:
+    """The database answers and no projection is further behind than the configured lag.
+
+    503 ``/problems/not-ready`` names the projections that lag (a stalled feed makes them all
+    lag: ``GET /projections`` names the transaction that holds it back); 503
+    ``/problems/database-unavailable`` or ``/problems/database-timeout`` when the database
+    does not answer.
+    """
+    async with pool.acquire() as connection:
+        lags = await projection_lags(connection, [projection.name for projection in projections])
+    limit = settings.ready_max_lag_seconds
+    lagging = [lag for lag in lags if limit and lag.seconds_behind > limit]
+    if lagging:
+        behind = ", ".join(f"{lag.name} ({lag.seconds_behind:.0f} s)" for lag in lagging)
+        raise unavailable(
+            "not-ready",
+            f"projections more than {limit:g} s behind: {behind}; see GET /projections",
+            lagging=[{"name": lag.name, "seconds_behind": lag.seconds_behind} for lag in lagging],
+        )
+    return Ready(
+        status="ready",
+        seconds_behind=max((lag.seconds_behind for lag in lags), default=0.0),
+        max_seconds_behind=limit,
+        projections=[Lag(name=lag.name, seconds_behind=lag.seconds_behind) for lag in lags],
+    )

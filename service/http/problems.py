@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from litestar.exceptions import HTTPException
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
@@ -20,9 +22,14 @@ from service.store import (
 )
 from service.validation import BadFact
 
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+"""What a 503 asks clients to wait before trying again."""
+
 
 def problem(
-    status: int, slug: str, detail: str, **extra: Any
+    status: int, slug: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
 ) -> ProblemDetailsException:
     """A problem whose ``type`` is ``/problems/<slug>``, documented in docs/api.md."""
     return ProblemDetailsException(
@@ -30,8 +37,34 @@ def problem(
         type_=f"/problems/{slug}",
         title=HTTPStatus(status).phrase,
         detail=detail,
+        headers=headers,
         extra=extra or None,
     )
+
+
+def unavailable(slug: str, detail: str, **extra: Any) -> ProblemDetailsException:
+    """A 503 with ``Retry-After``."""
+    return problem(503, slug, detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}, **extra)
+
+
+# The error itself is logged, not shown: connection errors name the server's host and port.
+def _database_timeout(error: Exception) -> ProblemDetailsException:
+    log.warning("database timeout: %r", error)
+    return unavailable("database-timeout", "the database did not answer in time; try again later")
+
+
+def _database_unavailable(error: Exception) -> ProblemDetailsException:
+    log.warning("database unavailable: %r", error)
+    return unavailable("database-unavailable", "the database cannot be reached; try again later")
+
+
+def _interface_error(error: asyncpg.InterfaceError) -> ProblemDetailsException:
+    """asyncpg's errors of use: a closed connection or pool is the database going away; the
+    others are bugs."""
+    if "closed" in str(error) or "closing" in str(error):
+        return _database_unavailable(error)
+    log.error("database interface error", exc_info=error)
+    return problem(500, "internal-error", "the service failed to answer")
 
 
 def _from_http_exception(error: HTTPException) -> ProblemDetailsException:
@@ -93,6 +126,14 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 InvalidAppend: _invalid_append,
                 InvalidCursor: _invalid_cursor,
                 BadFact: _bad_fact,
+                # Litestar picks the handler of the closest class in the error's MRO.
+                TimeoutError: _database_timeout,  # the pool's acquire timeout
+                asyncpg.QueryCanceledError: _database_timeout,  # statement_timeout
+                OSError: _database_unavailable,
+                asyncpg.PostgresConnectionError: _database_unavailable,
+                asyncpg.exceptions.OperatorInterventionError: _database_unavailable,
+                asyncpg.TooManyConnectionsError: _database_unavailable,
+                asyncpg.InterfaceError: _interface_error,
             }
         )
     )

@@ -16,6 +16,7 @@ from service.http.problems import problem
 from service.projections.projector import Projector, UnknownProjection
 from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
 from service.projections.status import ProjectionStatus
+from service.store import BlockingTransaction, FeedBacklog, feed_backlog
 
 ProjectionName = Annotated[str, PathParameter(description="e.g. timeline", max_length=200)]
 
@@ -46,8 +47,12 @@ class ProjectionResponse(msgspec.Struct, kw_only=True):
     events_skipped: int
     """Events that could not be folded (see ``projection_skipped_events``)."""
     events_behind: int
+    """Readable events after the checkpoint."""
+    events_unreadable: int
+    """Events committed after the checkpoint that the feed cannot read yet (see ``feed``)."""
     seconds_behind: float
-    """Age of the oldest readable event not yet folded; 0 when caught up."""
+    """Age of the oldest event committed after the checkpoint, readable or not; 0 when
+    caught up."""
     updated_at: datetime | None
     last_error: str | None
     leader: bool | None
@@ -58,8 +63,44 @@ class ProjectionResponse(msgspec.Struct, kw_only=True):
     """The latest blue/green rebuild, running or not."""
 
 
+class BlockingTransactionResponse(msgspec.Struct, kw_only=True):
+    pid: int
+    database: str | None
+    application_name: str | None
+    state: str | None
+    """e.g. ``idle in transaction``; null when the service's role may not see it."""
+    transaction_seconds: float | None
+    """Age of its transaction; null when the service's role may not see it."""
+    backend_xid: int | None
+    backend_xmin: int | None
+
+
+class FeedBacklogResponse(msgspec.Struct, kw_only=True):
+    events_unreadable: int
+    """Committed events that the gap-safe feed cannot read yet: their transactions are not
+    older than the oldest transaction running anywhere on the server."""
+    oldest_unreadable_seconds: float
+    """Age of the oldest of them; 0 when there are none."""
+    blocking: BlockingTransactionResponse | None
+    """The oldest transaction of the server holding a transaction id, which they wait for;
+    null when nothing waits."""
+
+
 class ProjectionsResponse(msgspec.Struct, kw_only=True):
+    feed: FeedBacklogResponse
     projections: list[ProjectionResponse]
+
+
+def feed_backlog_response(backlog: FeedBacklog) -> FeedBacklogResponse:
+    return FeedBacklogResponse(
+        events_unreadable=backlog.events_unreadable,
+        oldest_unreadable_seconds=backlog.oldest_unreadable_seconds,
+        blocking=blocking_response(backlog.blocking) if backlog.blocking else None,
+    )
+
+
+def blocking_response(blocking: BlockingTransaction) -> BlockingTransactionResponse:
+    return BlockingTransactionResponse(**msgspec.structs.asdict(blocking))
 
 
 def replay_response(status: ReplayStatus) -> ReplayResponse:
@@ -86,6 +127,7 @@ def projection_response(status: ProjectionStatus) -> ProjectionResponse:
         events_applied=status.events_applied,
         events_skipped=status.events_skipped,
         events_behind=status.events_behind,
+        events_unreadable=status.events_unreadable,
         seconds_behind=status.seconds_behind,
         updated_at=status.updated_at,
         last_error=status.last_error,
@@ -103,10 +145,15 @@ class ProjectionController(Controller):
     async def list_projections(
         self, projector: NamedDependency[Projector], pool: NamedDependency[asyncpg.Pool]
     ) -> ProjectionsResponse:
-        """Each projection's checkpoint, lag, leader and latest replay."""
+        """Each projection's checkpoint, lag, leader and latest replay, and what holds back
+        the feed they all read."""
         async with pool.acquire() as connection:
+            backlog = await feed_backlog(connection)
             statuses = await projector.status(connection)
-        return ProjectionsResponse(projections=[projection_response(s) for s in statuses])
+        return ProjectionsResponse(
+            feed=feed_backlog_response(backlog),
+            projections=[projection_response(s) for s in statuses],
+        )
 
     @post("/{name:str}/replay", guards=[requires_admin], status_code=202)
     async def replay(

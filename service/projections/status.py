@@ -11,7 +11,7 @@ import msgspec
 from service.projections.base import Projection
 from service.projections.locks import leader_key, lock_holders, replay_key
 from service.projections.replay import ReplayStatus, replay_statuses
-from service.store import Cursor
+from service.store import Cursor, backlog_after
 
 
 class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,8 +21,11 @@ class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True):
     events_skipped: int
     events_behind: int
     """Readable events after the checkpoint (of every type: the checkpoint passes them all)."""
+    events_unreadable: int
+    """Events committed after the checkpoint that the gap-safe feed cannot read yet."""
     seconds_behind: float
-    """Age of the oldest readable event not yet passed; 0 when caught up."""
+    """Age of the oldest event committed after the checkpoint, readable or not; 0 when
+    caught up. A stalled feed shows here, not in ``events_behind``."""
     updated_at: datetime | None
     last_error: str | None
     """Why the latest batch failed, until one succeeds."""
@@ -33,21 +36,18 @@ class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True):
     replay: ReplayStatus | None
 
 
-_CHECKPOINTS_AND_LAG = """SELECT p.name,
+_CHECKPOINTS = """SELECT p.name,
         coalesce(c.transaction_id::text::bigint, 0), coalesce(c.position, 0),
         coalesce(c.events_applied, 0), coalesce(c.events_skipped, 0),
-        c.updated_at, c.last_error, lag.behind, lag.seconds
+        c.updated_at, c.last_error
     FROM unnest($1::text[]) WITH ORDINALITY AS p(name, ord)
     LEFT JOIN public.projection_checkpoints c ON c.name = p.name
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS behind,
-               coalesce(extract(epoch FROM now() - min(e.recorded_at))::float8, 0) AS seconds
-          FROM public.events e
-         WHERE (e.transaction_id, e.position)
-               > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))
-           AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-    ) AS lag
     ORDER BY p.ord"""
+
+
+class ProjectionLag(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    seconds_behind: float
 
 
 async def projection_statuses(
@@ -57,7 +57,8 @@ async def projection_statuses(
 ) -> list[ProjectionStatus]:
     """``leading``: name -> whether this process leads it, or None when it runs no projector."""
     names = [projection.name for projection in projections]
-    rows = await connection.fetch(_CHECKPOINTS_AND_LAG, names)
+    rows = await connection.fetch(_CHECKPOINTS, names)
+    backlogs = await backlog_after(connection, [Cursor(row[1], row[2]) for row in rows])
     holders = await lock_holders(connection)
     running = {name for name in names if replay_key(name) in holders}
     replays = await replay_statuses(connection, names, running)
@@ -69,11 +70,27 @@ async def projection_statuses(
             events_skipped=row[4],
             updated_at=row[5],
             last_error=row[6],
-            events_behind=row[7],
-            seconds_behind=max(row[8], 0.0),
+            events_behind=backlog.events_readable or 0,
+            events_unreadable=backlog.events_unreadable,
+            seconds_behind=backlog.seconds_behind,
             leader=None if leading is None else leading.get(row[0], False),
             leader_backend_pid=holders.get(leader_key(row[0])),
             replay=replays.get(row[0]),
         )
-        for row in rows
+        for row, backlog in zip(rows, backlogs, strict=True)
+    ]
+
+
+async def projection_lags(
+    connection: asyncpg.Connection, names: Sequence[str]
+) -> list[ProjectionLag]:
+    """Each projection's ``seconds_behind`` alone, at a cost that does not grow with the
+    backlog (for readiness probes)."""
+    rows = await connection.fetch(_CHECKPOINTS, list(names))
+    backlogs = await backlog_after(
+        connection, [Cursor(row[1], row[2]) for row in rows], count_readable=False
+    )
+    return [
+        ProjectionLag(name=row[0], seconds_behind=backlog.seconds_behind)
+        for row, backlog in zip(rows, backlogs, strict=True)
     ]

@@ -1,5 +1,12 @@
 """The event store: append, read a stream, read all (gap-safe), subscribe."""
 
+from service.store.backlog import (
+    BlockingTransaction,
+    CursorBacklog,
+    FeedBacklog,
+    backlog_after,
+    feed_backlog,
+)
 from service.store.model import (
     START,
     AppendResult,
@@ -27,11 +34,14 @@ from service.store.protocol import EventStore
 __all__ = [
     "START",
     "AppendResult",
+    "BlockingTransaction",
     "Cursor",
+    "CursorBacklog",
     "Direction",
     "EventIdConflict",
     "EventStore",
     "ExpectedVersion",
+    "FeedBacklog",
     "InvalidAppend",
     "InvalidCursor",
     "NewEvent",
@@ -40,7 +50,9 @@ __all__ = [
     "RecordedEvent",
     "StoreError",
     "WrongExpectedVersion",
+    "backlog_after",
     "count_readable",
+    "feed_backlog",
     "read_all_chunks",
     "read_all_on",
     "readable_head",

@@ -70,7 +70,7 @@ def test_serve_starts_an_embedded_server_keeps_its_data_and_stops_cleanly(tmp_pa
     first = start(data_dir, port)
     try:
         wait_until_healthy(first, base)
-        assert httpx.get(f"{base}/ready").json() == {"status": "ready"}
+        assert httpx.get(f"{base}/ready").json()["status"] == "ready"
         response = httpx.post(
             f"{base}/streams/agency-kept/events",
             json={"events": [{**agency("kept", name_ko="남는다"), "id": event_id}]},

@@ -7,6 +7,7 @@ import uuid
 import asyncpg
 
 from service.store import START
+from tests.integration.projector.helpers import every_event_readable
 
 APPEND = """SELECT positions FROM append_events($1, 'any', $2::uuid[], ARRAY['test.late'],
     ARRAY[1::smallint], ARRAY['{}'::jsonb], ARRAY['{}'::jsonb], false)"""
@@ -31,6 +32,7 @@ async def test_a_reader_never_passes_a_transaction_that_commits_late(store, data
             cursor = page.next
 
         await transaction.commit()
+        await every_event_readable(store, store.pool)
         page = await store.read_all(cursor)
         assert [e.position for e in page.events] == [slow_position, fast_position]
     finally:
@@ -52,6 +54,7 @@ async def test_the_cursor_orders_by_transaction_not_by_position(store, database_
         assert (await store.read_all(START)).events == []
         await transaction.commit()
 
+        await every_event_readable(store, store.pool)
         page = await store.read_all(START)
         assert [e.position for e in page.events] == [first_position, second_position]
     finally:

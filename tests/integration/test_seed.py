@@ -15,6 +15,7 @@ from events.seed import ARTICLE_TEXT, load_seed
 from service.appending import Appender
 from service.seeding import seed
 from service.store import START
+from tests.integration.projector.helpers import every_event_readable
 
 
 @pytest.fixture
@@ -24,6 +25,9 @@ async def seeded(store, pool):
 
 
 async def all_events(store):
+    """Every event, once the feed can read them all: a transaction open elsewhere on the
+    server (another test run) holds back what it shows for a while."""
+    await every_event_readable(store, store.pool)
     page = await store.read_all(START, limit=10_000)
     return page.events
 

@@ -15,6 +15,7 @@ from service.store import (
     NewEvent,
     WrongExpectedVersion,
 )
+from tests.integration.projector.helpers import every_event_readable
 
 
 def new_event(kind: str = "test.happened", **data: object) -> NewEvent:
@@ -165,6 +166,7 @@ async def test_read_all_returns_every_event_once_in_pages(store):
     for n in range(7):
         result = await store.append(f"s{n % 3}", [new_event(n=n)], "any")
         appended += result.positions
+    await every_event_readable(store, store.pool)
     seen, cursor = [], START
     while True:
         page = await store.read_all(cursor, limit=3)
@@ -177,6 +179,7 @@ async def test_read_all_returns_every_event_once_in_pages(store):
 
 async def test_read_all_filters_by_type(store):
     await store.append("s", [new_event("a.one"), new_event("b.two"), new_event("a.one")], "any")
+    await every_event_readable(store, store.pool)
     page = await store.read_all(START, types=["a.one"])
     assert [e.type for e in page.events] == ["a.one", "a.one"]
 
