@@ -10,12 +10,11 @@ import asyncpg
 
 from service.projections.base import Projection
 from service.projections.replay import Replay, ReplayStatus
-from service.projections.runner import DEFAULT_BATCH_SIZE, ProjectionRunner
+from service.projections.runner import DEFAULT_BATCH_SIZE, FACTS, ProjectionRunner
 from service.projections.status import ProjectionStatus, projection_statuses
 
 log = logging.getLogger(__name__)
 
-FACTS = "facts"
 
 
 class UnknownProjection(KeyError):

@@ -22,6 +22,7 @@ import asyncpg
 from service.projections import connections
 from service.projections.base import Projection
 from service.projections.checkpoints import (
+    Checkpoint,
     advance_checkpoints,
     read_checkpoints,
     record_failure,
@@ -35,6 +36,9 @@ from service.store import read_all_on
 from service.store.postgres import Notifications
 
 log = logging.getLogger(__name__)
+
+FACTS = "facts"
+"""The projection whose table the live path reads back as every projection's fact view."""
 
 DEFAULT_BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 5.0
@@ -167,12 +171,28 @@ class ProjectionRunner:
             self._leading.set()
             log.info("projections %s: this process leads them", self.name)
             # Outside any batch, so that a failing batch still has rows to report its error in.
-            await read_checkpoints(connection, [p.name for p in self.projections])
+            checkpoints = await read_checkpoints(connection, [p.name for p in self.projections])
+            await self._rebuild_lagging(checkpoints)
             async with Notifications(connection, self.notify_channel) as notifications:
                 await self._follow(connection, notifications, lost)
         finally:
             self._leading.clear()
             await connections.close(connection)
+
+    async def _rebuild_lagging(self, checkpoints: dict[str, Checkpoint]) -> None:
+        """A projection behind ``facts`` (one added since) cannot be folded live: the live path
+        reads the fact view back from ``facts``, which would be ahead of the events it folds.
+        It is rebuilt from the log instead, and then follows with the others."""
+        facts = checkpoints.get(FACTS)
+        if facts is None:
+            return
+        lagging = [p for p in self.projections if checkpoints[p.name].cursor < facts.cursor]
+        if lagging:
+            from service.projections.replay import replay  # replay builds on this module
+
+            names = ", ".join(p.name for p in lagging)
+            log.warning("projections %s are behind facts: rebuilding them from the log", names)
+            await replay(self.database_url, lagging, batch_size=self.batch_size)
 
     async def _follow(
         self, connection: asyncpg.Connection, notifications: Notifications, lost: asyncio.Event
