@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from service.projections.state import Fact, FactView
+from service.projections.state import Fact, FactView
 
 Row = tuple
 Rows = Iterable[tuple[str, Row]]
-Handler = Callable[["FactView", "Fact"], Rows]
+Handler = Callable[[FactView, Fact], Rows]
 """``handler(view, fact) -> [(table, row), ...]``: the rows of one fact, as it stands now."""
 
 VERSION_COLUMNS = ("made_by", "known_from", "known_until")
