@@ -27,10 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import random
-import signal
 import statistics
 import sys
 import time
@@ -40,24 +37,15 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import msgspec
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from service import database
+from bench import common
 from service.store import START, NewEvent, PostgresEventStore
 
-DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_DATABASE = "pt_bench_store"
 
-console = Console(width=None if sys.stdout.isatty() else 110)
+console = common.make_console(110)
 
 # --------------------------------------------------------------------------------------------
 # Realistic event data: 300-800 bytes of JSON mixing Korean and English, like the vocabulary.
@@ -159,8 +147,6 @@ RAW_BATCH = """INSERT INTO bare_events
 RAW_SINGLE = """INSERT INTO bare_events
         (event_id, stream_id, stream_version, type, schema_version, data, metadata)
     VALUES ($1, $2, $3, $4, $5, $6, $7)"""
-
-RAW_READ = "SELECT * FROM events ORDER BY position"
 
 
 @dataclass
@@ -286,16 +272,12 @@ class Bench:
         return count
 
     async def raw_read(self, task: TaskID) -> int:
-        count = 0
-        prefetch = self.args.page_size
         async with self.pool.acquire() as connection:
-            async with connection.transaction(isolation="repeatable_read", readonly=True):
-                async for _row in connection.cursor(RAW_READ, prefetch=prefetch):
-                    count += 1
-                    if count % prefetch == 0:
-                        self.progress.advance(task, prefetch)
-        self.progress.advance(task, count % prefetch)
-        return count
+            return await common.raw_read(
+                connection,
+                prefetch=self.args.page_size,
+                on_rows=lambda rows: self.progress.advance(task, rows),
+            )
 
 
 @dataclass
@@ -422,48 +404,17 @@ async def create_bare_table(connection: asyncpg.Connection) -> list[str]:
     return triggers
 
 
-async def server_facts(connection: asyncpg.Connection) -> dict[str, str]:
-    facts = {"server": await connection.fetchval("SELECT version()")}
-    for setting in (
-        "fsync",
-        "synchronous_commit",
-        "wal_sync_method",
-        "full_page_writes",
-        "shared_buffers",
-        "autovacuum",
-        "jit",
-    ):
-        facts[setting] = await connection.fetchval("SELECT current_setting($1)", setting)
-    facts["client"] = (
-        f"Python {platform.python_version()}, asyncpg {asyncpg.__version__}, "
-        f"msgspec {msgspec.__version__}, {os.cpu_count()} CPU cores (client and server share them)"
-    )
-    return facts
-
-
 # --------------------------------------------------------------------------------------------
 # The run.
 # --------------------------------------------------------------------------------------------
 
 
 async def run(args: argparse.Namespace) -> tuple[list[Figure], dict[str, str]]:
-    admin_url = args.database_url
-    name = args.database_name
-    url = database.with_database(admin_url, name)
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            await asyncio.to_thread(database.migrate, url)
-            return await run_on(url, args)
-        finally:
-            if args.keep:
-                console.print(f"[yellow]kept database {name!r} (--keep)")
-            else:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with common.benchmark_databases(
+        args.database_url, keep=args.keep, console=console
+    ) as databases:
+        url = await databases.create(args.database_name)
+        return await run_on(url, args)
 
 
 async def run_on(url: str, args: argparse.Namespace) -> tuple[list[Figure], dict[str, str]]:
@@ -472,7 +423,7 @@ async def run_on(url: str, args: argparse.Namespace) -> tuple[list[Figure], dict
     try:
         async with pool.acquire() as connection:
             triggers = await create_bare_table(connection)
-            facts = await server_facts(connection)
+            facts = await common.server_facts(connection)
         for key, value in facts.items():
             console.print(f"[bold]{key}[/]: {value}")
         console.print(
@@ -493,14 +444,7 @@ async def run_on(url: str, args: argparse.Namespace) -> tuple[list[Figure], dict
             count = full if round_ > 0 else max(full // 4, unit)
             return count - count % unit
 
-        progress = Progress(
-            TextColumn("{task.description:<28}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            refresh_per_second=4,
-        )
+        progress = common.make_progress(console, description_width=28, remaining=False)
         bench = Bench(pool, store, progress, args)
         figures: list[Figure] = []
         with progress:
@@ -632,8 +576,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--page-size", type=int, default=1000, help="read_all limit and prefetch")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("DATABASE_URL") or DEFAULT_ADMIN_URL,
-        help="an admin URL of the server (default $DATABASE_URL or " + DEFAULT_ADMIN_URL + ")",
+        default=common.default_admin_url(),
+        help="an admin URL of the server (default $DATABASE_URL or "
+        + common.DEFAULT_ADMIN_URL + ")",
     )
     parser.add_argument("--database-name", default=DEFAULT_DATABASE, help="created and dropped")
     parser.add_argument("--seed", type=int, default=20251126)
@@ -645,26 +590,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-async def run_cancellable(args: argparse.Namespace) -> tuple[list[Figure], dict[str, str]]:
-    """``run``, cancelled on SIGINT or SIGTERM so that its ``finally`` drops the database
-    (also when the shell started us with SIGINT ignored, as background jobs are)."""
-    task = asyncio.current_task()
-    assert task is not None
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, task.cancel)
-    try:
-        return await run(args)
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     try:
-        figures, _facts = asyncio.run(run_cancellable(args))
+        figures, _facts = asyncio.run(common.run_cancellable(lambda: run(args)))
     except (KeyboardInterrupt, asyncio.CancelledError):
         console.print("[yellow]interrupted; the benchmark database was dropped")
         return 130

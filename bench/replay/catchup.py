@@ -1,0 +1,177 @@
+"""b. The live path catching up from zero, and c. its tables against the rebuild's.
+
+The catch-up runs on a copy of the loaded database made before the rebuild (``CREATE DATABASE
+… TEMPLATE``): the same log, the same ``recorded_at`` and positions, checkpoints at the start,
+empty read models. The child (``children.catch_up``) runs a ``ProjectionRunner`` of every
+projection, as the projector does, until it has folded every event.
+
+Then ``table_digest`` of every projection on both databases: the rebuild's tables must equal
+the live path's, row for row (versions, ``known_from``/``known_until`` included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from rich.progress import Progress
+
+from bench import common
+from bench.replay.spawn import run_child
+from service.projections import PROJECTIONS
+from service.projections.digest import table_digest
+
+
+@dataclass
+class CatchUpFigure:
+    label: str
+    database: str
+    result: dict[str, Any]
+    backend_cpu: dict[str, float]
+    busy: float
+    load_before: str
+    load_after: str
+
+    @property
+    def events(self) -> int:
+        return self.result["events"]
+
+    @property
+    def seconds(self) -> float:
+        return self.result["seconds"]
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    @property
+    def cpu(self) -> float:
+        usage = self.result["usage"]
+        return usage["user_seconds"] + usage["system_seconds"]
+
+    @property
+    def peak_rss(self) -> int:
+        return self.result["usage"]["vmhwm_bytes"]
+
+    @property
+    def skipped(self) -> int:
+        return sum(skipped for _, skipped in self.result["counts"].values())
+
+
+async def measure_catch_up(
+    database: str, url: str, admin_url: str, label: str, progress: Progress, *, batch_size: int
+) -> CatchUpFigure:
+    load_before = common.load_average()
+    cpu_before = common.machine_cpu()
+    async with common.BackendCpu(admin_url, database) as backends:
+        run = await run_child(
+            "catch-up", url, ["--batch-size", str(batch_size)], progress,
+            f"live catch-up {label} ({batch_size}/batch)",
+        )
+    figure = CatchUpFigure(
+        label, database, run.result, backends.by_application(),
+        common.busy_share(cpu_before, common.machine_cpu()), load_before, common.load_average(),
+    )
+    if figure.result["errors"]:
+        raise SystemExit(f"catch-up {label}: {figure.result['errors']}")
+    return figure
+
+
+# --------------------------------------------------------------------------------------------
+# c. Digests.
+# --------------------------------------------------------------------------------------------
+
+# The same fingerprint as ``table_digest`` where that one cannot be computed (a table whose
+# text is over 1 GB, PostgreSQL's limit for one value): md5 over each row's md5, in the order
+# of those (so physical order does not count either).
+_ROW_HASHES = """SELECT md5(coalesce(string_agg(h, '' ORDER BY h COLLATE "C"), ''))
+    FROM (SELECT md5(r::text) AS h FROM {table} AS r) AS rows"""
+
+
+@dataclass
+class Digests:
+    rebuilt: dict[str, str] = field(default_factory=dict)
+    live: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """Where ``table_digest`` failed and the row-hash digest stood in."""
+
+    @property
+    def equal(self) -> list[str]:
+        return [name for name in self.rebuilt if self.rebuilt[name] == self.live.get(name)]
+
+    @property
+    def different(self) -> list[str]:
+        return [name for name in self.rebuilt if self.rebuilt[name] != self.live.get(name)]
+
+
+async def _digests(url: str, notes: list[str], side: str) -> dict[str, str | None]:
+    """``table_digest`` of every projection; None where it failed."""
+    connection = await asyncpg.connect(url)
+    try:
+        digests: dict[str, str | None] = {}
+        for projection in PROJECTIONS:
+            try:
+                digests[projection.name] = await table_digest(connection, projection)
+            except asyncpg.PostgresError as error:
+                notes.append(f"{side} {projection.name}: table_digest failed "
+                             f"({type(error).__name__}: {error})")
+                digests[projection.name] = None
+        return digests
+    finally:
+        await connection.close()
+
+
+async def _row_hash_digests(url: str, names: list[str]) -> dict[str, str]:
+    connection = await asyncpg.connect(url)
+    try:
+        digests = {}
+        for projection in PROJECTIONS:
+            if projection.name in names:
+                parts = [
+                    f"{table}:{await connection.fetchval(_ROW_HASHES.format(table=table))}"
+                    for table in projection.tables
+                ]
+                digests[projection.name] = "row hashes " + ";".join(parts)
+        return digests
+    finally:
+        await connection.close()
+
+
+async def compare_digests(rebuilt_url: str, live_url: str) -> Digests:
+    """Every projection's digest on both databases, side by side (one connection each)."""
+    digests = Digests()
+    started = time.perf_counter()
+    rebuilt, live = await asyncio.gather(
+        _digests(rebuilt_url, digests.notes, "rebuilt"), _digests(live_url, digests.notes, "live")
+    )
+    failed = [name for name in rebuilt if rebuilt[name] is None or live[name] is None]
+    if failed:
+        digests.notes.append(f"row-hash digests on both sides for {', '.join(failed)}")
+        hashed = await asyncio.gather(
+            _row_hash_digests(rebuilt_url, failed), _row_hash_digests(live_url, failed)
+        )
+        for side, values in zip((rebuilt, live), hashed, strict=True):
+            side.update(values)
+    digests.rebuilt = {name: value or "" for name, value in rebuilt.items()}
+    digests.live = {name: value or "" for name, value in live.items()}
+    digests.seconds = time.perf_counter() - started
+    return digests
+
+
+async def row_counts(url: str) -> dict[str, tuple[int, int]]:
+    """Rows of each read-model table: (all versions, current)."""
+    connection = await asyncpg.connect(url)
+    try:
+        counts = {}
+        for projection in PROJECTIONS:
+            for table in projection.tables:
+                counts[table] = tuple(await connection.fetchrow(
+                    f"SELECT count(*), count(*) FILTER (WHERE known_until IS NULL) FROM {table}"
+                ))
+        return counts
+    finally:
+        await connection.close()

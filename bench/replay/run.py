@@ -1,0 +1,178 @@
+"""The order of a run: the logs, then each measurement beside its baseline."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gc
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import asyncpg
+from rich.console import Console
+
+from bench import common
+from bench.replay.build import Build, build_database
+from bench.replay.catchup import (
+    CatchUpFigure,
+    Digests,
+    compare_digests,
+    measure_catch_up,
+    row_counts,
+)
+from bench.replay.latency import LatencyFigure, measure_latency
+from bench.replay.pages import Pages, measure_pages
+from bench.replay.profile import Profile, read_profile
+from bench.replay.rebuild import RebuildFigure, measure_rebuild
+from bench.replay.verify import verify_with_appender
+
+STEPS = ("rebuild", "catch-up", "pages", "latency")
+
+
+@dataclass
+class Results:
+    facts: dict[str, str]
+    builds: dict[str, Build] = field(default_factory=dict)
+    verified: int = 0
+    raw_reads: list[common.RawRead] = field(default_factory=list)
+    rebuilds: dict[str, RebuildFigure] = field(default_factory=dict)
+    profile: Profile | None = None
+    catch_up: CatchUpFigure | None = None
+    digests: Digests | None = None
+    rows: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    """Database label -> table -> (versions, current)."""
+    pages: Pages | None = None
+    latency: list[LatencyFigure] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    database_bytes: dict[str, int] = field(default_factory=dict)
+
+    def raw_rate(self, database: str) -> float:
+        """The median raw read rate of one database's log in this run."""
+        return common.median([r.rate for r in self.raw_reads if r.database == database])
+
+
+@contextlib.contextmanager
+def _timed(seconds: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = time.perf_counter() - started
+
+
+async def run(args: argparse.Namespace, console: Console) -> Results:
+    big, small = common.label(args.events), common.label(args.small_events)
+    prefix = args.database_prefix
+    names = {big: f"{prefix}_{big.lower()}", small: f"{prefix}_{small.lower()}"}
+    live_name = f"{names[big]}_live"
+    admin = await asyncpg.connect(args.database_url)
+    try:
+        results = Results(await common.server_facts(admin))
+    finally:
+        await admin.close()
+    for key, value in results.facts.items():
+        console.print(f"[bold]{key}[/]: {value}")
+    steps = set(args.steps)
+    clock = functools.partial(_timed, results.seconds)
+    async with common.benchmark_databases(
+        args.database_url, keep=args.keep, console=console
+    ) as databases:
+        with common.make_progress(console) as progress:
+            # The logs.
+            if args.verify_events:
+                with clock("verify through the Appender"):
+                    url = await databases.create(f"{prefix}_verify")
+                    results.verified = await verify_with_appender(
+                        url, args.verify_events, args.seed + 2, progress
+                    )
+                    if not args.keep:
+                        await databases.drop(f"{prefix}_verify")
+            with clock(f"build {big}"):
+                url = await databases.create(names[big])
+                results.builds[big] = await build_database(
+                    url, names[big], big, args.events, args.seed, progress, check=args.check
+                )
+            if "pages" in steps:
+                with clock(f"build {small}"):
+                    url = await databases.create(names[small])
+                    results.builds[small] = await build_database(
+                        url, names[small], small, args.small_events, args.seed + 1, progress,
+                        check="all",
+                    )
+            gc.collect()
+            if "catch-up" in steps:
+                # Before the rebuild: the same log, checkpoints at the start, empty read models.
+                with clock(f"copy {big} (CREATE DATABASE … TEMPLATE)"):
+                    live_url = await databases.create(live_name, template=names[big])
+            for name in names.values():
+                if name in databases.created:
+                    results.database_bytes[name] = await databases.size(name)
+            build = results.builds[big]
+
+            # a. The rebuild, between two raw reads of the same log.
+            if "rebuild" in steps or "pages" in steps or "latency" in steps:
+                results.raw_reads.append(await _raw_read(build.url, names[big], console))
+                with clock(f"rebuild {big}"):
+                    results.rebuilds[big] = await measure_rebuild(
+                        build, args.database_url, progress, batch_size=args.batch_size,
+                        chunk_size=args.chunk_size, instrument=not args.no_instrument,
+                        profile=args.py_spy, profile_rate=args.py_spy_rate,
+                    )
+                results.raw_reads.append(await _raw_read(build.url, names[big], console))
+                if args.py_spy:
+                    results.profile = read_profile(args.py_spy)
+
+            # b. The live catch-up on the copy, after a raw read of it; c. the digests.
+            if "catch-up" in steps:
+                results.raw_reads.append(await _raw_read(live_url, live_name, console))
+                with clock(f"live catch-up {big}"):
+                    results.catch_up = await measure_catch_up(
+                        live_name, live_url, args.database_url, big, progress,
+                        batch_size=args.batch_size,
+                    )
+                results.raw_reads.append(await _raw_read(live_url, live_name, console))
+                if results.rebuilds:
+                    with clock("digests"):
+                        results.digests = await compare_digests(build.url, live_url)
+                    results.rows["rebuilt"] = await row_counts(build.url)
+                    results.rows["live"] = await row_counts(live_url)
+                if not args.keep:
+                    await databases.drop(live_name)
+
+            # e. Timeline pages, at N and at 10k, and as_of.
+            if "pages" in steps:
+                with clock(f"rebuild {small}"):
+                    results.rebuilds[small] = await measure_rebuild(
+                        results.builds[small], args.database_url, progress,
+                        batch_size=args.batch_size, chunk_size=args.chunk_size,
+                        instrument=not args.no_instrument,
+                    )
+                with clock("pages"):
+                    results.pages = await measure_pages(
+                        build, results.builds[small], progress, rounds=args.page_rounds,
+                        warmup=args.page_warmup, explain=args.explain,
+                    )
+
+            # d. Append -> visible, the projector in its own process.
+            if "latency" in steps:
+                for rate in args.rate or [1000.0]:
+                    if rate <= 0:
+                        continue
+                    with clock(f"latency {rate:,.0f}/s"):
+                        results.latency.append(await measure_latency(
+                            build, args.database_url, rate, args.duration, progress, console,
+                            in_process=args.projector_in_process, batch_size=args.batch_size,
+                            poll_interval=args.poll_interval,
+                        ))
+    for build in results.builds.values():
+        build.world = None
+    return results
+
+
+async def _raw_read(url: str, database: str, console: Console) -> common.RawRead:
+    read = await common.timed_raw_read(url, database)
+    console.print(f"raw cursor read of {database}: {read.events:,} rows in {read.seconds:.1f} s, "
+                  f"{read.rate:,.0f} events/s (load {read.load})")
+    return read
