@@ -53,6 +53,17 @@ class Versions:
         self.born: set[uuid.UUID] = set()
         """Facts first derived in this buffer: they have no written rows to close."""
 
+    def add(self, event_id: uuid.UUID, row: tuple, made_by: int, at: datetime) -> None:
+        """A row of a fact derived for the first time (the common case: no close)."""
+        version = [*row, made_by, at, None]
+        self.rows.append(version)
+        self.born.add(event_id)
+        opened = self.open.get(event_id)
+        if opened is None:
+            self.open[event_id] = [version]
+        else:
+            opened.append(version)
+
     def replace(
         self, event_id: uuid.UUID, rows: list[tuple], made_by: int, at: datetime, first: bool
     ) -> None:
@@ -91,6 +102,10 @@ class Fold:
     def __post_init__(self) -> None:
         self.versions = self._empty()
         self.counts = {projection.name: Counts() for projection in self.projections}
+        self._handling: dict[str, list[Projection]] = {}
+        for projection in self.projections:
+            for event_type in projection.handlers:
+                self._handling.setdefault(event_type, []).append(projection)
 
     def _empty(self) -> dict[str, Versions]:
         return {
@@ -120,11 +135,31 @@ class Fold:
                 if event.type in projection.handlers or event.type in AMENDING_TYPES:
                     self._skip(projection, event, error)
             return
-        for projection in projections:
-            self._derive(projection, event, own, target)
+        if target is None and not self.view.has_referrers(own):
+            self._derive_new(event, own, applies)
+        else:
+            for projection in projections:
+                self._derive(projection, event, own, target)
         for fact in (own, target):
             if fact is not None and not self.view.is_looked_up(fact):
                 fact.forget_value()
+
+    def _derive_new(
+        self, event: RecordedEvent, fact: Fact, applies: Callable[[Projection], bool] | None
+    ) -> None:
+        """The rows of a new fact that nothing refers to yet: nothing to close."""
+        versions = self.versions
+        for projection in self._handling.get(fact.type, ()):
+            if applies is not None and not applies(projection):
+                continue
+            try:
+                rows = list(projection.handlers[fact.type](self.view, fact))
+            except Exception as error:  # a bug in one handler must not stop the others
+                self._skip(projection, event, error)
+                continue
+            for table, row in rows:
+                versions[table].add(fact.event_id, row, event.position, event.recorded_at)
+            self.counts[projection.name].applied += 1
 
     def _derive(
         self, projection: Projection, event: RecordedEvent, own: Fact, target: Fact | None

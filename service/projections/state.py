@@ -89,7 +89,10 @@ class Fact:
 def lookups_of(type_: str, stream_id: str, value: events.Event, kinds: frozenset[str]) -> tuple[str, ...]:
     """The entity streams of the given kinds that a fact refers to: a statement's speakers and
     meeting, a status change's initiative (its own stream)."""
-    streams = [ref.stream_id for ref in value.references() if ref.kind in kinds]
+    if not kinds:
+        return ()
+    # The links only: evidence points at sources, which no handler looks up.
+    streams = [ref.stream_id for ref in value._links() if ref.kind in kinds]
     if type_ == "initiative.status_changed" and "initiative" in kinds:
         streams.append(stream_id)
     return tuple(dict.fromkeys(s for s in streams if s is not None))
@@ -119,6 +122,10 @@ class FactView:
         ids = self._referrers.get(stream_id, ())
         found = [self.facts[event_id] for event_id in ids if event_id in self.facts]
         return iter(sorted(found, key=lambda fact: fact.position))
+
+    def has_referrers(self, fact: Fact) -> bool:
+        """Whether facts already refer to the entity this fact creates (a log out of order)."""
+        return fact.entity is not None and bool(self._referrers.get(fact.entity))
 
     def is_looked_up(self, fact: Fact) -> bool:
         """Whether handlers read this fact through the view (keep its decoded value)."""
