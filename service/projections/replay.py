@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 20_000
 """Events folded in memory between two COPYs of a rebuild."""
+_YIELD_EVERY = 1_000
+"""Events folded between two chances for the fetch and the COPY in flight to move on."""
 
 ReplayState = Literal["building", "completed", "failed", "interrupted"]
 
@@ -268,20 +270,42 @@ class Replay:
             await connections.close(self.connection)
 
     async def _bulk(self, on_progress: ProgressHook | None) -> None:
-        """One cursor over the readable log; each chunk folded, then COPYed."""
+        """One cursor over the readable log; each chunk folded, then COPYed.
+
+        Three things overlap: the next chunk is fetched and the previous one is written while
+        this one is folded (the fold yields now and then so they can move on). PostgreSQL
+        reads and writes on its own core while Python folds on the other.
+        """
         reader = await connections.connect(self.database_url, "replay reader")
+        writing: asyncio.Task | None = None
         try:
             async with reader.transaction(isolation="repeatable_read", readonly=True):
-                async for chunk in read_all_chunks(reader, self.cursor, self.chunk_size):
-                    for event in chunk:
+                chunks = aiter(read_all_chunks(reader, self.cursor, self.chunk_size))
+                fetching = asyncio.ensure_future(anext(chunks, None))
+                while (chunk := await fetching) is not None:
+                    fetching = asyncio.ensure_future(anext(chunks, None))
+                    for number, event in enumerate(chunk, 1):
                         self.fold.apply(event)
-                    await self._write_chunk(chunk[-1].cursor, len(chunk))
-                    await self._progress(on_progress)
+                        if number % _YIELD_EVERY == 0:
+                            await asyncio.sleep(0)
+                    if writing is not None:
+                        await writing
+                    taken = self.fold.take()
+                    writing = asyncio.ensure_future(
+                        self._write_chunk(taken, chunk[-1].cursor, len(chunk), on_progress)
+                    )
+                if writing is not None:
+                    await writing
         finally:
+            for task in (writing, locals().get("fetching")):
+                if task is not None and not task.done():
+                    task.cancel()
             await connections.close(reader)
 
-    async def _write_chunk(self, cursor: Cursor, count: int) -> None:
-        versions, skipped = self.fold.take()
+    async def _write_chunk(
+        self, taken, cursor: Cursor, count: int, on_progress: ProgressHook | None
+    ) -> None:
+        versions, skipped = taken
         async with self.connection.transaction():
             for table in versions.values():
                 await copy_rows(self.connection, table, self._schema_of(table.table))
@@ -291,6 +315,7 @@ class Replay:
             await record_skips(self.connection, skipped, build=True)
         self.cursor = cursor
         self.done += count
+        await self._progress(on_progress)
 
     async def _finish_tables(self) -> None:
         """Close replaced versions, then build the live tables' indexes on the copies."""
