@@ -367,6 +367,10 @@ class RawRead:
     seconds: float
     load: str
     """The load average just before."""
+    client_cpu: float = float("nan")
+    """CPU seconds of this process during the read."""
+    server_cpu: float = float("nan")
+    """CPU seconds of the connection's PostgreSQL backend during the read (local server)."""
 
     @property
     def rate(self) -> float:
@@ -374,13 +378,19 @@ class RawRead:
 
 
 async def timed_raw_read(url: str, database_name: str, prefetch: int = 1000) -> RawRead:
-    """``raw_read`` on a connection of its own, timed (connecting is not)."""
+    """``raw_read`` on a connection of its own, timed (connecting is not), with the CPU time
+    of both ends."""
     connection = await asyncpg.connect(url)
     try:
         load = load_average()
+        backend = connection.get_server_pid()
+        server_before = process_cpu(backend)
+        client_before = time.process_time()
         started = time.perf_counter()
         count = await raw_read(connection, prefetch=prefetch)
-        return RawRead(database_name, count, time.perf_counter() - started, load)
+        seconds = time.perf_counter() - started
+        return RawRead(database_name, count, seconds, load, time.process_time() - client_before,
+                       process_cpu(backend) - server_before)
     finally:
         await connection.close()
 

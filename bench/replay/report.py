@@ -162,11 +162,18 @@ def _raw_reads(out: Out, results: Results) -> None:
     out.heading("Baseline: raw asyncpg cursor reads of the log")
     out.line("`SELECT * FROM events ORDER BY position` through one asyncpg cursor (prefetch "
              "1000) in a read-only REPEATABLE READ transaction, rows decoded and dropped.")
-    out.table("", ["database", "when", "rows", "seconds", "events/s", "load average before"], [
+    out.table("", ["database", "when", "rows", "seconds", "events/s", "client CPU (s)",
+                   "server CPU (s)", "load average before"], [
         [read.database, when, f"{read.events:,}", f"{read.seconds:.2f}", f"{read.rate:,.0f}",
-         read.load]
+         f"{read.client_cpu:.2f}", f"{read.server_cpu:.2f}", read.load]
         for read, when in zip(results.raw_reads, _raw_read_moments(results), strict=False)
     ])
+
+
+def _cpu_per_event(results: Results, database: str) -> float:
+    """CPU seconds per event of the raw reads of a database, client and server together."""
+    reads = [r for r in results.raw_reads if r.database == database]
+    return common.median([(r.client_cpu + r.server_cpu) / r.events for r in reads])
 
 
 def _raw_read_moments(results: Results) -> list[str]:
@@ -212,6 +219,7 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
         f"{figure.load_before} before, {figure.load_after} after",
         f"Python share of the wall time: {figure.cpu / figure.seconds:.0%}; PostgreSQL's "
         f"(the rebuild's backends): {sum(backends.values()) / figure.seconds:.0%}",
+        _cpu_line(results, figure.database, figure.cpu + sum(backends.values()), figure.events),
         f"peak RSS of the rebuild's process (VmHWM): {_mib(figure.peak_rss)}; "
         f"{_mib(figure.result['rss_start'])} before Replay.begin; "
         f"{(figure.peak_rss - figure.result['rss_start']) / figure.events:,.0f} bytes per event "
@@ -230,6 +238,14 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
                   ["phase", "kind", "statement", "seconds"],
                   [[p, k, f"`{text[:110]}`", f"{seconds:.2f}"] for p, k, text, seconds in slowest],
                   left=3)
+
+
+def _cpu_line(results: Results, database: str, cpu: float, events: int) -> str:
+    """CPU per event against the raw read's: a figure that a busy machine moves less."""
+    raw = _cpu_per_event(results, database)
+    return (f"CPU per event (process + its PostgreSQL backends): {cpu / events * 1e6:,.1f} µs; "
+            f"the raw read's (client + backend): {raw * 1e6:,.1f} µs; raw/this "
+            f"{raw * events / cpu:.3f}x")
 
 
 def _profile(out: Out, profile: Profile, figure: RebuildFigure | None) -> None:
@@ -276,6 +292,8 @@ def _catch_up(out: Out, results: Results, verdicts: list[list[str]],
         + _backends(figure.backend_cpu)
         + f"; both cores {figure.busy:.0%} busy; load average {figure.load_before} before, "
         f"{figure.load_after} after",
+        _cpu_line(results, figure.database, figure.cpu + sum(figure.backend_cpu.values()),
+                  figure.events),
         f"peak RSS of the runner's process (VmHWM): {_mib(figure.peak_rss)}",
         "events/s in each tenth of the log: "
         + _rates(rates_by_tenth(result["marks"], figure.events)),

@@ -261,9 +261,10 @@ async def test_the_live_read_models_give_the_fixed_answers_for_the_amended_seed(
     await assert_every_read_model_answers_as_amended(api)
 
 
-async def replays_over_http(api, names: list[str]) -> dict[str, dict]:
-    """Start a replay of each projection, then follow GET /projections until all are done."""
-    for name in names:
+async def replays_over_http(api, names: list[str], started: list[str] | None = None) -> dict[str, dict]:
+    """Start a replay of each projection in ``started`` (default: ``names``), then follow
+    GET /projections until every one of ``names`` is done."""
+    for name in started if started is not None else names:
         response = await api.post(f"/projections/{name}/replay")
         assert response.status_code == 202, response.text
         assert response.json()["name"] == name
@@ -278,15 +279,16 @@ async def replays_over_http(api, names: list[str]) -> dict[str, dict]:
         await asyncio.sleep(0.05)
 
 
-async def test_replaying_every_projection_over_http_rebuilds_emptied_tables_from_the_log(
+async def test_replaying_the_facts_over_http_rebuilds_every_emptied_table_from_the_log(
     api, seeded_log, pool
 ):
     await amend_the_seed(seeded_log)
     await empty_every_live_table(pool)
     await assert_every_read_model_is_empty(api)
 
+    # The other projections are derived from the facts: replaying it replays them all.
     names = [projection.name for projection in PROJECTIONS]
-    replays = await replays_over_http(api, names)
+    replays = await replays_over_http(api, names, started=["facts"])
 
     assert {name: replay["state"] for name, replay in replays.items()} == dict.fromkeys(
         names, "completed"
