@@ -50,20 +50,22 @@ async def record_failure(connection: asyncpg.Connection, name: str, error: str) 
     )
 
 
+_READ_ALL = """SELECT name, transaction_id::text::bigint, position, events_applied, events_skipped
+    FROM public.projection_checkpoints WHERE name = ANY ($1::text[])"""
+
+
 async def read_checkpoints(
     connection: asyncpg.Connection, names: list[str]
 ) -> dict[str, Checkpoint]:
     """Every named projection's checkpoint; missing ones are created at the start."""
-    await connection.execute(
-        """INSERT INTO public.projection_checkpoints (name)
-           SELECT unnest($1::text[]) ON CONFLICT DO NOTHING""",
-        names,
-    )
-    rows = await connection.fetch(
-        """SELECT name, transaction_id::text::bigint, position, events_applied, events_skipped
-           FROM public.projection_checkpoints WHERE name = ANY ($1::text[])""",
-        names,
-    )
+    rows = await connection.fetch(_READ_ALL, names)
+    if len(rows) < len(set(names)):
+        await connection.execute(
+            """INSERT INTO public.projection_checkpoints (name)
+               SELECT unnest($1::text[]) ON CONFLICT DO NOTHING""",
+            names,
+        )
+        rows = await connection.fetch(_READ_ALL, names)
     return {
         row[0]: Checkpoint(
             name=row[0], cursor=Cursor(row[1], row[2]), events_applied=row[3],
