@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 import events
+from service.store.lookups import events_by_id, stream_openings
 
 
 class BadFact(Exception):
@@ -95,21 +96,12 @@ async def load_known(
     targets = sorted({uuid.UUID(ref.id) for ref in references if ref.kind == "event"})
     known = KnownFacts()
     if streams:
-        rows = await connection.fetch(
-            """SELECT stream_id, type, data ->> 'text' AS text FROM events
-               WHERE stream_id = ANY ($1::text[]) AND stream_version = 1""",
-            streams,
-        )
-        for row in rows:
+        for row in await stream_openings(connection, streams):
             known.streams.add(row["stream_id"])
             if row["type"] == "source.registered":
                 known.source_texts[row["stream_id"].removeprefix("source-")] = row["text"]
     if targets:
-        rows = await connection.fetch(
-            "SELECT event_id, stream_id, type, data::text AS data FROM events WHERE event_id = ANY ($1::uuid[])",
-            targets,
-        )
-        known.targets = {row["event_id"]: row for row in rows}
+        known.targets = {row["event_id"]: row for row in await events_by_id(connection, targets)}
     return known
 
 
