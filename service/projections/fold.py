@@ -95,6 +95,10 @@ class Fold:
 
     projections: Sequence[Projection]
     view: FactView
+    release: bool = False
+    """Release from the view the facts that nothing will need before they are amended (a
+    rebuild, whose view would otherwise hold the whole log); ``pin`` keeps those the coming
+    events need."""
     versions: dict[str, Versions] = field(init=False)
     counts: dict[str, Counts] = field(init=False)
     skipped: list[Skip] = field(default_factory=list)
@@ -102,6 +106,8 @@ class Fold:
     def __post_init__(self) -> None:
         self.versions = self._empty()
         self.counts = {projection.name: Counts() for projection in self.projections}
+        self._pinned_ids: set[uuid.UUID] = set()
+        self._pinned_streams: set[str] = set()
         self._handling: dict[str, list[Projection]] = {}
         for projection in self.projections:
             for event_type in projection.handlers:
@@ -143,6 +149,29 @@ class Fold:
         for fact in (own, target):
             if fact is not None and not self.view.is_looked_up(fact):
                 fact.forget_value()
+                if self.release:
+                    self._release(fact)
+
+    def pin(self, event_ids: set[uuid.UUID], streams: set[str]) -> None:
+        """Keep these facts, and those that look up these entities, until ``unpin``."""
+        self._pinned_ids, self._pinned_streams = event_ids, streams
+
+    def unpin(self) -> None:
+        pinned = [self.view.get(event_id) for event_id in self._pinned_ids]
+        referring = [f for s in self._pinned_streams for f in self.view.referrers(s)]
+        self._pinned_ids, self._pinned_streams = set(), set()
+        for fact in [*pinned, *referring]:
+            if fact is not None and not self.view.is_looked_up(fact):
+                self._release(fact)
+
+    def _release(self, fact: Fact) -> None:
+        # An amended fact is kept: the log alone no longer says what it is now.
+        if (
+            fact.state == "active"
+            and fact.event_id not in self._pinned_ids
+            and not self._pinned_streams.intersection(fact.lookups)
+        ):
+            self.view.release(fact)
 
     def _derive_new(
         self, event: RecordedEvent, fact: Fact, applies: Callable[[Projection], bool] | None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -41,7 +42,7 @@ from service.projections.locks import (
     try_lock_all,
 )
 from service.projections.runner import DEFAULT_BATCH_SIZE, as_projections, lookup_kinds
-from service.projections.state import FactView
+from service.projections.state import AMENDING_TYPES, FactView
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
     START,
@@ -49,6 +50,7 @@ from service.store import (
     count_readable,
     read_all_chunks,
     read_all_on,
+    read_events_by_id,
     readable_head,
 )
 
@@ -197,7 +199,7 @@ class Replay:
         self.batch_size = batch_size
         self.chunk_size = chunk_size
         self.swap_lock_timeout = swap_lock_timeout
-        self.fold = Fold(projections, FactView(lookup_kinds(projections)))
+        self.fold = Fold(projections, FactView(lookup_kinds(projections)), release=True)
         self.closes: dict[str, list[Close]] = {}
         self.cursor = START
         self.done = 0
@@ -277,17 +279,20 @@ class Replay:
         reads and writes on its own core while Python folds on the other.
         """
         reader = await connections.connect(self.database_url, "replay reader")
+        loader = await connections.connect(self.database_url, "replay loader")
         writing: asyncio.Task | None = None
         try:
             async with reader.transaction(isolation="repeatable_read", readonly=True):
                 chunks = aiter(read_all_chunks(reader, self.cursor, self.chunk_size))
                 fetching = asyncio.ensure_future(anext(chunks, None))
                 while (chunk := await fetching) is not None:
+                    await self._fill_view(loader, chunk)
                     fetching = asyncio.ensure_future(anext(chunks, None))
                     for number, event in enumerate(chunk, 1):
                         self.fold.apply(event)
                         if number % _YIELD_EVERY == 0:
                             await asyncio.sleep(0)
+                    self.fold.unpin()
                     if writing is not None:
                         await writing
                     taken = self.fold.take()
@@ -301,6 +306,7 @@ class Replay:
                 if task is not None and not task.done():
                     task.cancel()
             await connections.close(reader)
+            await connections.close(loader)
 
     async def _write_chunk(
         self, taken, cursor: Cursor, count: int, on_progress: ProgressHook | None
@@ -347,8 +353,10 @@ class Replay:
                         connection, [apply_key(name) for name in self.names]
                     )
                 batch = await read_all_on(connection, self.cursor, self.batch_size)
+                await self._fill_view(connection, batch)
                 for event in batch:
                     self.fold.apply(event)
+                self.fold.unpin()
                 versions, skipped = self.fold.take()
                 for projection in self.projections:
                     tables = {t: versions[t] for t in projection.tables}
@@ -369,6 +377,31 @@ class Replay:
         if on_progress is not None:
             await on_progress(self.status)
         return not caught_up  # when swapping, caught up means swapped
+
+    async def _fill_view(self, connection: asyncpg.Connection, batch) -> None:
+        """Load from the log the released facts this batch amends or derives again (those that
+        look up an entity it amends), and pin them with the facts of the batch they concern.
+        A released fact was never amended: its event alone says what it is."""
+        view = self.fold.view
+        targets: set = set()
+        streams: set[str] = set()
+        for event in batch:
+            if event.type in AMENDING_TYPES:
+                targets.add(_target_of(event))
+                if event.stream_id.split("-", 1)[0] in view.lookup_kinds:
+                    streams.add(event.stream_id)
+        targets.discard(None)
+        self.fold.pin(targets, streams)
+        if not targets:
+            return
+        in_batch = {event.event_id for event in batch}
+        wanted = {t for t in targets if view.get(t) is None}
+        for stream_id in streams:
+            wanted.update(i for i in view.referrer_ids(stream_id) if view.get(i) is None)
+        wanted -= in_batch
+        if wanted:
+            for event in await read_events_by_id(connection, list(wanted)):
+                view.load(event)
 
     def _schema_of(self, table: str) -> str:
         for projection in self.projections:
@@ -469,6 +502,17 @@ def _no_garbage_collection():
     finally:
         if enabled:
             gc.enable()
+
+
+_target = msgspec.json.Decoder(dict)
+
+
+def _target_of(event) -> uuid.UUID | None:
+    """The target of an amendment, without decoding (and checking) all of it."""
+    try:
+        return uuid.UUID(_target.decode(event.data)["target"])
+    except (msgspec.DecodeError, KeyError, TypeError, ValueError):
+        return None  # the fold skips it
 
 
 def _unquoted(schema: str) -> str:

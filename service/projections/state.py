@@ -131,14 +131,28 @@ class FactView:
         """Whether handlers read this fact through the view (keep its decoded value)."""
         return fact.entity is not None and fact.entity.split("-", 1)[0] in self.lookup_kinds
 
+    def referrer_ids(self, stream_id: str) -> set[uuid.UUID]:
+        """The ids of the facts that look up the entity of ``stream_id``, in view or not."""
+        return self._referrers.get(stream_id, set())
+
+    def release(self, fact: Fact) -> None:
+        """Forget a fact that nothing will need before it is amended (a rebuild's memory): an
+        amendment, or a fact that refers to an amended entity, loads it again from the log.
+        Who refers to what is kept."""
+        self.facts.pop(fact.event_id, None)
+
     def keep(self, fact: Fact) -> Fact:
         """Add a fact (recorded now, or loaded as it stands)."""
         self.facts[fact.event_id] = fact
-        if fact.entity is not None:
+        if fact.entity is not None and self.is_looked_up(fact):
             self.entities[fact.entity] = fact
         for stream_id in fact.lookups:
             self._referrers.setdefault(stream_id, set()).add(fact.event_id)
         return fact
+
+    def load(self, event: Any) -> Fact:
+        """A fact from its event, as it stood before any amendment (a released fact)."""
+        return self.record(event, events.decode_event(event.type, event.data))
 
     def record(self, event: Any, value: events.Event) -> Fact:
         """A new fact from its event (a ``RecordedEvent``) and its decoded value."""

@@ -27,6 +27,7 @@ from service.store.postgres import (
     count_readable,
     read_all_chunks,
     read_all_on,
+    read_events_by_id,
     readable_head,
 )
 from service.store.protocol import EventStore
@@ -55,5 +56,6 @@ __all__ = [
     "feed_backlog",
     "read_all_chunks",
     "read_all_on",
+    "read_events_by_id",
     "readable_head",
 ]

@@ -247,6 +247,17 @@ async def read_all_chunks(
         yield [_recorded(row) for row in rows]
 
 
+async def read_events_by_id(
+    connection: asyncpg.Connection, event_ids: Sequence[uuid.UUID]
+) -> list[RecordedEvent]:
+    """The stored events among ``event_ids``, in log order."""
+    rows = await connection.fetch(
+        f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY ($1::uuid[]) ORDER BY position",
+        list(event_ids),
+    )
+    return [_recorded(row) for row in rows]
+
+
 async def readable_head(connection: asyncpg.Connection) -> Cursor:
     """The last readable cursor: where a reader of the whole feed would end now."""
     row = await connection.fetchrow(_HEAD)
