@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -183,6 +184,21 @@ def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
     return 1 - (after[1] - before[1]) / total if total > 0 else float("nan")
 
 
+async def wait_until_quiet(max_busy: float, *, window: float = 5.0, timeout: float = 900.0
+                           ) -> tuple[float, float]:
+    """Wait until both cores were at most ``max_busy`` busy over the last ``window`` seconds
+    (anyone's work: other engineers' tests share the machine), or ``timeout``. Returns (seconds
+    waited, busy share of the last window)."""
+    started = time.perf_counter()
+    while True:
+        before = machine_cpu()
+        await asyncio.sleep(window)
+        busy = busy_share(before, machine_cpu())
+        waited = time.perf_counter() - started
+        if busy <= max_busy or waited >= timeout:
+            return waited, busy
+
+
 def own_usage() -> dict[str, float]:
     """This process's CPU seconds and peak resident memory (``VmHWM`` and ``ru_maxrss``)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -210,7 +226,8 @@ def _status_bytes(field_name: str) -> int:
 @dataclass
 class BackendCpu:
     """The PostgreSQL backends of one database, sampled from ``pg_stat_activity`` and
-    ``/proc`` (the server runs on this machine): CPU seconds per application name.
+    ``/proc`` (the server runs on this machine) every ``interval``: CPU seconds per application
+    name, and what each was running when it was active (a sampling profile of the server side).
 
     A backend that starts during the window counts from zero; one that was there before counts
     from its first sample. A backend's last ``interval`` before it ends is lost."""
@@ -220,12 +237,15 @@ class BackendCpu:
     interval: float = 0.2
     seconds: dict[int, tuple[str, float, float]] = field(default_factory=dict)
     """pid -> (application name, CPU at the first sample or 0, CPU at the last sample)."""
+    active: Counter = field(default_factory=Counter)
+    """(application name, statement) -> samples in which the backend was running it."""
+    samples: int = 0
     _task: asyncio.Task | None = None
     _before: set[int] = field(default_factory=set)
 
     async def __aenter__(self) -> BackendCpu:
         self._connection = await asyncpg.connect(self.admin_url)
-        self._before = {pid for pid, _ in await self._backends()}
+        self._before = {row[0] for row in await self._backends()}
         await self._sample()
         self._task = asyncio.create_task(self._loop())
         return self
@@ -239,16 +259,16 @@ class BackendCpu:
             await self._sample()
         await self._connection.close()
 
-    async def _backends(self) -> list[tuple[int, str]]:
-        rows = await self._connection.fetch(
-            "SELECT pid, application_name FROM pg_stat_activity"
+    async def _backends(self) -> list[asyncpg.Record]:
+        return await self._connection.fetch(
+            "SELECT pid, application_name, state, query, wait_event FROM pg_stat_activity"
             " WHERE datname = $1 AND pid <> pg_backend_pid()",
             self.database_name,
         )
-        return [(row[0], row[1]) for row in rows]
 
     async def _sample(self) -> None:
-        for pid, name in await self._backends():
+        self.samples += 1
+        for pid, name, state, query, waiting in await self._backends():
             cpu = process_cpu(pid)
             if math.isnan(cpu):  # gone already
                 continue
@@ -257,6 +277,13 @@ class BackendCpu:
                 self.seconds[pid] = (name or known, first, cpu)
             else:
                 self.seconds[pid] = (name, cpu if pid in self._before else 0.0, cpu)
+            if state == "active":
+                statement = " ".join((query or "").split())
+                if len(statement) > 150:  # the start and the end: what and where
+                    statement = f"{statement[:70]} … {statement[-75:]}"
+                if waiting:
+                    statement += f" [waiting: {waiting}]"
+                self.active[(name, statement)] += 1
 
     async def _loop(self) -> None:
         while True:
@@ -268,6 +295,11 @@ class BackendCpu:
         for name, first, last in self.seconds.values():
             totals[name or "(no name)"] = totals.get(name or "(no name)", 0.0) + last - first
         return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+    def top_statements(self, count: int = 10) -> list[tuple[str, str, float]]:
+        """(application, statement, share of the samples) of the most often active."""
+        return [(name, statement, n / self.samples)
+                for (name, statement), n in self.active.most_common(count)]
 
     @property
     def total(self) -> float:

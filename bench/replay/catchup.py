@@ -12,6 +12,7 @@ the live path's, row for row (versions, ``known_from``/``known_until`` included)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,54 @@ from service.projections import PROJECTIONS
 from service.projections.digest import table_digest
 
 
+class AutovacuumLike:
+    """What autovacuum does where it runs (this server has ``autovacuum = off``), from outside
+    the engine, for a catch-up on such a server: every 2 s, ANALYZE each read-model table once
+    50 + 10% of its rows changed since its last analyze, and VACUUM it once 1,000 + 20% were
+    inserted since its last vacuum (which also merges GIN pending lists), as autovacuum's
+    default thresholds say. Counts and times what it ran."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.tables = [table for projection in PROJECTIONS for table in projection.tables]
+        self.analyzes = 0
+        self.vacuums = 0
+        self.seconds = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def __aenter__(self) -> AutovacuumLike:
+        self._connection = await asyncpg.connect(self.url)
+        self._task = asyncio.create_task(self._loop())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        await self._connection.close()
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(2)
+            rows = await self._connection.fetch(
+                """SELECT s.relname, s.n_mod_since_analyze, s.n_ins_since_vacuum,
+                          greatest(c.reltuples, 0)
+                   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+                   WHERE s.schemaname = 'public' AND s.relname = ANY ($1::text[])""",
+                self.tables,
+            )
+            for table, modified, inserted, tuples in rows:
+                started = time.perf_counter()
+                if inserted > 1000 + 0.2 * tuples:
+                    await self._connection.execute(f'VACUUM (ANALYZE) "{table}"')
+                    self.vacuums += 1
+                    self.analyzes += 1
+                elif modified > 50 + 0.1 * tuples:
+                    await self._connection.execute(f'ANALYZE "{table}"')
+                    self.analyzes += 1
+                self.seconds += time.perf_counter() - started
+
+
 @dataclass
 class CatchUpFigure:
     label: str
@@ -34,6 +83,10 @@ class CatchUpFigure:
     busy: float
     load_before: str
     load_after: str
+    statements: list[tuple[str, str, float]] = field(default_factory=list)
+    """The PostgreSQL statements most often seen running (pg_stat_activity samples)."""
+    autovacuum: tuple[int, int, float] | None = None
+    """With ``--autovacuum-like``: (ANALYZEs, VACUUMs, seconds they took)."""
 
     @property
     def events(self) -> int:
@@ -62,11 +115,16 @@ class CatchUpFigure:
 
 
 async def measure_catch_up(
-    database: str, url: str, admin_url: str, label: str, progress: Progress, *, batch_size: int
+    database: str, url: str, admin_url: str, label: str, progress: Progress, *, batch_size: int,
+    autovacuum_like: bool = False,
 ) -> CatchUpFigure:
     load_before = common.load_average()
     cpu_before = common.machine_cpu()
-    async with common.BackendCpu(admin_url, database) as backends:
+    autovacuum = AutovacuumLike(url) if autovacuum_like else None
+    async with contextlib.AsyncExitStack() as stack:
+        backends = await stack.enter_async_context(common.BackendCpu(admin_url, database))
+        if autovacuum is not None:
+            await stack.enter_async_context(autovacuum)
         run = await run_child(
             "catch-up", url, ["--batch-size", str(batch_size)], progress,
             f"live catch-up {label} ({batch_size}/batch)",
@@ -74,6 +132,8 @@ async def measure_catch_up(
     figure = CatchUpFigure(
         label, database, run.result, backends.by_application(),
         common.busy_share(cpu_before, common.machine_cpu()), load_before, common.load_average(),
+        backends.top_statements(),
+        (autovacuum.analyzes, autovacuum.vacuums, autovacuum.seconds) if autovacuum else None,
     )
     if figure.result["errors"]:
         raise SystemExit(f"catch-up {label}: {figure.result['errors']}")

@@ -55,6 +55,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     what.add_argument("--steps", type=_steps, default=list(STEPS),
                       help=f"comma-separated, of {','.join(STEPS)} (default all; pages and "
                       "latency need the rebuild, which they then run)")
+    what.add_argument("--autovacuum-like", action="store_true",
+                      help="during the live catch-up, ANALYZE and VACUUM the read-model tables "
+                      "from outside at autovacuum's default thresholds (for a server that has "
+                      "autovacuum off, like the one these figures were taken on)")
     what.add_argument("--rate", type=float, action="append", default=[],
                       help="appends per second for the latency case (default 1000; repeatable, "
                       "one run per rate)")
@@ -76,6 +80,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     profile.add_argument("--no-instrument", action="store_true",
                          help="no timers around the rebuild's fold and statements (its phases "
                          "are still marked)")
+
+    quiet = parser.add_argument_group("a quiet machine")
+    quiet.add_argument("--quiet", type=float, metavar="SHARE", default=None,
+                       help="before each measurement, wait until both cores were at most SHARE "
+                       "busy (0.2: 20%%) over 5 s; the wait and the share are reported")
+    quiet.add_argument("--quiet-timeout", type=float, default=900.0,
+                       help="seconds to wait for quiet at most (900), then measure anyway")
 
     where = parser.add_argument_group("where")
     where.add_argument("--database-url", default=common.default_admin_url(),

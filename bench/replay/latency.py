@@ -66,6 +66,8 @@ class LatencyFigure:
     """Seconds from the first append to the last return."""
     load_before: str = ""
     projector_peak_rss: int = 0
+    statements: list[tuple[str, str, float]] = field(default_factory=list)
+    """The PostgreSQL statements most often seen running (pg_stat_activity samples)."""
 
     @property
     def visible(self) -> int:
@@ -247,5 +249,5 @@ async def measure_latency(
         poll_seconds=poll_seconds, max_pending=max_pending,
         busy=common.busy_share(cpu_before, cpu_after), projector_cpu=projector_cpu,
         bench_cpu=bench_cpu, backend_cpu=backends.by_application(), window=window,
-        load_before=load_before, projector_peak_rss=peak,
+        load_before=load_before, projector_peak_rss=peak, statements=backends.top_statements(),
     )

@@ -123,6 +123,10 @@ def report(results: Results, args: argparse.Namespace, console: Console) -> None
     out.table("", ["figure", "measured", "baseline (same run)", "ratio", "target", "met?"],
               verdicts)
     out.line("Phases: " + ", ".join(f"{k} {v:,.0f} s" for k, v in results.seconds.items()) + ".")
+    if results.quiet:
+        out.line("Waits for a quiet machine (--quiet): " + ", ".join(
+            f"{step}: {waited:,.0f} s, then {busy:.0%} busy" for step, (waited, busy)
+            in results.quiet.items()) + ".")
     if args.markdown:
         print()
         print("\n".join(out.markdown))
@@ -206,6 +210,8 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
         rows.append([phase.name, f"{phase.seconds:.2f}", f"{phase.seconds / figure.seconds:.0%}"])
         for part, seconds in phase.parts.items():
             rows.append([f"· {part}", f"{seconds:.2f}", f"{seconds / figure.seconds:.0%}"])
+        for part, seconds in phase.overlapping.items():
+            rows.append([f"· beside it: {part}", f"({seconds:.2f})", ""])
     rows.append(["total (begin + run)", f"{figure.seconds:.2f}", "100%"])
     out.table("Where the rebuild's time went (timed from outside the engine)",
               ["phase", "seconds", "share"], rows, bold_last=True)
@@ -231,6 +237,7 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
             f"{name} {applied:,}/{skipped:,}"
             for name, (applied, skipped) in figure.result["counts"].items()),
     ])
+    _server_statements(out, figure.statements)
     statements = figure.result.get("statements") or []
     slowest = sorted(statements, key=lambda s: -s[3])[:12]
     if slowest:
@@ -238,6 +245,14 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
                   ["phase", "kind", "statement", "seconds"],
                   [[p, k, f"`{text[:110]}`", f"{seconds:.2f}"] for p, k, text, seconds in slowest],
                   left=3)
+
+
+def _server_statements(out: Out, statements: list[tuple[str, str, float]]) -> None:
+    if statements:
+        out.table("What PostgreSQL was running (pg_stat_activity every 0.2 s: share of samples)",
+                  ["connection", "statement", "share"],
+                  [[name.removeprefix("policy-timeline "), f"`{text}`", f"{share:.0%}"]
+                   for name, text, share in statements], left=2)
 
 
 def _cpu_line(results: Results, database: str, cpu: float, events: int) -> str:
@@ -275,13 +290,20 @@ def _catch_up(out: Out, results: Results, verdicts: list[list[str]],
     raw = results.raw_rate(figure.database)
     ratio = figure.rate / raw
     result = figure.result
-    out.heading(f"b. The live path catching up from zero, {figure.label} events")
+    out.heading(f"b. The live path catching up from zero, {figure.label} events"
+                + (" (ANALYZE/VACUUM as autovacuum would)" if figure.autovacuum else ""))
     out.line(f"ProjectionRunner of every projection (batch {result['batch_size']}), in a child "
              f"process, on a copy of the loaded database (checkpoints at the start): "
              f"{figure.events:,} events in {figure.seconds:.1f} s = {figure.rate:,.0f} events/s "
              f"in {result['batches']:,} batches; raw cursor read of the copy {raw:,.0f} events/s; "
              f"ratio {ratio:.3f}x (target >= {CATCH_UP_TARGET}x: {_met(ratio >= CATCH_UP_TARGET)}).")
-    verdicts.append([f"b. live catch-up from zero, {figure.label} events",
+    if figure.autovacuum is not None:
+        analyzes, vacuums, seconds = figure.autovacuum
+        out.line(f"With --autovacuum-like: the benchmark ran {analyzes} ANALYZEs ({vacuums} of "
+                 f"them with VACUUM) on the read-model tables during the catch-up, {seconds:.1f} s "
+                 "in all, at autovacuum's default thresholds (this server has autovacuum off).")
+    verdicts.append([f"b. live catch-up from zero, {figure.label} events"
+                     + (" (autovacuum-like)" if figure.autovacuum else ""),
                      f"{figure.rate:,.0f} events/s ({figure.seconds:.1f} s)",
                      f"raw read {raw:,.0f} events/s", f"{ratio:.3f}x",
                      f">= {CATCH_UP_TARGET}x", _met(ratio >= CATCH_UP_TARGET)])
@@ -300,6 +322,7 @@ def _catch_up(out: Out, results: Results, verdicts: list[list[str]],
         "events folded / skipped per projection: " + ", ".join(
             f"{name} {applied:,}/{skipped:,}" for name, (applied, skipped) in result["counts"].items()),
     ])
+    _server_statements(out, figure.statements)
 
 
 def _digests(out: Out, results: Results, verdicts: list[list[str]]) -> None:
@@ -415,3 +438,5 @@ def _latency(out: Out, figures: list[LatencyFigure], verdicts: list[list[str]],
     out.table("", ["target rate", "achieved", "appended", "visible", "p50 (ms)", "p95 (ms)",
                    "p99 (ms)", "max (ms)", "CPU busy", "target", "met?"], rows)
     out.bullets(notes)
+    for lat in figures:
+        _server_statements(out, lat.statements[:6])

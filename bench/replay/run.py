@@ -47,6 +47,8 @@ class Results:
     latency: list[LatencyFigure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     database_bytes: dict[str, int] = field(default_factory=dict)
+    quiet: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Step -> (seconds waited for a quiet machine, busy share of both cores when it began)."""
 
     def raw_rate(self, database: str) -> float:
         """The median raw read rate of one database's log in this run."""
@@ -76,6 +78,14 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
         console.print(f"[bold]{key}[/]: {value}")
     steps = set(args.steps)
     clock = functools.partial(_timed, results.seconds)
+
+    async def quiet(step: str) -> None:
+        if args.quiet is None:
+            return
+        waited, busy = await common.wait_until_quiet(args.quiet, timeout=args.quiet_timeout)
+        results.quiet[step] = (waited, busy)
+        console.print(f"{step}: waited {waited:.0f} s for a quiet machine; both cores "
+                      f"{busy:.0%} busy over the last 5 s")
     async with common.benchmark_databases(
         args.database_url, keep=args.keep, console=console
     ) as databases:
@@ -113,6 +123,7 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
 
             # a. The rebuild, between two raw reads of the same log.
             if "rebuild" in steps or "pages" in steps or "latency" in steps:
+                await quiet("rebuild")
                 results.raw_reads.append(await _raw_read(build.url, names[big], console))
                 with clock(f"rebuild {big}"):
                     results.rebuilds[big] = await measure_rebuild(
@@ -126,11 +137,12 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
 
             # b. The live catch-up on the copy, after a raw read of it; c. the digests.
             if "catch-up" in steps:
+                await quiet("live catch-up")
                 results.raw_reads.append(await _raw_read(live_url, live_name, console))
                 with clock(f"live catch-up {big}"):
                     results.catch_up = await measure_catch_up(
                         live_name, live_url, args.database_url, big, progress,
-                        batch_size=args.batch_size,
+                        batch_size=args.batch_size, autovacuum_like=args.autovacuum_like,
                     )
                 results.raw_reads.append(await _raw_read(live_url, live_name, console))
                 if results.rebuilds:
@@ -149,6 +161,7 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
                         batch_size=args.batch_size, chunk_size=args.chunk_size,
                         instrument=not args.no_instrument,
                     )
+                await quiet("pages")
                 with clock("pages"):
                     results.pages = await measure_pages(
                         build, results.builds[small], progress, rounds=args.page_rounds,
@@ -160,6 +173,7 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
                 for rate in args.rate or [1000.0]:
                     if rate <= 0:
                         continue
+                    await quiet(f"latency {rate:,.0f}/s")
                     with clock(f"latency {rate:,.0f}/s"):
                         results.latency.append(await measure_latency(
                             build, args.database_url, rate, args.duration, progress, console,
