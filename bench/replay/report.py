@@ -81,7 +81,7 @@ def _backends(seconds: dict[str, float]) -> str:
     parts = []
     for name, value in seconds.items():
         name = name.removeprefix("policy-timeline ") or "?"
-        if name.startswith("replay ") and name != "replay reader":
+        if name.startswith("replay ") and name not in ("replay reader", "replay loader"):
             name = "replay (its own connection)"
         parts.append(f"{name} {value:.1f} s")
     return ", ".join(parts)
