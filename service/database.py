@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -66,6 +68,19 @@ class EmbeddedPostgres:
             log.info("stopping embedded PostgreSQL")
             server.cleanup()
             self._server = None
+
+
+@contextmanager
+def in_use(settings: Settings) -> Iterator[str]:
+    """The configured server's URL, or an embedded server's for as long as it is needed."""
+    if settings.database_url is not None:
+        yield settings.database_url
+        return
+    embedded = EmbeddedPostgres(settings.data_dir)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
 
 
 MIGRATION_LOCK = int.from_bytes(

@@ -113,7 +113,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     values.update({key: value for key, value in overrides.items() if value is not None})
     settings = Settings(**values)
     if settings.workers < 1:
-        raise SettingsError(f"POLICY_TIMELINE_WORKERS must be at least 1, not {settings.workers}")
+        raise SettingsError(
+            f"POLICY_TIMELINE_WORKERS (--workers) must be at least 1, not {settings.workers}"
+        )
     if settings.projector not in PROJECTOR_MODES:
         raise SettingsError(
             f"POLICY_TIMELINE_PROJECTOR must be one of {', '.join(PROJECTOR_MODES)}, "
