@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 
 from service import database, logs
@@ -93,6 +94,9 @@ def create_app(
             path="/schema",
         ),
         request_max_body_size=settings.max_body_bytes,
+        # The root logger stays as the process set it (service/logs.py): one format, with
+        # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.
+        logging_config=LoggingConfig(configure_root_logger=False),
     )
     app.state.settings = settings
     return app

@@ -89,7 +89,9 @@ class Supervisor:
                 if code is None:
                     continue
                 if not child.restart:
-                    log.error("%s (pid %d) %s; stopping", child.name, child.process.pid, _exit(code))
+                    log.error(
+                        "%s (pid %d) %s; stopping", child.name, child.process.pid, _exit(code)
+                    )
                     return 1
                 pause = self._pause(child, now)
                 log.warning(
@@ -117,7 +119,9 @@ class Supervisor:
             try:
                 child.process.wait(timeout=max(deadline - time.monotonic(), 0))
             except subprocess.TimeoutExpired:
-                log.warning("%s (pid %d) did not stop in time; killing it", child.name, child.process.pid)
+                log.warning(
+                    "%s (pid %d) did not stop in time; killing it", child.name, child.process.pid
+                )
                 # Not yet reaped, so its pid still names its group: nobody else's processes.
                 os.killpg(child.process.pid, signal.SIGKILL)
                 child.process.wait()

@@ -16,7 +16,9 @@ def test_serve_runs_one_api_process_and_the_projector_in_a_process_of_its_own_by
     assert settings.run_projector is False
 
 
-@pytest.mark.parametrize(("mode", "in_the_app"), [("process", False), ("inline", True), ("off", False)])
+@pytest.mark.parametrize(
+    ("mode", "in_the_app"), [("process", False), ("inline", True), ("off", False)]
+)
 def test_only_an_inline_projector_runs_in_the_api_process(mode, in_the_app):
     settings = load_settings({"POLICY_TIMELINE_PROJECTOR": mode})
     assert settings.projector == mode
