@@ -111,20 +111,6 @@ class Running:
         return None
 
 
-def owners_of_local_ports(processes: list[psutil.Process], ports: set[int]) -> dict[int, int]:
-    """Local TCP port -> pid of the process among ``processes`` whose socket it is."""
-    owners = {}
-    for process in processes:
-        try:
-            connections = process.net_connections(kind="tcp")
-        except psutil.NoSuchProcess:
-            continue
-        for connection in connections:
-            if connection.laddr and connection.laddr.port in ports:
-                owners[connection.laddr.port] = process.pid
-    return owners
-
-
 def still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
     """Those that have not exited (a zombie has: only its exit status waits to be collected)."""
     running = []

@@ -1,9 +1,9 @@
 """``serve`` keeps the projector in a process apart from its API workers; ``project`` alone keeps
 a database's projections current for an API that runs no projector.
 
-Which process holds a projection's leadership is seen from both ends: ``GET /projections``
-names the leader's backend, ``pg_stat_activity`` gives that backend's client port, and the
-operating system tells which process owns the socket on that port.
+Where the leadership lives is seen from the database, whatever the connection's transport:
+``GET /projections`` names each leader's backend, ``pg_stat_activity`` says which connection
+that is, and killing one process ends exactly the connections that process held.
 """
 
 from __future__ import annotations
@@ -13,15 +13,8 @@ import signal
 
 import asyncpg
 import httpx
-import psutil
 
-from tests.e2e.processes import (
-    Running,
-    free_port,
-    owners_of_local_ports,
-    still_running,
-    until,
-)
+from tests.e2e.processes import Running, free_port, still_running, until
 from tests.factories import agency, initiative, source
 
 API_POOL = "policy-timeline"
@@ -32,41 +25,37 @@ QUICK_POLL = {"POLICY_TIMELINE_POLL_INTERVAL": "0.5"}
 test sessions' included); after a longer stall, a reader looks again at its next poll."""
 
 
-def database_connections(database_url: str) -> list[asyncpg.Record]:
-    async def query() -> list[asyncpg.Record]:
+def connections_by_backend(database_url: str) -> dict[int, str]:
+    """Backend pid -> application_name, for every other connection to the database."""
+
+    async def query() -> dict[int, str]:
         connection = await asyncpg.connect(database_url)
         try:
-            return await connection.fetch(
-                """SELECT pid, application_name, client_port FROM pg_stat_activity
+            rows = await connection.fetch(
+                """SELECT pid, application_name FROM pg_stat_activity
                    WHERE datname = current_database() AND pid <> pg_backend_pid()"""
             )
         finally:
             await connection.close()
+        return {row["pid"]: row["application_name"] for row in rows}
 
     return asyncio.run(query())
 
 
-def leader_pids(base: str, database_url: str, running: Running) -> set[int] | None:
-    """The pids of the processes holding every projection's leadership; None while some
-    projection has no leader."""
+def projector_leaders(base: str, database_url: str) -> set[int] | None:
+    """The backends leading the projections, once every projection has a leader; each must be
+    a projector's connection."""
     projections = httpx.get(f"{base}/projections").json()["projections"]
-    backends = {projection["leader_backend_pid"] for projection in projections}
-    if None in backends:
+    leaders = {projection["leader_backend_pid"] for projection in projections}
+    if None in leaders:
         return None
-    rows = [row for row in database_connections(database_url) if row["pid"] in backends]
-    assert all(row["application_name"].startswith("policy-timeline projector") for row in rows)
-    processes = [psutil.Process(running.pid), *running.tree()]
-    owners = owners_of_local_ports(processes, {row["client_port"] for row in rows})
-    return set(owners.values()) if len(owners) == len(backends) else None
+    connections = connections_by_backend(database_url)
+    assert all(connections[pid].startswith("policy-timeline projector") for pid in leaders)
+    return leaders
 
 
-def api_worker_pids(database_url: str, serve: Running) -> set[int]:
-    ports = {
-        row["client_port"]
-        for row in database_connections(database_url)
-        if row["application_name"] == API_POOL
-    }
-    return set(owners_of_local_ports(serve.tree(), ports).values())
+def api_pool_backends(database_url: str) -> set[int]:
+    return {pid for pid, name in connections_by_backend(database_url).items() if name == API_POOL}
 
 
 def agency_ids(base: str) -> set[str]:
@@ -86,6 +75,11 @@ def append(base: str, stream_id: str, event: dict) -> str:
     return event["id"]
 
 
+def given_the_test_ministry(base: str) -> None:
+    append(base, "source-test-source", source())
+    append(base, "agency-test-ministry", agency())
+
+
 def announce(base: str, initiative_id: str) -> str:
     """An initiative of the test ministry, appended over HTTP; its event id."""
     return append(base, f"initiative-{initiative_id}", initiative(initiative_id))
@@ -103,27 +97,27 @@ def test_serve_runs_two_api_workers_and_the_projector_in_a_process_of_its_own(
         assert until(lambda: agency_ids(base) == {"mss", "pipc"}, what="the seeded agencies")
 
         projector = serve.child_running("project")
-        assert projector is not None, serve.output()
-        assert until(lambda: leader_pids(base, database_url, serve)) == {projector.pid}
+        uvicorn = serve.child_running("uvicorn")
+        workers = [p for p in uvicorn.children() if "spawn_main" in " ".join(p.cmdline())]
+        assert len(workers) == 2
+        assert projector.pid not in {uvicorn.pid, *(worker.pid for worker in workers)}
 
-        def two_api_workers() -> set[int] | None:
-            workers = api_worker_pids(database_url, serve)
-            return workers if len(workers) == 2 else None
-
-        workers = until(two_api_workers, what="two API workers with connections")
-        assert projector.pid not in workers and serve.pid not in workers
-
-        append(base, "source-test-source", source())
-        append(base, "agency-test-ministry", agency())
+        leaders = until(lambda: projector_leaders(base, database_url), what="leaders")
+        pools = until(lambda: api_pool_backends(database_url), what="the API's connections")
+        given_the_test_ministry(base)
         first = announce(base, "test-plan")
         until(lambda: first in timeline_event_ids(base, "test-ministry"), what="the first event")
 
+        # Killing the projector process ends every leader's connection and none of the API's.
         projector.kill()
+        until(lambda: not leaders & connections_by_backend(database_url).keys(), what="the end")
+        assert pools <= api_pool_backends(database_url)
         replacement = until(
             lambda: serve.child_running("project", other_than=projector.pid),
             what="a new projector process",
         )
-        assert until(lambda: leader_pids(base, database_url, serve) == {replacement.pid})
+        new_leaders = until(lambda: projector_leaders(base, database_url), what="new leaders")
+        assert not new_leaders & leaders
         second = announce(base, "test-plan-2")
         until(lambda: second in timeline_event_ids(base, "test-ministry"), what="the second event")
 
@@ -140,6 +134,7 @@ def test_serve_runs_two_api_workers_and_the_projector_in_a_process_of_its_own(
         assert agency_ids(base) == {"mss", "pipc", "test-ministry"}
 
         everything = serve.tree()
+        assert replacement in everything
         output = serve.stop()
     # uvicorn's resource tracker ends a moment after its parent; nothing may outlive that.
     until(lambda: not still_running(everything), timeout=10, what="every process ending")
@@ -161,13 +156,11 @@ def test_project_alone_keeps_the_projections_current_for_an_api_that_runs_none(
         assert {p["leader"] for p in projections} == {None}  # this API runs no projector
         assert agency_ids(base) == set()  # seeded, but nobody folds the events
 
-        log = tmp_path / "project.log"
         project_environment = {"DATABASE_URL": database_url, **QUICK_POLL}
-        with Running(["project"], project_environment, log) as projector:
+        with Running(["project"], project_environment, tmp_path / "project.log") as projector:
             assert until(lambda: agency_ids(base) == {"mss", "pipc"}, what="the seeded agencies")
-            assert until(lambda: leader_pids(base, database_url, projector)) == {projector.pid}
-            append(base, "source-test-source", source())
-            append(base, "agency-test-ministry", agency())
+            until(lambda: projector_leaders(base, database_url), what="leaders")
+            given_the_test_ministry(base)
             appended = announce(base, "test-plan")
             until(lambda: appended in timeline_event_ids(base, "test-ministry"), what="the event")
             projector.stop(signal.SIGTERM)
