@@ -3,7 +3,7 @@
 ``serve`` migrates and seeds once, then supervises two children: the API (uvicorn with
 ``settings.workers`` worker processes) and, in ``process`` mode, the projector
 (``policy-timeline project``), which it starts again when it dies. The folding of events
-thus never competes with requests for a worker's CPU. See docs/operations.md.
+thus never runs on the event loop that answers requests. See docs/operations.md.
 """
 
 from __future__ import annotations
