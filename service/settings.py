@@ -18,12 +18,20 @@ class SettingsError(ValueError):
     """An environment variable holds a value that cannot be used."""
 
 
+PROJECTOR_MODES = ("process", "inline", "off")
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
     """PostgreSQL to use; unset means an embedded server in ``data_dir``."""
     data_dir: Path = Path(platformdirs.user_data_dir("policy-timeline"))
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
+    """API processes that ``serve`` starts (uvicorn's workers, sharing the port)."""
+    projector: str = "process"
+    """Where ``serve`` runs the projector: ``process``, a child process of its own;
+    ``inline``, inside every API process; ``off``, nowhere (run ``policy-timeline project``)."""
     pool_min_size: int = 2
     pool_max_size: int = 10
     max_body_bytes: int = 1_048_576
@@ -33,8 +41,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     notify_channel: str = "policy_timeline_events"
     poll_interval_seconds: float = 5.0
     seed_on_start: bool = True
+    """``serve`` seeds an empty store with the article before the API starts."""
     run_projector: bool = True
-    """Keep the projections current in this process (one leader per projection cluster-wide)."""
+    """The app's lifespan keeps the projections current in its own process (one leader per
+    projection cluster-wide). ``load_settings`` sets it from ``projector``: only ``inline``."""
     projector_batch_size: int = 500
     """Events per projection transaction; small keeps transactions short."""
     append_token: str | None = None
@@ -56,12 +66,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.database_url is None
 
 
-# environment variable -> (field name, parser)
-_ENVIRONMENT: dict[str, tuple[str, type]] = {
+# environment variable -> (field name, type, or a tuple of the values allowed)
+_ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "DATABASE_URL": ("database_url", str),
     "POLICY_TIMELINE_DATA_DIR": ("data_dir", Path),
     "POLICY_TIMELINE_HOST": ("host", str),
     "POLICY_TIMELINE_PORT": ("port", int),
+    "POLICY_TIMELINE_WORKERS": ("workers", int),
+    "POLICY_TIMELINE_PROJECTOR": ("projector", PROJECTOR_MODES),
     "POLICY_TIMELINE_POOL_MIN_SIZE": ("pool_min_size", int),
     "POLICY_TIMELINE_POOL_MAX_SIZE": ("pool_max_size", int),
     "POLICY_TIMELINE_MAX_BODY_BYTES": ("max_body_bytes", int),
@@ -71,7 +83,6 @@ _ENVIRONMENT: dict[str, tuple[str, type]] = {
     "POLICY_TIMELINE_NOTIFY_CHANNEL": ("notify_channel", str),
     "POLICY_TIMELINE_POLL_INTERVAL": ("poll_interval_seconds", float),
     "POLICY_TIMELINE_SEED_ON_START": ("seed_on_start", bool),
-    "POLICY_TIMELINE_RUN_PROJECTOR": ("run_projector", bool),
     "POLICY_TIMELINE_PROJECTOR_BATCH_SIZE": ("projector_batch_size", int),
     "POLICY_TIMELINE_APPEND_TOKEN": ("append_token", str),
     "POLICY_TIMELINE_ADMIN_TOKEN": ("admin_token", str),
@@ -85,7 +96,11 @@ _ENVIRONMENT: dict[str, tuple[str, type]] = {
 ENVIRONMENT_VARIABLES = tuple(_ENVIRONMENT)
 
 
-def _parse(name: str, raw: str, kind: type) -> object:
+def _parse(name: str, raw: str, kind: type | tuple[str, ...]) -> object:
+    if isinstance(kind, tuple):
+        if raw not in kind:
+            raise SettingsError(f"{name} must be one of {', '.join(kind)}, not {raw!r}")
+        return raw
     if kind is bool:
         lowered = raw.strip().lower()
         if lowered in {"1", "true", "yes", "on"}:
@@ -108,4 +123,31 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         if raw is not None and raw != "":
             values[field] = _parse(name, raw, kind)
     values.update({key: value for key, value in overrides.items() if value is not None})
-    return Settings(**values)
+    settings = Settings(**values)
+    if settings.workers < 1:
+        raise SettingsError(
+            f"POLICY_TIMELINE_WORKERS (--workers) must be at least 1, not {settings.workers}"
+        )
+    if settings.projector not in PROJECTOR_MODES:
+        raise SettingsError(
+            f"POLICY_TIMELINE_PROJECTOR must be one of {', '.join(PROJECTOR_MODES)}, "
+            f"not {settings.projector!r}"
+        )
+    if "run_projector" not in values:
+        settings = msgspec.structs.replace(settings, run_projector=settings.projector == "inline")
+    return settings
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    """This process's environment with ``settings`` written into it: a child
+    process started with it loads the same settings, command-line overrides included."""
+    environment = dict(os.environ)
+    for name, (field, kind) in _ENVIRONMENT.items():
+        value = getattr(settings, field)
+        if value is None:
+            environment.pop(name, None)
+        elif kind is bool:
+            environment[name] = "true" if value else "false"
+        else:
+            environment[name] = str(value)
+    return environment

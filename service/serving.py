@@ -1,0 +1,113 @@
+"""What ``serve`` and ``project`` run.
+
+``serve`` migrates and seeds once, then supervises two children: the API (uvicorn with
+``settings.workers`` worker processes) and, in ``process`` mode, the projector
+(``policy-timeline project``), which it starts again when it dies. The folding of events
+thus never runs on the event loop that answers requests. See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+import msgspec
+
+from service import database
+from service.processes import STOP_SIGNALS, Child, Supervisor
+from service.projections import PROJECTIONS
+from service.projections.base import Projection
+from service.projections.feed_watch import watching_feed
+from service.projections.projector import Projector
+from service.seeding import seed_database
+from service.settings import Settings, child_environment
+
+log = logging.getLogger(__name__)
+
+APP_FACTORY = "service.app:app_from_environment"
+
+
+def serve(settings: Settings) -> int:
+    _unwind_on(STOP_SIGNALS)
+    with database.in_use(settings) as url:
+        database.migrate(url)
+        if settings.seed_on_start:
+            report = asyncio.run(seed_database(url, settings, only_if_empty=True))
+            if report is not None:
+                log.info("seeded an empty store: %d events", report.appended)
+        settings = msgspec.structs.replace(settings, database_url=url)
+        log.info(
+            "serving on http://%s:%d: %d API process(es), projector %s",
+            settings.host, settings.port, settings.workers, settings.projector,
+        )
+        return Supervisor(children(settings)).run()
+
+
+def children(settings: Settings) -> list[Child]:
+    """The API, and the projector when it runs in a process of its own. They inherit the
+    settings (the database's URL included) through their environment."""
+    environment = child_environment(settings)
+    api = Child("API", api_command(settings), environment, restart=False)
+    if settings.projector != "process":
+        return [api]
+    projector_command = [sys.executable, "-m", "service.cli", "project"]
+    return [api, Child("projector", projector_command, environment, restart=True)]
+
+
+def api_command(settings: Settings) -> list[str]:
+    # uvicorn runs one server in its own process when workers is 1, otherwise a parent that
+    # spawns the workers, shares the socket with them and replaces any that dies.
+    return [
+        sys.executable, "-m", "uvicorn", APP_FACTORY, "--factory",
+        "--host", settings.host,
+        "--port", str(settings.port),
+        "--workers", str(settings.workers),
+        "--log-level", settings.log_level.lower(),
+    ]  # fmt: skip
+
+
+def project(settings: Settings) -> None:
+    """Keep the projections current until SIGTERM or SIGINT (each led where its lock is held)."""
+    _unwind_on((signal.SIGTERM, signal.SIGINT))
+    with database.in_use(settings) as url:
+        database.migrate(url)
+        asyncio.run(keep_projections_current(url, settings))
+
+
+async def keep_projections_current(
+    database_url: str, settings: Settings, projections: Sequence[Projection] = PROJECTIONS
+) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    projector = Projector(
+        projections,
+        database_url,
+        batch_size=settings.projector_batch_size,
+        notify_channel=settings.notify_channel,
+        poll_interval=settings.poll_interval_seconds,
+    )
+    await projector.start()
+    log.info("projector running (pid %d): %s", os.getpid(), ", ".join(projector.projections))
+    try:
+        async with watching_feed(database_url, settings.feed_stall_warning_seconds):
+            await stop.wait()
+    finally:
+        log.info("projector stopping")
+        await projector.stop()
+
+
+def _unwind_on(signals: Sequence[signal.Signals]) -> None:
+    """Make these signals unwind the stack (SystemExit), so an embedded server started
+    further up stops. A supervisor or an event loop replaces the handlers while it runs."""
+
+    def exit_gracefully(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    for sig in signals:
+        signal.signal(sig, exit_gracefully)
