@@ -42,12 +42,12 @@ def seed(settings: Settings) -> None:
 def status(settings: Settings) -> None:
     import asyncpg
 
+    from service.store.lookups import extent
+
     async def report(url: str) -> None:
         connection = await asyncpg.connect(url)
         try:
-            count, last = await connection.fetchrow(
-                "SELECT count(*), coalesce(max(position), 0) FROM events"
-            )
+            count, last = await extent(connection)
         except asyncpg.UndefinedTableError:
             print(f"database: {database.describe(url)}\nnot migrated: run `policy-timeline migrate`")
             return

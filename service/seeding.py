@@ -12,6 +12,7 @@ from service.appending import Appender
 from service.http.schemas import AppendRequest, EventBody
 from service.settings import Settings
 from service.store import PostgresEventStore
+from service.store.lookups import is_empty
 
 
 class SeedReport(msgspec.Struct, kw_only=True):
@@ -50,7 +51,7 @@ async def seed_database(
     store has events already (whatever they are, the article is not forced on them)."""
     pool = await database.create_pool(database_url, settings)
     try:
-        if only_if_empty and await pool.fetchval("SELECT EXISTS (SELECT FROM events)"):
+        if only_if_empty and not await is_empty(pool):
             return None
         store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
         report = await seed(Appender(store, pool))
