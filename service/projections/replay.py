@@ -281,6 +281,7 @@ class Replay:
         reader = await connections.connect(self.database_url, "replay reader")
         loader = await connections.connect(self.database_url, "replay loader")
         writing: asyncio.Task | None = None
+        fetching: asyncio.Future | None = None
         try:
             async with reader.transaction(isolation="repeatable_read", readonly=True):
                 chunks = aiter(read_all_chunks(reader, self.cursor, self.chunk_size))
@@ -302,7 +303,7 @@ class Replay:
                 if writing is not None:
                     await writing
         finally:
-            for task in (writing, locals().get("fetching")):
+            for task in (writing, fetching):
                 if task is not None and not task.done():
                     task.cancel()
             await connections.close(reader)
@@ -312,13 +313,14 @@ class Replay:
         self, taken, cursor: Cursor, count: int, on_progress: ProgressHook | None
     ) -> None:
         versions, skipped = taken
-        async with self.connection.transaction():
-            for table in versions.values():
-                await copy_rows(self.connection, table, self._schema_of(table.table))
-                self.closes.setdefault(table.table, []).extend(
-                    (event_id, before, at) for event_id, (before, at) in table.closes.items()
-                )
-            await record_skips(self.connection, skipped, build=True)
+        # Each COPY is its own transaction: a write holds a transaction id, and with it every
+        # feed reader of the cluster, only for as long as one table's rows of one chunk take.
+        for table in versions.values():
+            await copy_rows(self.connection, table, self._schema_of(table.table))
+            self.closes.setdefault(table.table, []).extend(
+                (event_id, before, at) for event_id, (before, at) in table.closes.items()
+            )
+        await record_skips(self.connection, skipped, build=True)
         self.cursor = cursor
         self.done += count
         await self._progress(on_progress)
