@@ -297,7 +297,8 @@ class BackendCpu:
         return dict(sorted(totals.items(), key=lambda item: -item[1]))
 
     def top_statements(self, count: int = 10) -> list[tuple[str, str, float]]:
-        """(application, statement, share of the samples) of the most often active."""
+        """(application, statement, backends running it per sample on average) of the most
+        often active: for one connection, the share of the time it ran it."""
         return [(name, statement, n / self.samples)
                 for (name, statement), n in self.active.most_common(count)]
 

@@ -73,8 +73,22 @@ class LatencyFigure:
     def visible(self) -> int:
         return len(self.latencies)
 
+    returns: list[tuple[float, float]] = field(default_factory=list)
+    """(seconds from the first append to this one's return, its latency) of each visible one."""
+
     def pct(self, values: list[float], q: float) -> float:
         return common.percentile(values, q)
+
+    def p99_by_tenth(self) -> list[float]:
+        """The p99 latency of the appends that returned in each tenth of the run: a burst
+        shows where it happened."""
+        if not self.returns:
+            return []
+        end = max(at for at, _ in self.returns) or 1.0
+        tenths: list[list[float]] = [[] for _ in range(10)]
+        for at, latency in self.returns:
+            tenths[min(9, int(10 * at / end))].append(latency)
+        return [common.percentile(values, 0.99) for values in tenths]
 
 
 async def _start_projector(url: str, *, batch_size: int, poll_interval: float
@@ -234,6 +248,7 @@ async def measure_latency(
         if process is not None:
             peak = await _stop_projector(process)
     latencies = []
+    returns = []
     before_return = 0
     for event_id, at in returned.items():
         if event_id in seen:
@@ -241,6 +256,7 @@ async def measure_latency(
             if latency < 0:
                 before_return += 1
             latencies.append(max(latency, 0.0))
+            returns.append((at - begin, max(latency, 0.0)))
     return LatencyFigure(
         rate=rate, duration=duration, scheduled=count, appended=len(returned), failed=failures,
         achieved_rate=len(returned) / window, latencies=latencies,
@@ -250,4 +266,5 @@ async def measure_latency(
         busy=common.busy_share(cpu_before, cpu_after), projector_cpu=projector_cpu,
         bench_cpu=bench_cpu, backend_cpu=backends.by_application(), window=window,
         load_before=load_before, projector_peak_rss=peak, statements=backends.top_statements(),
+        returns=returns,
     )

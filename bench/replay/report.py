@@ -249,9 +249,10 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
 
 def _server_statements(out: Out, statements: list[tuple[str, str, float]]) -> None:
     if statements:
-        out.table("What PostgreSQL was running (pg_stat_activity every 0.2 s: share of samples)",
-                  ["connection", "statement", "share"],
-                  [[name.removeprefix("policy-timeline "), f"`{text}`", f"{share:.0%}"]
+        out.table("What PostgreSQL was running (pg_stat_activity every 0.2 s: backends running "
+                  "it per sample, on average; for one connection, the share of its time)",
+                  ["connection", "statement", "backends"],
+                  [[name.removeprefix("policy-timeline "), f"`{text}`", f"{share:.2f}"]
                    for name, text, share in statements], left=2)
 
 
@@ -434,7 +435,9 @@ def _latency(out: Out, figures: list[LatencyFigure], verdicts: list[list[str]],
             f"{_ms(lat.pct(lat.start_lag, 0.99))} ms; {len(lat.poll_seconds):,} polls, p50 "
             f"{_ms(lat.pct(lat.poll_seconds, 0.5))} ms; at most {lat.max_pending:,} pending; "
             f"visible before the append returned: {lat.before_return}; failed: {lat.failed}; "
-            f"projector peak RSS {_mib(lat.projector_peak_rss)}")
+            f"projector peak RSS {_mib(lat.projector_peak_rss)}; p99 (ms) of the appends "
+            "returned in each tenth of the run: "
+            + ", ".join(_ms(p) for p in lat.p99_by_tenth()))
     out.table("", ["target rate", "achieved", "appended", "visible", "p50 (ms)", "p95 (ms)",
                    "p99 (ms)", "max (ms)", "CPU busy", "target", "met?"], rows)
     out.bullets(notes)
