@@ -1,7 +1,8 @@
-"""Read models folded from the event log, and the machinery that keeps them current.
+"""The projection engine: it keeps the read models (``service/read_models``) current.
 
-``PROJECTIONS`` (from ``registry.py``) lists every read model; ``projector.Projector`` runs
-them; ``replay`` rebuilds one blue/green; ``as_of.fold_as_of`` answers for a past instant.
+``PROJECTIONS`` (from ``registry.py``) lists every read model; ``runner`` is the live path (one
+feed reader for all of them), ``replay`` the rebuild path (one cursor, fold in memory, COPY,
+blue/green swap); both fold with ``fold.Fold`` through the same pure handlers.
 """
 
 from service.projections.registry import PROJECTIONS
