@@ -29,6 +29,7 @@ from service.projections.checkpoints import (
     record_skips,
 )
 from service.projections.fold import Fold
+from service.projections.identifiers import quote
 from service.projections.loading import load_view
 from service.projections.locks import apply_key, leader_key, lock_all_for_transaction, try_lock_all
 from service.projections.writes import write_live
@@ -44,6 +45,10 @@ DEFAULT_BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 5.0
 """The longest wait between attempts after repeated failures: a database back from an outage
 is folded again within seconds."""
+
+ANALYZE_EVERY = 50_000
+"""Events the runner folds between two ANALYZEs of its tables: they grow from nothing, and
+autovacuum may be off or behind; plans made without statistics can scan whole indexes."""
 
 AfterBatch = Callable[[int], Awaitable[None]]
 """Called with the number of events read, after each batch that read some has committed."""
@@ -122,6 +127,7 @@ class ProjectionRunner:
         self.after_batch = after_batch
         self._leading = asyncio.Event()
         self._failures = 0
+        self._since_analyze = 0
 
     @property
     def name(self) -> str:
@@ -204,6 +210,9 @@ class ProjectionRunner:
                 await self._record(connection, error)
                 raise
             self._failures = 0
+            self._since_analyze += count
+            if self._since_analyze >= ANALYZE_EVERY:
+                await self._analyze(connection)
             if count and self.after_batch is not None:
                 await self.after_batch(count)
             if count == self.batch_size:
@@ -213,6 +222,14 @@ class ProjectionRunner:
             )
             if lost.is_set():
                 raise ConnectionError("the connection to the database was lost")
+
+    async def _analyze(self, connection: asyncpg.Connection) -> None:
+        """Fresh statistics for every table, each its own short transaction (one long one would
+        hold back every feed reader)."""
+        self._since_analyze = 0
+        for projection in self.projections:
+            for table in projection.tables:
+                await connection.execute(f"ANALYZE {quote(table)}")
 
     async def _record(self, connection: asyncpg.Connection, error: Exception) -> None:
         if connection.is_closed():

@@ -129,3 +129,20 @@ async def _has_checkpoint(pool) -> bool:
 
 async def _counted(pool, expected: dict[str, int]) -> bool:
     return await counts(pool) == expected
+
+
+async def test_the_runner_keeps_the_statistics_of_its_growing_tables_fresh(
+    store, pool, start_runner, monkeypatch
+):
+    # Autovacuum may be off or behind; plans made without statistics can scan whole indexes.
+    monkeypatch.setattr("service.projections.runner.ANALYZE_EVERY", 3)
+    await given_events(store, "organization-a", 4)
+    start_runner()
+    await caught_up(store, pool)
+    await until(lambda: _analyzed(pool, "stream_counts"))
+
+
+async def _analyzed(pool, table: str) -> bool:
+    return await pool.fetchval(
+        "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1", table
+    )
