@@ -21,7 +21,7 @@ from datetime import datetime
 
 from events import EventError, decode_event
 from service.projections.base import VERSION_COLUMNS, Projection
-from service.projections.state import AMENDING_TYPES, Fact, FactView
+from service.projections.state import AMENDING_TYPES, Fact, FactView, entity_kind
 from service.store import RecordedEvent
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ class Fold:
         if target is not None and target.type in handled:
             facts.append((target, False))
         changed = target if target is not None else own
-        if changed.entity is not None and _kind(changed.entity) in projection.looks_up:
+        if changed.entity is not None and entity_kind(changed.entity) in projection.looks_up:
             for referrer in self.view.referrers(changed.entity):
                 if referrer.type in handled and referrer is not own and referrer is not target:
                     facts.append((referrer, False))
@@ -232,8 +232,3 @@ class Fold:
         )
         self.skipped.append(Skip(projection.name, event, text))
         self.counts[projection.name].skipped += 1
-
-
-def _kind(stream_id: str) -> str:
-    """``person`` for ``person-oh-young-ju``: entity streams are named <kind>-<id>."""
-    return stream_id.split("-", 1)[0]

@@ -15,7 +15,14 @@ import asyncpg
 import msgspec
 
 from events import EventError, decode_event
-from service.projections.state import AMENDING_TYPES, CREATING_TYPES, Fact, FactView, lookups_of
+from service.projections.state import (
+    AMENDING_TYPES,
+    CREATING_TYPES,
+    Fact,
+    FactView,
+    entity_kind,
+    lookups_of,
+)
 from service.store import RecordedEvent
 
 _COLUMNS = """event_id, stream_id, position, type, recorded_at, fact::text, corrections::text,
@@ -61,7 +68,7 @@ async def load_view(
             targets.add(value.target)
             continue
         wanted.update(lookups_of(event.type, event.stream_id, value, lookup_kinds))
-        if event.type in CREATING_TYPES and _kind(event.stream_id) in lookup_kinds:
+        if event.type in CREATING_TYPES and entity_kind(event.stream_id) in lookup_kinds:
             changed.add(event.stream_id)  # facts may refer to it already (a log out of order)
     if not (targets or wanted or changed):
         return view
@@ -70,7 +77,7 @@ async def load_view(
         fact = view.keep(_fact(row))
         if fact.event_id in targets:
             derived_again.append(fact)
-            if fact.entity and _kind(fact.entity) in lookup_kinds:
+            if fact.entity and entity_kind(fact.entity) in lookup_kinds:
                 changed.add(fact.entity)
     if changed:
         rows = await connection.fetch(_REFERRERS, list(changed))
@@ -86,7 +93,3 @@ async def _keep_entities(connection: asyncpg.Connection, view: FactView, streams
     if streams:
         for row in await connection.fetch(_BY_ID_OR_ENTITY, [], streams):
             view.keep(_fact(row))
-
-
-def _kind(stream_id: str) -> str:
-    return stream_id.split("-", 1)[0]

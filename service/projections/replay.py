@@ -42,7 +42,7 @@ from service.projections.locks import (
     try_lock_all,
 )
 from service.projections.runner import DEFAULT_BATCH_SIZE, as_projections, lookup_kinds
-from service.projections.state import AMENDING_TYPES, FactView
+from service.projections.state import AMENDING_TYPES, FactView, entity_kind
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
     START,
@@ -390,7 +390,7 @@ class Replay:
         for event in batch:
             if event.type in AMENDING_TYPES:
                 targets.add(_target_of(event))
-                if event.stream_id.split("-", 1)[0] in view.lookup_kinds:
+                if entity_kind(event.stream_id) in view.lookup_kinds:
                     streams.add(event.stream_id)
         targets.discard(None)
         self.fold.pin(targets, streams)

@@ -86,6 +86,11 @@ class Fact:
         return self.stream_id if self.type in CREATING_TYPES else None
 
 
+def entity_kind(stream_id: str) -> str:
+    """``person`` for ``person-oh-young-ju``: entity streams are named <kind>-<id>."""
+    return stream_id.split("-", 1)[0]
+
+
 def lookups_of(type_: str, stream_id: str, value: events.Event, kinds: frozenset[str]) -> tuple[str, ...]:
     """The entity streams of the given kinds that a fact refers to: a statement's speakers and
     meeting, a status change's initiative (its own stream)."""
@@ -129,7 +134,7 @@ class FactView:
 
     def is_looked_up(self, fact: Fact) -> bool:
         """Whether handlers read this fact through the view (keep its decoded value)."""
-        return fact.entity is not None and fact.entity.split("-", 1)[0] in self.lookup_kinds
+        return fact.entity is not None and entity_kind(fact.entity) in self.lookup_kinds
 
     def referrer_ids(self, stream_id: str) -> set[uuid.UUID]:
         """The ids of the facts that look up the entity of ``stream_id``, in view or not."""
