@@ -65,6 +65,7 @@ def status(settings: Settings) -> None:
 def replay(settings: Settings, names: list[str]) -> int:
     from service.projections import registry
     from service.projections.progress import replay_with_progress
+    from service.projections.projector import rebuilt_with
     from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible
 
     known = {projection.name: projection for projection in registry.PROJECTIONS}
@@ -76,9 +77,7 @@ def replay(settings: Settings, names: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    chosen = [known[name] for name in dict.fromkeys(names)] if names else list(known.values())
-    if "facts" in names:  # the others are derived from it: see projector.rebuilt_with
-        chosen = list(known.values())
+    chosen = rebuilt_with(names, known)
     with database.in_use(settings) as url:
         database.migrate(url)
         try:

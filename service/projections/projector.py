@@ -95,7 +95,7 @@ class Projector:
         if name not in self.projections:
             raise UnknownProjection(name)
         rebuild = await Replay.begin(
-            self.database_url, rebuilt_with(name, self.projections), batch_size=self.batch_size
+            self.database_url, rebuilt_with([name], self.projections), batch_size=self.batch_size
         )
         task = asyncio.create_task(self._run_replay(rebuild), name=f"replay {name}")
         self._replays[name] = task
@@ -116,10 +116,10 @@ class Projector:
                 del self._replays[name]
 
 
-def rebuilt_with(name: str, projections: Mapping[str, Projection]) -> list[Projection]:
-    """The projections a rebuild of ``name`` rebuilds: itself, or every projection for
-    ``facts``, which the live path reads back as the others' state (their checkpoints must
-    never be behind its)."""
-    if name == FACTS:
+def rebuilt_with(names: Sequence[str], projections: Mapping[str, Projection]) -> list[Projection]:
+    """The projections a rebuild of ``names`` rebuilds: those (in the order named), or every
+    projection when none is named or ``facts`` is, which the live path reads back as the
+    others' state (their checkpoints must never be behind its)."""
+    if not names or FACTS in names:
         return list(projections.values())
-    return [projections[name]]
+    return [projections[name] for name in dict.fromkeys(names)]
