@@ -14,7 +14,8 @@ from typing import Any
 import asyncpg
 
 import events
-from service.store.lookups import events_by_id, stream_openings
+from service.store import RecordedEvent, read_events_by_id
+from service.store.lookups import stream_openings
 
 
 class BadFact(Exception):
@@ -48,7 +49,7 @@ class KnownFacts:
 
     streams: set[str] = field(default_factory=set)
     source_texts: dict[str, str] = field(default_factory=dict)
-    targets: dict[uuid.UUID, asyncpg.Record] = field(default_factory=dict)
+    targets: dict[uuid.UUID, RecordedEvent] = field(default_factory=dict)
 
 
 def decode_batch(batch: Sequence[tuple[str, dict]]) -> list[events.Event]:
@@ -101,7 +102,8 @@ async def load_known(
             if row["type"] == "source.registered":
                 known.source_texts[row["stream_id"].removeprefix("source-")] = row["text"]
     if targets:
-        known.targets = {row["event_id"]: row for row in await events_by_id(connection, targets)}
+        stored = await read_events_by_id(connection, targets)
+        known.targets = {event.event_id: event for event in stored}
     return known
 
 
@@ -138,22 +140,22 @@ def check_amendments(stream_id: str, facts: Sequence[events.Event], known: Known
                 event_index=index,
                 missing={"kind": "event", "id": str(fact.target)},
             )
-        if target["stream_id"] != stream_id:
+        if target.stream_id != stream_id:
             raise BadFact(
                 f"events[{index}]: a {fact.TYPE} goes into its target's stream "
-                f"{target['stream_id']!r}, not {stream_id!r}",
+                f"{target.stream_id!r}, not {stream_id!r}",
                 "wrong-stream",
                 event_index=index,
-                expected_stream_id=target["stream_id"],
+                expected_stream_id=target.stream_id,
             )
-        if target["type"] in AMENDING_TYPES or target["type"] not in events.EVENT_TYPES:
+        if target.type in AMENDING_TYPES or target.type not in events.EVENT_TYPES:
             raise BadFact(
-                f"events[{index}]: only facts can be amended, not a {target['type']}",
+                f"events[{index}]: only facts can be amended, not a {target.type}",
                 "invalid-event",
                 event_index=index,
             )
         if fact.TYPE == "fact.corrected":
-            original = events.decode_event(target["type"], target["data"])
+            original = events.decode_event(target.type, target.data)
             try:
                 events.apply_changes(original, fact.changes)
             except events.InvalidEvent as error:

@@ -1,11 +1,11 @@
-"""Reads of the log by key, for the write path's checks (the feed and streams are in postgres.py).
+"""Reads of the log for the write path's checks and the commands (the feed, streams and
+events by id are in postgres.py).
 
 The store owns every statement on ``events``: nothing else in the service reads the table.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 
 import asyncpg
@@ -20,17 +20,6 @@ async def stream_openings(
         """SELECT stream_id, type, data ->> 'text' AS text FROM events
            WHERE stream_id = ANY ($1::text[]) AND stream_version = 1""",
         list(stream_ids),
-    )
-
-
-async def events_by_id(
-    connection: asyncpg.Connection, event_ids: Sequence[uuid.UUID]
-) -> list[asyncpg.Record]:
-    """``(event_id, stream_id, type, data)`` of each stored event among ``event_ids``."""
-    return await connection.fetch(
-        """SELECT event_id, stream_id, type, data::text AS data FROM events
-           WHERE event_id = ANY ($1::uuid[])""",
-        list(event_ids),
     )
 
 
