@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from events import EventError, decode_event
+from events import Event, EventError, decode_event
 from service.projections.base import VERSION_COLUMNS, Projection
 from service.projections.state import AMENDING_TYPES, Fact, FactView, entity_kind
 from service.store import RecordedEvent
@@ -127,11 +127,18 @@ class Fold:
         self.versions, self.skipped = self._empty(), []
         return taken, skipped
 
-    def apply(self, event: RecordedEvent, applies: Callable[[Projection], bool] | None = None) -> None:
-        """Fold one event into the view and into the projections (those ``applies`` accepts)."""
+    def apply(
+        self,
+        event: RecordedEvent,
+        applies: Callable[[Projection], bool] | None = None,
+        value: Event | None = None,
+    ) -> None:
+        """Fold one event into the view and into the projections (those ``applies`` accepts);
+        ``value`` is the event already decoded, if it was."""
         projections = [p for p in self.projections if applies is None or applies(p)]
         try:
-            value = decode_event(event.type, event.data)
+            if value is None:
+                value = decode_event(event.type, event.data)
             target = None
             if event.type in AMENDING_TYPES:
                 target = self.view.amend(event, value)

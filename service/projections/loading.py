@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 import msgspec
 
-from events import EventError, decode_event
+from events import Event, EventError, decode_event
 from service.projections.state import (
     AMENDING_TYPES,
     CREATING_TYPES,
@@ -54,8 +54,10 @@ def _fact(row: asyncpg.Record) -> Fact:
 
 async def load_view(
     connection: asyncpg.Connection, batch: Sequence[RecordedEvent], lookup_kinds: frozenset[str]
-) -> FactView:
+) -> tuple[FactView, dict[uuid.UUID, Event]]:
+    """The view, and the batch's events decoded on the way (the fold takes them as they are)."""
     view = FactView(lookup_kinds)
+    decoded: dict[uuid.UUID, Event] = {}
     targets: set[uuid.UUID] = set()
     wanted: set[str] = set()
     changed: set[str] = set()
@@ -64,6 +66,7 @@ async def load_view(
             value = decode_event(event.type, event.data)
         except EventError:
             continue  # the fold skips it
+        decoded[event.event_id] = value
         if event.type in AMENDING_TYPES:
             targets.add(value.target)
             continue
@@ -71,7 +74,7 @@ async def load_view(
         if event.type in CREATING_TYPES and entity_kind(event.stream_id) in lookup_kinds:
             changed.add(event.stream_id)  # facts may refer to it already (a log out of order)
     if not (targets or wanted or changed):
-        return view
+        return view, decoded
     derived_again = []
     for row in await connection.fetch(_BY_ID_OR_ENTITY, list(targets), list(wanted)):
         fact = view.keep(_fact(row))
@@ -85,7 +88,7 @@ async def load_view(
     # What the facts derived again look up, as the handlers will ask for it.
     missing = {s for fact in derived_again for s in fact.lookups if view.entity(s) is None}
     await _keep_entities(connection, view, missing)
-    return view
+    return view, decoded
 
 
 async def _keep_entities(connection: asyncpg.Connection, view: FactView, streams: Iterable[str]) -> None:

@@ -80,11 +80,15 @@ async def apply_next_batch(
         batch = await read_all_on(connection, start, batch_size)
         if not batch:
             return 0
-        view = await load_view(connection, batch, lookup_kinds(projections))
+        view, decoded = await load_view(connection, batch, lookup_kinds(projections))
         fold = Fold(projections, view)
         for event in batch:
             cursor = event.cursor
-            fold.apply(event, lambda projection: cursor > checkpoints[projection.name].cursor)
+            fold.apply(
+                event,
+                lambda projection: cursor > checkpoints[projection.name].cursor,
+                decoded.get(event.event_id),
+            )
         versions, skipped = fold.take()
         await write_live(connection, versions)
         await record_skips(connection, skipped)
