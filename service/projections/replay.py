@@ -431,6 +431,7 @@ class Replay:
 
     async def _swap(self) -> None:
         connection = self.connection
+        await self._record_progress()
         for projection in self.projections:
             schema = build_schema(projection.name)
             for table in projection.tables:
@@ -455,7 +456,6 @@ class Replay:
                 " WHERE name = $1 AND build",
                 projection.name,
             )
-            await self._record_progress()
             row = await connection.fetchrow(_FINISH, projection.name, "completed", None)
             if projection is self.projection:
                 self.status = _status(row)
