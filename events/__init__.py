@@ -27,6 +27,15 @@ from events.meetings import Count, MeetingHeld
 from events.sources import SourceRegistered
 from events.statements import Speaker, StatementMade
 
+CREATING_TYPES = frozenset({
+    "source.registered", "agency.registered", "organization.registered", "person.registered",
+    "initiative.announced", "meeting.held", "statement.made",
+})
+"""The facts that bring an entity into being: each is the first event of its stream."""
+
+AMENDING_TYPES = frozenset({"fact.corrected", "fact.retracted"})
+"""The events that amend an earlier fact, in that fact's stream."""
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
@@ -84,6 +93,8 @@ def encode_event_data(event: Event) -> bytes:
 
 
 __all__ = [
+    "AMENDING_TYPES",
+    "CREATING_TYPES",
     "EVENT_TYPES",
     "ActorRef",
     "Affiliation",

@@ -9,10 +9,12 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
+from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 
 from service import database, logs
-from service.appending import Appender
+from service.http.auth import BEARER_AUTH
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
 from service.http.problems import problem_details_plugin
@@ -25,6 +27,7 @@ from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
 from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
+from service.writing import Appender
 
 VERSION = "0.1.0"
 
@@ -96,7 +99,19 @@ def create_app(
             version=VERSION,
             description="What governments do and say about AI policy, fact by fact, with evidence.",
             path="/schema",
+            components=Components(
+                security_schemes={
+                    BEARER_AUTH: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="a token from `policy-timeline token create`",
+                    )
+                }
+            ),
         ),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
+        if settings.cors_origins
+        else None,
         request_max_body_size=settings.max_body_bytes,
         # The root logger stays as the process set it (service/logs.py): one format, with
         # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.

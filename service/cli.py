@@ -1,10 +1,12 @@
-"""``policy-timeline``: serve, project, migrate, status (and the data commands)."""
+"""``policy-timeline``: serve, project, migrate, status, token, and the data commands (seed,
+replay, export, import)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from contextlib import nullcontext
 
 from service import database, logs
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
@@ -28,7 +30,7 @@ def migrate(settings: Settings, revision: str) -> None:
 
 
 def seed(settings: Settings) -> None:
-    from service.seeding import seed_database
+    from service.writing.seeding import seed_database
 
     with database.in_use(settings) as url:
         database.migrate(url)
@@ -37,6 +39,94 @@ def seed(settings: Settings) -> None:
         f"seed: {report.events} events in {report.streams} streams; "
         f"{report.appended} appended, {report.events - report.appended} already stored"
     )
+
+
+def _with_connection(settings: Settings, work) -> object:
+    """Run ``work(connection)`` on the migrated database in use."""
+    import asyncpg
+
+    async def run(url: str) -> object:
+        connection = await asyncpg.connect(url)
+        try:
+            return await work(connection)
+        finally:
+            await connection.close()
+
+    with database.in_use(settings) as url:
+        database.migrate(url)
+        return asyncio.run(run(url))
+
+
+def token(settings: Settings, arguments: argparse.Namespace) -> int:
+    from service import tokens
+
+    try:
+        if arguments.token_command == "create":
+            made = _with_connection(
+                settings, lambda c: tokens.create(c, arguments.name, arguments.scope)
+            )
+            print(made)
+            print(
+                f"token {arguments.name!r} ({', '.join(sorted(set(arguments.scope)))}): shown "
+                "once; only its hash is stored", file=sys.stderr,
+            )
+        elif arguments.token_command == "revoke":
+            _with_connection(settings, lambda c: tokens.revoke(c, arguments.name))
+            print(f"revoked {arguments.name!r}", file=sys.stderr)
+        else:
+            for info in _with_connection(settings, tokens.list_tokens):
+                state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at else "active"
+                print(f"{info.name}\t{','.join(info.scopes)}\t"
+                      f"created {info.created_at:%Y-%m-%d %H:%M}\t{state}")
+    except tokens.TokenError as error:
+        print(f"policy-timeline: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def export(settings: Settings, path: str) -> None:
+    from service.writing.transfer import export_lines
+
+    async def write(connection) -> int:
+        count = 0
+        with open(path, "wb") if path != "-" else nullcontext(sys.stdout.buffer) as out:
+            async for lines in export_lines(connection):
+                out.write(lines)
+                count += lines.count(b"\n")
+        return count
+
+    count = _with_connection(settings, write)
+    print(f"exported {count} events", file=sys.stderr)
+
+
+def import_(settings: Settings, path: str, into_non_empty: bool) -> int:
+    from service.writing.transfer import NotEmpty, import_log, read_lines
+    from service.store import PostgresEventStore
+    from service.writing import Appender, BadFact
+
+    async def run(url: str):
+        pool = await database.create_pool(url, settings)
+        try:
+            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
+            with open(path, "rb") if path != "-" else nullcontext(sys.stdin.buffer) as lines:
+                report = await import_log(
+                    Appender(store, pool), read_lines(lines), into_non_empty=into_non_empty
+                )
+            await store.notifier.flush()
+            return report
+        finally:
+            await pool.close()
+
+    with database.in_use(settings) as url:
+        database.migrate(url)
+        try:
+            report = asyncio.run(run(url))
+        except (NotEmpty, BadFact, ValueError) as error:
+            print(f"policy-timeline import: {error}", file=sys.stderr)
+            return 1
+    kept = "positions and times kept" if report.kept_positions else "appended at the end"
+    print(f"imported {report.events} events ({report.appended} new; {kept})", file=sys.stderr)
+    return 0
 
 
 def status(settings: Settings) -> None:
@@ -120,6 +210,29 @@ def main(argv: list[str] | None = None) -> int:
         "replay", help="rebuild projections from the whole log, blue/green (all when none named)"
     )
     replay_parser.add_argument("names", nargs="*", metavar="NAME")
+    token_parser = commands.add_parser("token", help="make, list and revoke API tokens")
+    token_commands = token_parser.add_subparsers(dest="token_command", required=True)
+    create_parser = token_commands.add_parser(
+        "create", help="make a token and print it (once; only its hash is stored)"
+    )
+    create_parser.add_argument("--name", required=True, help="who holds it; recorded as appended_by")
+    create_parser.add_argument(
+        "--scope", action="append", required=True, choices=("append", "admin"),
+        help="append: write events; admin: everything (repeatable)",
+    )
+    token_commands.add_parser("list", help="names, scopes and states (never the tokens)")
+    revoke_parser = token_commands.add_parser("revoke", help="stop a token from working")
+    revoke_parser.add_argument("name")
+    export_parser = commands.add_parser("export", help="write the whole log as JSON Lines")
+    export_parser.add_argument("file", nargs="?", default="-", help="default: standard output")
+    import_parser = commands.add_parser(
+        "import", help="append an exported log through every check (into an empty store)"
+    )
+    import_parser.add_argument("file", help="JSON Lines from `policy-timeline export` (- for stdin)")
+    import_parser.add_argument(
+        "--into-non-empty", action="store_true",
+        help="add to a store that holds events (appended at its end, with new positions)",
+    )
     arguments = parser.parse_args(argv)
 
     try:
@@ -150,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         status(settings)
     elif arguments.command == "replay":
         return replay(settings, arguments.names)
+    elif arguments.command == "token":
+        return token(settings, arguments)
+    elif arguments.command == "export":
+        export(settings, arguments.file)
+    elif arguments.command == "import":
+        return import_(settings, arguments.file, arguments.into_non_empty)
     return 0
 
 

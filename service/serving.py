@@ -15,15 +15,16 @@ import signal
 import sys
 from collections.abc import Sequence
 
+import asyncpg
 import msgspec
 
-from service import database
+from service import database, tokens
 from service.processes import STOP_SIGNALS, Child, Supervisor
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
-from service.seeding import seed_database
+from service.writing.seeding import seed_database
 from service.settings import Settings, child_environment
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,25 @@ def serve(settings: Settings) -> int:
             report = asyncio.run(seed_database(url, settings, only_if_empty=True))
             if report is not None:
                 log.info("seeded an empty store: %d events", report.appended)
+        if not asyncio.run(_has_tokens(url)):
+            log.warning(
+                "no API token exists, so nothing can append or replay over HTTP; make one with "
+                "`policy-timeline token create --name NAME --scope append` (reads are public)"
+            )
         settings = msgspec.structs.replace(settings, database_url=url)
         log.info(
             "serving on http://%s:%d: %d API process(es), projector %s",
             settings.host, settings.port, settings.workers, settings.projector,
         )
         return Supervisor(children(settings)).run()
+
+
+async def _has_tokens(url: str) -> bool:
+    connection = await asyncpg.connect(url)
+    try:
+        return await tokens.any_active(connection)
+    finally:
+        await connection.close()
 
 
 def children(settings: Settings) -> list[Child]:

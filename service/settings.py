@@ -47,10 +47,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     projection cluster-wide). ``load_settings`` sets it from ``projector``: only ``inline``."""
     projector_batch_size: int = 500
     """Events per projection transaction; small keeps transactions short."""
-    append_token: str | None = None
-    """Bearer token for appends; unset means appends need no token (development)."""
-    admin_token: str | None = None
-    """Bearer token for admin actions such as replays; unset means none needed."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins whose web pages may call the API from a browser (CORS); none by default."""
     pool_acquire_timeout_seconds: float = 5.0
     """How long a request waits for a pooled connection before answering 503."""
     statement_timeout_seconds: float = 10.0
@@ -84,8 +82,7 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_POLL_INTERVAL": ("poll_interval_seconds", float),
     "POLICY_TIMELINE_SEED_ON_START": ("seed_on_start", bool),
     "POLICY_TIMELINE_PROJECTOR_BATCH_SIZE": ("projector_batch_size", int),
-    "POLICY_TIMELINE_APPEND_TOKEN": ("append_token", str),
-    "POLICY_TIMELINE_ADMIN_TOKEN": ("admin_token", str),
+    "POLICY_TIMELINE_CORS_ORIGINS": ("cors_origins", tuple),
     "POLICY_TIMELINE_POOL_ACQUIRE_TIMEOUT_SECONDS": ("pool_acquire_timeout_seconds", float),
     "POLICY_TIMELINE_STATEMENT_TIMEOUT_SECONDS": ("statement_timeout_seconds", float),
     "POLICY_TIMELINE_FEED_STALL_WARNING_SECONDS": ("feed_stall_warning_seconds", float),
@@ -101,6 +98,8 @@ def _parse(name: str, raw: str, kind: type | tuple[str, ...]) -> object:
         if raw not in kind:
             raise SettingsError(f"{name} must be one of {', '.join(kind)}, not {raw!r}")
         return raw
+    if kind is tuple:
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
     if kind is bool:
         lowered = raw.strip().lower()
         if lowered in {"1", "true", "yes", "on"}:
@@ -148,6 +147,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
             environment.pop(name, None)
         elif kind is bool:
             environment[name] = "true" if value else "false"
+        elif kind is tuple:
+            environment[name] = ",".join(value)
         else:
             environment[name] = str(value)
     return environment

@@ -19,6 +19,7 @@ import pytest
 from service import database
 from service.settings import Settings, load_settings
 from service.store import PostgresEventStore
+from tests.tokens import ADMIN, bearer, make_test_tokens
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +48,13 @@ async def template_name(server_url: str) -> AsyncIterator[str]:
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
-        await asyncio.to_thread(database.migrate, database.with_database(server_url, name))
+        template_url = database.with_database(server_url, name)
+        await asyncio.to_thread(database.migrate, template_url)
+        connection = await asyncpg.connect(template_url)
+        try:
+            await make_test_tokens(connection)
+        finally:
+            await connection.close()
         yield name
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -104,11 +111,24 @@ async def store(pool: asyncpg.Pool, settings: Settings) -> PostgresEventStore:
 
 @pytest.fixture
 async def client(database_url: str, settings: Settings) -> AsyncIterator[object]:
-    """The API in process, on this test's database, through its lifespan."""
+    """The API in process, on this test's database, through its lifespan, presenting the
+    test admin token (``tests.tokens``); ``anonymous_client`` presents none."""
     from litestar.testing import AsyncTestClient
 
     from service.app import create_app
 
     app = create_app(settings, database_url)
     async with AsyncTestClient(app) as test_client:
+        test_client.headers.update(bearer(ADMIN))
+        yield test_client
+
+
+@pytest.fixture
+async def anonymous_client(database_url: str, settings: Settings) -> AsyncIterator[object]:
+    """The API on this test's database, as someone without a token."""
+    from litestar.testing import AsyncTestClient
+
+    from service.app import create_app
+
+    async with AsyncTestClient(create_app(settings, database_url)) as test_client:
         yield test_client

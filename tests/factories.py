@@ -80,10 +80,8 @@ def status_changed(initiative_id: str = "test-plan", status: str = "in_preparati
     }
 
 
-async def append(client, stream_id: str, *batch: dict, expected="any", importing=False):
+async def append(client, stream_id: str, *batch: dict, expected="any"):
     body = {"expected_version": expected, "events": list(batch)}
-    if importing:
-        body["import"] = True
     return await client.post(f"/streams/{stream_id}/events", json=body)
 
 

@@ -32,7 +32,7 @@ from rich.progress import Progress
 from bench import common
 from bench.replay import NOTIFY_CHANNEL
 from bench.replay.build import Build
-from service.appending import Appender
+from service.writing import Appender
 from service.database import SESSION
 from service.http.schemas import AppendRequest, EventBody
 from service.projections import PROJECTIONS
@@ -184,7 +184,7 @@ async def measure_latency(
             start_lag.append(begun - due)
             in_flight[event_id] = None
             try:
-                await appender.append(stream_id, request)
+                await appender.append(request.command(stream_id, "bench"))
             except Exception as error:  # counted and reported
                 failures += 1
                 in_flight.pop(event_id, None)

@@ -9,7 +9,7 @@ from rich.progress import Progress
 
 from bench.replay import NOTIFY_CHANNEL
 from bench.replay.world import World
-from service.appending import Appender
+from service.writing import Appender
 from service.http.schemas import AppendRequest, EventBody
 from service.store import PostgresEventStore
 
@@ -27,9 +27,8 @@ async def verify_with_appender(url: str, total: int, seed: int, progress: Progre
         for event_id, stream_id, version, type_, _, data, metadata in rows:
             body = EventBody(id=event_id, type=type_, data=msgspec.json.decode(data),
                              metadata=msgspec.json.decode(metadata))
-            result = await appender.append(
-                stream_id, AppendRequest(expected_version=version - 1, events=[body])
-            )
+            request = AppendRequest(expected_version=version - 1, events=[body])
+            result = await appender.append(request.command(stream_id, "bench"))
             assert result.stream_version == version and not result.duplicate, result
             progress.advance(task)
         stored = await pool.fetch("SELECT event_id, data::text FROM events ORDER BY position")

@@ -1,51 +1,70 @@
-"""Bearer tokens with scopes: ``append`` for writes, ``admin`` for everything."""
+"""Bearer tokens with scopes, checked against the database: ``append`` for writes, ``admin``
+for everything. There is no open mode: a write without a valid token is refused."""
 
 from __future__ import annotations
-
-import hmac
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from service import tokens
 from service.http.problems import problem
-from service.settings import Settings
+from service.tokens import Caller, Scope
+
+BEARER_AUTH = "bearerAuth"
+"""The OpenAPI security scheme of the guarded operations."""
+SECURITY = [{BEARER_AUTH: []}]
 
 
-def _token(connection: ASGIConnection) -> str | None:
-    header = connection.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def presented_token(connection: ASGIConnection) -> str | None:
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _allowed(presented: str | None, *expected: str | None) -> bool:
-    configured = [token for token in expected if token]
-    if not configured:
-        return True  # no token configured for this scope: open (development default)
-    return presented is not None and any(
-        hmac.compare_digest(presented.encode(), token.encode()) for token in configured
-    )
+async def caller(connection: ASGIConnection) -> Caller | None:
+    """The valid token's holder, looked up once per request."""
+    if "caller" not in connection.state:
+        token = presented_token(connection)
+        found = None
+        if token is not None:
+            found = await tokens.caller_of(connection.app.state.pool, token)
+        connection.state["caller"] = found
+    return connection.state["caller"]
 
 
-def _settings(connection: ASGIConnection) -> Settings:
-    return connection.app.state.settings
+async def requires_append(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    await _require(connection, "append")
 
 
-def requires_append(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    settings = _settings(connection)
-    if not _allowed(_token(connection), settings.append_token, settings.admin_token):
-        raise _refused(connection)
+async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    await _require(connection, "admin")
 
 
-def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    settings = _settings(connection)
-    # With only an append token configured, admin actions need that token too.
-    if not _allowed(_token(connection), settings.admin_token or settings.append_token):
-        raise _refused(connection)
+async def is_admin(connection: ASGIConnection) -> bool:
+    found = await caller(connection)
+    return found is not None and found.may("admin")
 
 
-def _refused(connection: ASGIConnection):
-    if _token(connection) is None:
-        error = problem(401, "unauthorized", "this action needs a bearer token")
-        error.headers = {"WWW-Authenticate": 'Bearer realm="policy-timeline"'}
-        return error
-    return problem(403, "forbidden", "the bearer token does not allow this action")
+async def _require(connection: ASGIConnection, scope: Scope) -> None:
+    found = await caller(connection)
+    if found is None:
+        detail = (
+            "this action needs a bearer token"
+            if presented_token(connection) is None
+            else "the bearer token is not valid (unknown or revoked)"
+        )
+        raise problem(
+            401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="policy-timeline"'}
+        )
+    if not found.may(scope):
+        raise problem(403, "forbidden", f"the token {found.name!r} does not have the {scope!r} scope")
+
+
+def requires_json_body(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Only ``application/json`` bodies: a ``text/plain`` POST needs no CORS preflight, so a
+    web page could otherwise make a visitor's browser post to a local server."""
+    media_type = connection.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise problem(
+            415, "unsupported-media-type",
+            f"the body must be application/json, not {media_type or 'unlabelled'}",
+        )

@@ -20,7 +20,7 @@ from service.store import (
     InvalidCursor,
     WrongExpectedVersion,
 )
-from service.validation import BadFact
+from service.writing import BadFact
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
-from service.http.auth import requires_admin
+from service.http.auth import SECURITY, requires_admin
 from service.http.problems import problem
 from service.projections.projector import Projector, UnknownProjection
 from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
@@ -155,7 +155,7 @@ class ProjectionController(Controller):
             projections=[projection_response(s) for s in statuses],
         )
 
-    @post("/{name:str}/replay", guards=[requires_admin], status_code=202)
+    @post("/{name:str}/replay", guards=[requires_admin], security=SECURITY, status_code=202)
     async def replay(
         self, name: ProjectionName, projector: NamedDependency[Projector]
     ) -> Response[ReplayResponse]:

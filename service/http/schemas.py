@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from service.store import RecordedEvent
+from service.writing.command import AppendCommand, ProposedEvent
 
 ExpectedVersionBody = (
     Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | Literal["no_stream", "exists", "any"]
@@ -26,8 +27,18 @@ class EventBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class AppendRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     expected_version: ExpectedVersionBody = "any"
     events: Annotated[list[EventBody], msgspec.Meta(min_length=1)]
-    import_: bool = msgspec.field(default=False, name="import")
-    """The batch is part of an import of a complete log: references are not checked."""
+
+    def command(self, stream_id: str, appended_by: str) -> AppendCommand:
+        events = [
+            ProposedEvent(id=event.id, type=event.type, data=event.data, metadata=event.metadata)
+            for event in self.events
+        ]
+        return AppendCommand(
+            stream_id=stream_id,
+            expected_version=self.expected_version,
+            events=events,
+            appended_by=appended_by,
+        )
 
 
 class AppendedEvent(msgspec.Struct, kw_only=True):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from service.appending import Appender
-from service.http.auth import requires_append
+from service.http.auth import SECURITY, requires_append, requires_json_body
 from service.http.problems import problem
 from service.http.read_params import Limit, page_limit
 from service.http.schemas import (
@@ -24,6 +23,7 @@ from service.http.schemas import (
 )
 from service.settings import Settings
 from service.store import Cursor, EventStore
+from service.writing import Appender
 
 STREAM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
 StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="e.g. agency-mss")]
@@ -33,9 +33,14 @@ class StreamController(Controller):
     path = "/streams"
     tags = ["events"]
 
-    @post("/{stream_id:str}/events", guards=[requires_append], status_code=201)
+    @post(
+        "/{stream_id:str}/events",
+        guards=[requires_append, requires_json_body],
+        security=SECURITY,
+        status_code=201,
+    )
     async def append(
-        self, stream_id: StreamId, data: JSONBody[AppendRequest],
+        self, request: Request, stream_id: StreamId, data: JSONBody[AppendRequest],
         appender: NamedDependency[Appender],
         settings: NamedDependency[Settings],
     ) -> Response[AppendResponse]:
@@ -50,7 +55,8 @@ class StreamController(Controller):
                 "batch-too-large",
                 f"a batch holds at most {settings.max_batch_events} events",
             )
-        result = await appender.append(stream_id, data)
+        # The guard looked the token up: its name is who appended (the client cannot say).
+        result = await appender.append(data.command(stream_id, request.state["caller"].name))
         body = AppendResponse(
             stream_id=stream_id,
             stream_version=result.stream_version,

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from events import Event, EventError, decode_event
+from events import AMENDING_TYPES, Event, EventError, decode_event
 from service.projections.base import VERSION_COLUMNS, Projection
-from service.projections.state import AMENDING_TYPES, Fact, FactView, entity_kind
+from service.projections.state import Fact, FactView, entity_kind
 from service.store import RecordedEvent
 
 log = logging.getLogger(__name__)

@@ -14,15 +14,8 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 import msgspec
 
-from events import Event, EventError, decode_event
-from service.projections.state import (
-    AMENDING_TYPES,
-    CREATING_TYPES,
-    Fact,
-    FactView,
-    entity_kind,
-    lookups_of,
-)
+from events import AMENDING_TYPES, CREATING_TYPES, Event, EventError, decode_event
+from service.projections.state import Fact, FactView, entity_kind, lookups_of
 from service.store import RecordedEvent
 
 _COLUMNS = """event_id, stream_id, position, type, recorded_at, fact::text, corrections::text,

@@ -30,6 +30,7 @@ from typing import Literal
 import asyncpg
 import msgspec
 
+from events import AMENDING_TYPES
 from service.projections import connections
 from service.projections.base import Projection
 from service.projections.checkpoints import Checkpoint, record_skips, set_checkpoint
@@ -42,7 +43,7 @@ from service.projections.locks import (
     try_lock_all,
 )
 from service.projections.runner import DEFAULT_BATCH_SIZE, as_projections, lookup_kinds
-from service.projections.state import AMENDING_TYPES, FactView, entity_kind
+from service.projections.state import FactView, entity_kind
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
     START,

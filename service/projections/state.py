@@ -17,13 +17,7 @@ from typing import Any
 import msgspec
 
 import events
-
-# The facts that create an entity: the first fact of its stream.
-CREATING_TYPES = frozenset({
-    "source.registered", "agency.registered", "organization.registered", "person.registered",
-    "initiative.announced", "meeting.held", "statement.made",
-})
-AMENDING_TYPES = frozenset({"fact.corrected", "fact.retracted"})
+from events import CREATING_TYPES
 
 _json_object = msgspec.json.Decoder(dict[str, Any])
 _encode = msgspec.json.Encoder(order="deterministic").encode

@@ -19,6 +19,7 @@ from service.store.model import (
     NewEvent,
     Page,
     RecordedEvent,
+    RestoredEvent,
     StoreError,
     WrongExpectedVersion,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Page",
     "PostgresEventStore",
     "RecordedEvent",
+    "RestoredEvent",
     "StoreError",
     "WrongExpectedVersion",
     "backlog_after",

@@ -24,6 +24,19 @@ class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
     schema_version: int = 1
 
 
+class RestoredEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An event of another store's log, copied with its place and time there (an import)."""
+
+    id: uuid.UUID
+    type: str
+    data: bytes
+    metadata: bytes
+    schema_version: int
+    position: int
+    stream_version: int
+    recorded_at: datetime
+
+
 class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
     position: int
     transaction_id: int

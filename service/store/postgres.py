@@ -19,6 +19,7 @@ from service.store.model import (
     NewEvent,
     Page,
     RecordedEvent,
+    RestoredEvent,
     WrongExpectedVersion,
 )
 from service.store.notifier import Notifier
@@ -64,6 +65,21 @@ _READ_FORWARD = f"""SELECT {_COLUMNS} FROM events
 _READ_BACKWARD = f"""SELECT {_COLUMNS} FROM events
     WHERE stream_id = $1 AND stream_version <= $2
     ORDER BY stream_version DESC LIMIT $3"""
+
+# An import's copy: positions are given, so the identity sequence is moved past them.
+_RESTORE = """WITH copied AS (
+        INSERT INTO events (position, event_id, stream_id, stream_version, type,
+                            schema_version, data, metadata, recorded_at)
+        OVERRIDING SYSTEM VALUE
+        SELECT n.position, n.event_id, $1, n.stream_version, n.type, n.schema_version,
+               n.data, n.metadata, n.recorded_at
+          FROM unnest($2::bigint[], $3::uuid[], $4::integer[], $5::text[], $6::smallint[],
+                      $7::jsonb[], $8::jsonb[], $9::timestamptz[])
+               AS n(position, event_id, stream_version, type, schema_version, data, metadata,
+                    recorded_at)
+        RETURNING position
+    )
+    SELECT setval(pg_get_serial_sequence('events', 'position'), max(position)) FROM copied"""
 
 _UNIQUE_VIOLATION = "23505"
 
@@ -162,6 +178,39 @@ class PostgresEventStore:
 
     async def _call_append(self, arguments: tuple, *, check_ids: bool) -> asyncpg.Record:
         return await self.pool.fetchrow(_APPEND, *arguments, check_ids)
+
+    async def restore(self, stream_id: str, events: Sequence[RestoredEvent]) -> AppendResult:
+        """Store events copied from another log with their positions, stream versions and
+        ``recorded_at``, so that time travel and every view stay as they were. Only for an
+        import into a store that nothing else writes to: positions come from the copied log."""
+        _check_batch(events)
+        async with self.pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", stream_id
+            )
+            current = await connection.fetchval(
+                "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1",
+                stream_id,
+            )
+            if current != events[0].stream_version - 1:
+                raise WrongExpectedVersion(stream_id, events[0].stream_version - 1, current)
+            try:
+                await connection.execute(
+                    _RESTORE, stream_id, *(list(column) for column in zip(*(
+                        (e.position, e.id, e.stream_version, e.type, e.schema_version,
+                         e.data.decode(), e.metadata.decode(), e.recorded_at)
+                        for e in events
+                    ), strict=True))
+                )
+            except asyncpg.UniqueViolationError as error:
+                raise InvalidAppend(f"the copied log repeats a position or an id: {error}") from None
+        self.notifier.notify()
+        return AppendResult(
+            stream_id=stream_id,
+            positions=[event.position for event in events],
+            stream_versions=[event.stream_version for event in events],
+            stream_version=events[-1].stream_version,
+        )
 
     async def stream_version(self, stream_id: str) -> int:
         version = await self.pool.fetchval(

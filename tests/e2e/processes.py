@@ -36,21 +36,36 @@ def until(condition: Callable[[], T], timeout: float = 60, what: str = "the cond
     pytest.fail(f"{what} did not come true within {timeout}s")
 
 
+def clean_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment without the service's settings, then ``environment``."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DATABASE_URL", "POLICY_TIMELINE_"))
+    }
+    return inherited | dict(environment)
+
+
+def run_command(arguments: list[str], environment: Mapping[str, str]) -> str:
+    """``policy-timeline ARGUMENTS`` to its end; its standard output (it must succeed)."""
+    finished = subprocess.run(
+        [sys.executable, "-m", "service.cli", *arguments],
+        env=clean_environment(environment), capture_output=True, text=True, timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout
+
+
 class Running:
     """``policy-timeline ARGUMENTS`` in a process of its own, its output in ``log``; on leaving
     the ``with`` block, whatever of it still runs is killed (a failed test leaves nothing)."""
 
     def __init__(self, arguments: list[str], environment: Mapping[str, str], log: Path) -> None:
-        inherited = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("DATABASE_URL", "POLICY_TIMELINE_"))
-        }
         self.log = log
         with log.open("w") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "service.cli", *arguments],
-                env=inherited | dict(environment),
+                env=clean_environment(environment),
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )

@@ -16,6 +16,7 @@ import httpx
 
 from tests.e2e.processes import Running, free_port, still_running, until
 from tests.factories import agency, initiative, source
+from tests.tokens import ADMIN, WRITER, bearer
 
 API_POOL = "policy-timeline"
 """The application_name of the API processes' pooled connections."""
@@ -70,7 +71,9 @@ def timeline_event_ids(base: str, agency_id: str) -> set[str]:
 
 
 def append(base: str, stream_id: str, event: dict) -> str:
-    response = httpx.post(f"{base}/streams/{stream_id}/events", json={"events": [event]})
+    response = httpx.post(
+        f"{base}/streams/{stream_id}/events", json={"events": [event]}, headers=bearer(WRITER)
+    )
     assert response.status_code == 201, response.text
     return event["id"]
 
@@ -122,7 +125,7 @@ def test_serve_runs_two_api_workers_and_the_projector_in_a_process_of_its_own(
         until(lambda: second in timeline_event_ids(base, "test-ministry"), what="the second event")
 
         # A replay runs in whichever API worker is asked, beside the projector process.
-        response = httpx.post(f"{base}/projections/agencies/replay")
+        response = httpx.post(f"{base}/projections/agencies/replay", headers=bearer(ADMIN))
         assert response.status_code == 202, response.text
 
         def replay_completed() -> bool:

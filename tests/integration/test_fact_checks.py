@@ -116,13 +116,75 @@ async def test_a_reference_registered_earlier_in_the_same_batch_is_known(client)
     assert response.status_code == 201
 
 
-async def test_an_import_may_refer_to_what_comes_later_in_the_log(client):
+async def test_there_is_no_way_to_skip_the_checks_over_http(client, pool):
+    """``"import": true`` once let any caller skip the reference and evidence checks."""
     await given_registered(client)
     forward = changed(initiative(), ["agency"], "registered-later")
-    refused = await append(client, "initiative-test-plan", forward)
-    assert refused.status_code == 422
-    imported = await append(client, "initiative-test-plan", forward, importing=True)
-    assert imported.status_code == 201
+    response = await client.post(
+        "/streams/initiative-test-plan/events", json={"events": [forward], "import": True}
+    )
+    assert response.status_code in (400, 422)
+    assert await count_events(pool) == 2
+
+
+def statement(**data) -> dict:
+    return {
+        "id": new_id(),
+        "type": "statement.made",
+        "data": {
+            "statement_id": "test-remark",
+            "speaker": {"kind": "agency", "id": "test-ministry"},
+            "kind": "remark",
+            "text": "계획을 꼭 지키겠다",
+            "occurred": {"date": "2025-03-04"},
+            "evidence": evidence(),
+            **data,
+        },
+    }
+
+
+UNKNOWN_REFERENCES = {
+    "unknown person speaking": (statement(speaker={"kind": "person", "id": "nobody"}), "person"),
+    "unknown organization speaking": (
+        statement(speaker={"kind": "organization", "id": "no-such-company"}), "organization"
+    ),
+    "unknown member of a group": (
+        statement(speaker={
+            "kind": "group", "description_ko": "기업들",
+            "members": [{"kind": "organization", "id": "no-such-company"}],
+        }),
+        "organization",
+    ),
+    "unknown meeting": (statement(meeting="no-such-meeting"), "meeting"),
+    "unknown related initiative": (statement(related_initiatives=["no-such-plan"]), "initiative"),
+}
+
+
+@pytest.mark.parametrize(("event", "kind"), UNKNOWN_REFERENCES.values(), ids=UNKNOWN_REFERENCES.keys())
+async def test_every_kind_of_reference_must_be_registered(client, pool, event, kind):
+    await given_registered(client)
+    response = await append(client, "statement-test-remark", event)
+    assert response.status_code == 422, response.text
+    assert response.json()["type"] == "/problems/unknown-reference"
+    assert response.json()["missing"]["kind"] == kind
+    assert await count_events(pool) == 2
+
+
+LONG_QUOTES_NOT_IN_SOURCE = [
+    "시험부는 3월 4일 'AI 시험 계획'을 발표하지 않았다고 밝혔다.",  # a long near-copy
+    "이 계획은 향후 보완될 예정이 전혀 없다고 시험부가 분명히 말했다.",
+    "Ministry officials announced an entirely different plan on the 4th.",
+]
+
+
+@pytest.mark.parametrize("quote", LONG_QUOTES_NOT_IN_SOURCE)
+async def test_a_long_quote_must_be_in_the_source_too(client, pool, quote):
+    assert len(quote) > 30
+    await given_registered(client)
+    response = await append(client, "initiative-test-plan", changed(initiative(), ["evidence"], evidence(quote)))
+    assert response.status_code == 422
+    assert response.json()["type"] == "/problems/quote-not-in-source"
+    assert await count_events(pool) == 2
 
 
 async def test_a_correction_goes_into_its_targets_stream_and_must_leave_a_valid_fact(client, pool):
@@ -180,3 +242,47 @@ async def test_stored_facts_are_the_validated_fact_with_defaults_filled_in(clien
 
 async def test_registering_an_agency_needs_no_evidence(client):
     assert (await append(client, "agency-plain", agency("plain"))).status_code == 201
+
+
+def correction_of(target: dict, changes: dict) -> dict:
+    return {
+        "id": new_id(),
+        "type": "fact.corrected",
+        "data": {"target": target["id"], "changes": changes, "reason": "a later report", "evidence": evidence()},
+    }
+
+
+async def test_a_correction_is_checked_against_the_fact_as_already_corrected(client, pool):
+    """Each correction alone leaves a valid statement; one on top of the other would make a
+    verbatim text that is not in its quote, which once made the timeline answer 500."""
+    await given_registered(client)
+    made = statement(text="시험부는 3월 4일", verbatim=False)
+    assert (await append(client, "statement-test-remark", made)).status_code == 201
+    first = await append(client, "statement-test-remark", correction_of(made, {"verbatim": True}))
+    assert first.status_code == 201, first.text
+    second = await append(client, "statement-test-remark", correction_of(made, {"text": "전혀 다른 말"}))
+    assert second.status_code == 422
+    assert "already corrected" in second.json()["detail"]
+    assert await count_events(pool) == 4
+
+    both_at_once = await append(
+        client, "statement-test-remark",
+        correction_of(made, {"verbatim": False}), correction_of(made, {"text": "전혀 다른 말"}),
+    )
+    assert both_at_once.status_code == 201, both_at_once.text
+
+
+async def test_a_retracted_fact_is_not_amended_again(client, pool):
+    await given_registered(client)
+    announced = initiative()
+    await append(client, "initiative-test-plan", announced)
+    retraction = {
+        "id": new_id(),
+        "type": "fact.retracted",
+        "data": {"target": announced["id"], "reason": "never announced", "evidence": evidence()},
+    }
+    assert (await append(client, "initiative-test-plan", retraction)).status_code == 201
+    again = await append(client, "initiative-test-plan", correction_of(announced, {"title_ko": "새 제목"}))
+    assert again.status_code == 422
+    assert again.json()["type"] == "/problems/target-retracted"
+    assert await count_events(pool) == 4

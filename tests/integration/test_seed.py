@@ -12,8 +12,8 @@ import pytest
 
 import events
 from events.seed import ARTICLE_TEXT, load_seed
-from service.appending import Appender
-from service.seeding import seed
+from service.writing import Appender
+from service.writing.seeding import seed
 from service.store import START
 from tests.integration.projector.helpers import every_event_readable
 

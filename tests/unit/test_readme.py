@@ -13,7 +13,7 @@ def test_every_environment_variable_is_documented():
 
 
 def test_every_command_is_documented():
-    for command in ("serve", "project", "migrate", "seed", "replay", "status"):
+    for command in ("serve", "project", "migrate", "seed", "replay", "status", "token", "export", "import"):
         assert f"`policy-timeline {command}" in README
 
 

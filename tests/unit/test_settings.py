@@ -54,11 +54,11 @@ def test_a_child_started_with_the_child_environment_loads_the_same_settings():
         run_projector=False,
         seed_on_start=False,
         poll_interval_seconds=0.5,
+        cors_origins=("https://example.org", "http://localhost:3000"),
     )
     assert load_settings(child_environment(settings)) == settings
 
 
 def test_a_setting_that_is_unset_is_unset_in_the_child_environment():
-    environment = child_environment(Settings(database_url=None, append_token=None))
+    environment = child_environment(Settings(database_url=None))
     assert "DATABASE_URL" not in environment
-    assert "POLICY_TIMELINE_APPEND_TOKEN" not in environment

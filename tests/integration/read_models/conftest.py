@@ -10,11 +10,10 @@ import msgspec
 import pytest
 
 from events.seed import SOURCE_ID, load_seed
-from service.appending import Appender
-from service.http.schemas import AppendRequest, EventBody
+from service.writing import AppendCommand, Appender, ProposedEvent
 from service.projections import PROJECTIONS
 from service.projections.runner import apply_next_batch
-from service.seeding import seed
+from service.writing.seeding import seed
 
 # Other tests on the same server can hold back the gap-safe feed for a while (see DESIGN 2).
 CATCH_UP_ATTEMPTS = 600
@@ -60,8 +59,10 @@ class Log:
     async def append(self, stream_id: str, type_: str, data: dict) -> uuid.UUID:
         """Append one event through every check, and fold it into the read models."""
         event_id = uuid.uuid4()
-        request = AppendRequest(events=[EventBody(id=event_id, type=type_, data=data)])
-        await self.appender.append(stream_id, request)
+        event = ProposedEvent(id=event_id, type=type_, data=data)
+        await self.appender.append(AppendCommand(
+            stream_id=stream_id, expected_version="any", events=[event], appended_by="test"
+        ))
         await catch_up(self.pool)
         return event_id
 

@@ -1,21 +1,17 @@
-"""The checks a fact must pass before it is appended: its stream, its references, its evidence.
-
-Every check looks at the event log itself, not at a projection, so a fact can refer to an
-entity the moment the entity's registration is acknowledged.
-"""
+"""The checks a fact must pass before it is appended: its stream, its references, its
+evidence, and for a correction, the fact it leaves. Pure functions over the batch and what the
+log already holds (``known.KnownFacts``), so they are tested without a database."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import asyncpg
-
 import events
-from service.store import RecordedEvent, read_events_by_id
-from service.store.lookups import stream_openings
+from service.store import ExpectedVersion
+from service.writing.command import SERVER_METADATA, ProposedEvent
+from service.writing.known import KnownFacts
 
 
 class BadFact(Exception):
@@ -28,46 +24,34 @@ class BadFact(Exception):
         self.extra = extra
 
 
-# The events that bring an entity into being: each must be the first event of its stream.
-CREATING_TYPES = frozenset(
-    {
-        "source.registered",
-        "agency.registered",
-        "organization.registered",
-        "person.registered",
-        "initiative.announced",
-        "meeting.held",
-        "statement.made",
-    }
-)
-AMENDING_TYPES = frozenset({"fact.corrected", "fact.retracted"})
-
-
-@dataclass
-class KnownFacts:
-    """What the log already holds that a batch refers to."""
-
-    streams: set[str] = field(default_factory=set)
-    source_texts: dict[str, str] = field(default_factory=dict)
-    targets: dict[uuid.UUID, RecordedEvent] = field(default_factory=dict)
-
-
-def decode_batch(batch: Sequence[tuple[str, dict]]) -> list[events.Event]:
-    """Each (type, data) as a fact of the vocabulary, or BadFact naming the event and field."""
+def decode_batch(batch: Sequence[ProposedEvent]) -> list[events.Event]:
+    """Each proposed event as a fact of the vocabulary, or BadFact naming the event and field."""
     facts = []
-    for index, (type_name, data) in enumerate(batch):
+    for index, event in enumerate(batch):
         try:
-            facts.append(events.convert_event(type_name, data))
+            facts.append(events.convert_event(event.type, event.data))
         except events.UnknownEventType:
             known = ", ".join(sorted(events.EVENT_TYPES))
             raise BadFact(
-                f"events[{index}]: unknown event type {type_name!r}; known types: {known}",
+                f"events[{index}]: unknown event type {event.type!r}; known types: {known}",
                 "unknown-event-type",
                 event_index=index,
             ) from None
         except events.InvalidEvent as error:
             raise BadFact(f"events[{index}]: {error.message}", event_index=index) from None
     return facts
+
+
+def check_client_metadata(batch: Sequence[ProposedEvent]) -> None:
+    """Some metadata is the service's to write: a client may not claim who appended."""
+    for index, event in enumerate(batch):
+        claimed = sorted(SERVER_METADATA & event.metadata.keys())
+        if claimed:
+            raise BadFact(
+                f"events[{index}].metadata: {', '.join(claimed)} is set by the service",
+                "server-metadata",
+                event_index=index,
+            )
 
 
 def check_stream_membership(stream_id: str, facts: Sequence[events.Event]) -> None:
@@ -81,7 +65,7 @@ def check_stream_membership(stream_id: str, facts: Sequence[events.Event]) -> No
                 event_index=index,
                 expected_stream_id=belongs_to,
             )
-        if fact.TYPE in CREATING_TYPES and index > 0:
+        if fact.TYPE in events.CREATING_TYPES and index > 0:
             raise BadFact(
                 f"events[{index}]: {fact.TYPE} creates {stream_id!r} and must be its first event",
                 "wrong-stream",
@@ -89,29 +73,9 @@ def check_stream_membership(stream_id: str, facts: Sequence[events.Event]) -> No
             )
 
 
-async def load_known(
-    connection: asyncpg.Connection, facts: Sequence[events.Event]
-) -> KnownFacts:
-    references = [ref for fact in facts for ref in fact.references()]
-    streams = sorted({ref.stream_id for ref in references if ref.stream_id})
-    targets = sorted({uuid.UUID(ref.id) for ref in references if ref.kind == "event"})
-    known = KnownFacts()
-    if streams:
-        for row in await stream_openings(connection, streams):
-            known.streams.add(row["stream_id"])
-            if row["type"] == "source.registered":
-                known.source_texts[row["stream_id"].removeprefix("source-")] = row["text"]
-    if targets:
-        stored = await read_events_by_id(connection, targets)
-        known.targets = {event.event_id: event for event in stored}
-    return known
-
-
-def check_references(
-    stream_id: str, facts: Sequence[events.Event], known: KnownFacts
-) -> None:
+def check_references(facts: Sequence[events.Event], known: KnownFacts) -> None:
     """Every id a fact points at must be registered (before, or earlier in this batch)."""
-    created = {fact.stream_id() for fact in facts if fact.TYPE in CREATING_TYPES}
+    created: set[str] = set()
     for index, fact in enumerate(facts):
         for ref in fact.references():
             if ref.kind == "event":
@@ -124,15 +88,19 @@ def check_references(
                     event_index=index,
                     missing={"kind": ref.kind, "id": ref.id},
                 )
+        if fact.TYPE in events.CREATING_TYPES:
+            created.add(fact.stream_id())
 
 
 def check_amendments(stream_id: str, facts: Sequence[events.Event], known: KnownFacts) -> None:
-    """A correction or retraction goes into its target's stream, and a correction must leave a
-    valid fact of the target's type."""
+    """A correction or retraction goes into its target's stream and amends a fact that is not
+    retracted; a correction must leave a valid fact of the target's type, applied on top of
+    the corrections before it (stored, or earlier in this batch), as the read models apply it."""
+    targets = {event_id: dataclasses.replace(target) for event_id, target in known.targets.items()}
     for index, fact in enumerate(facts):
-        if fact.TYPE not in AMENDING_TYPES:
+        if fact.TYPE not in events.AMENDING_TYPES:
             continue
-        target = known.targets.get(fact.target)
+        target = targets.get(fact.target)
         if target is None:
             raise BadFact(
                 f"events[{index}]: unknown target event {fact.target}",
@@ -148,23 +116,34 @@ def check_amendments(stream_id: str, facts: Sequence[events.Event], known: Known
                 event_index=index,
                 expected_stream_id=target.stream_id,
             )
-        if target.type in AMENDING_TYPES or target.type not in events.EVENT_TYPES:
+        if target.fact is None:
             raise BadFact(
                 f"events[{index}]: only facts can be amended, not a {target.type}",
                 "invalid-event",
                 event_index=index,
             )
-        if fact.TYPE == "fact.corrected":
-            original = events.decode_event(target.type, target.data)
-            try:
-                events.apply_changes(original, fact.changes)
-            except events.InvalidEvent as error:
-                raise BadFact(f"events[{index}]: {error.message}", event_index=index) from None
+        if target.retracted:
+            raise BadFact(
+                f"events[{index}]: event {fact.target} is retracted; a retracted fact "
+                "is not amended again",
+                "target-retracted",
+                event_index=index,
+            )
+        if fact.TYPE == "fact.retracted":
+            target.retracted = True
+            continue
+        try:
+            target.fact = events.apply_changes(target.fact, fact.changes)
+        except events.InvalidEvent as error:
+            raise BadFact(
+                f"events[{index}]: {error.message} (applied to the fact as already corrected)",
+                event_index=index,
+            ) from None
 
 
-def check_evidence(facts: Sequence[events.Event], known: KnownFacts, *, importing: bool) -> None:
+def check_evidence(facts: Sequence[events.Event], known: KnownFacts) -> None:
     """Each quote must be an exact substring of its source's registered text."""
-    texts = dict(known.source_texts)
+    texts: dict[str, str] = dict(known.source_texts)
     for fact in facts:
         if fact.TYPE == "source.registered":
             texts[fact.source_id] = fact.text
@@ -172,8 +151,6 @@ def check_evidence(facts: Sequence[events.Event], known: KnownFacts, *, importin
         for number, evidence in enumerate(getattr(fact, "evidence", ())):
             text = texts.get(evidence.source_id)
             if text is None:
-                if importing:
-                    continue  # the source may come later in the imported log
                 raise BadFact(
                     f"events[{index}].evidence[{number}]: unknown source {evidence.source_id!r}",
                     "unknown-reference",
@@ -190,3 +167,23 @@ def check_evidence(facts: Sequence[events.Event], known: KnownFacts, *, importin
                     quote=evidence.quote,
                 )
 
+
+def creation_rule(
+    stream_id: str, facts: Sequence[events.Event], expected: ExpectedVersion
+) -> ExpectedVersion:
+    """A batch that creates an entity must start a new stream: it is appended at version 0,
+    so a second registration of the same id is a 409 while a retry is still answered."""
+    if facts[0].TYPE not in events.CREATING_TYPES:
+        return expected
+    if expected not in ("any", "no_stream", 0):
+        raise BadFact(
+            f"events[0]: {facts[0].TYPE} creates {stream_id!r}, so expected_version must be "
+            f"'no_stream', 0 or 'any', not {expected!r}",
+            "wrong-stream",
+            event_index=0,
+        )
+    return 0
+
+
+def stored_metadata(metadata: Mapping[str, Any], appended_by: str) -> dict[str, Any]:
+    return {**metadata, "appended_by": appended_by}

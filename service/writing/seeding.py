@@ -8,11 +8,14 @@ import msgspec
 
 from events.seed import SeedEvent, load_seed
 from service import database
-from service.appending import Appender
-from service.http.schemas import AppendRequest, EventBody
 from service.settings import Settings
 from service.store import PostgresEventStore
 from service.store.lookups import is_empty
+from service.writing.appender import Appender
+from service.writing.command import AppendCommand, ProposedEvent
+
+SEED_APPENDER = "seed"
+"""``appended_by`` of the seed's events."""
 
 
 class SeedReport(msgspec.Struct, kw_only=True):
@@ -29,7 +32,7 @@ async def seed(appender: Appender, seed_events: list[SeedEvent] | None = None) -
     streams = appended = 0
     for stream_id, group in itertools.groupby(seed_events, key=lambda event: event.stream_id):
         batch = [
-            EventBody(
+            ProposedEvent(
                 id=event.id,
                 type=event.type,
                 data=msgspec.json.decode(event.data),
@@ -37,7 +40,10 @@ async def seed(appender: Appender, seed_events: list[SeedEvent] | None = None) -
             )
             for event in group
         ]
-        result = await appender.append(stream_id, AppendRequest(events=batch))
+        command = AppendCommand(
+            stream_id=stream_id, expected_version="any", events=batch, appended_by=SEED_APPENDER
+        )
+        result = await appender.append(command)
         streams += 1
         if not result.duplicate:
             appended += len(batch)

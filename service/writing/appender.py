@@ -1,0 +1,56 @@
+"""The one write path: an ``AppendCommand`` checked against the log, then stored.
+
+The API, the seed and an import all append through it, so nothing reaches the log past the
+checks.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+import events
+from service.store import AppendResult, EventStore, NewEvent, RestoredEvent
+from service.writing import checks
+from service.writing.command import AppendCommand
+from service.writing.known import load_known
+
+_encode = msgspec.json.Encoder().encode
+
+
+class Appender:
+    def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
+        self.store = store
+        self.pool = pool
+
+    async def append(self, command: AppendCommand) -> AppendResult:
+        """Append the command's events, or raise ``checks.BadFact`` (422) or a store error."""
+        facts = await self._checked(command)
+        batch = [
+            NewEvent(
+                id=event.id,
+                type=event.type,
+                data=events.encode_event_data(fact),
+                metadata=_encode(checks.stored_metadata(event.metadata, command.appended_by)),
+            )
+            for event, fact in zip(command.events, facts, strict=True)
+        ]
+        expected = checks.creation_rule(command.stream_id, facts, command.expected_version)
+        return await self.store.append(command.stream_id, batch, expected)
+
+    async def restore(self, command: AppendCommand, copied: list[RestoredEvent]) -> AppendResult:
+        """Store events copied from another log (``copied``, the command's events with their
+        positions and times there) after the same checks as any append."""
+        await self._checked(command)
+        return await self.store.restore(command.stream_id, copied)
+
+    async def _checked(self, command: AppendCommand) -> list[events.Event]:
+        facts = checks.decode_batch(command.events)
+        checks.check_client_metadata(command.events)
+        checks.check_stream_membership(command.stream_id, facts)
+        async with self.pool.acquire() as connection:
+            known = await load_known(connection, facts)
+        checks.check_references(facts, known)
+        checks.check_amendments(command.stream_id, facts, known)
+        checks.check_evidence(facts, known)
+        return facts

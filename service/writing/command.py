@@ -1,0 +1,30 @@
+"""What the write side is asked to do: append these events to this stream, on behalf of someone."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from service.store import ExpectedVersion
+
+SERVER_METADATA = frozenset({"appended_by"})
+"""Metadata keys that only the service sets."""
+
+
+class ProposedEvent(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    type: str
+    data: dict[str, Any]
+    metadata: dict[str, Any] = {}
+
+
+class AppendCommand(msgspec.Struct, frozen=True, kw_only=True):
+    stream_id: str
+    expected_version: ExpectedVersion
+    events: Sequence[ProposedEvent]
+    appended_by: str
+    """Who appends: a token's name, or the command that appends (``seed``, ``import``).
+    Stored in each event's metadata as ``appended_by``."""

@@ -1,0 +1,94 @@
+"""The write side's checks are pure: a batch and what the log holds in, a verdict out."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+import events
+from service.writing.checks import (
+    BadFact,
+    check_amendments,
+    check_client_metadata,
+    check_evidence,
+    check_references,
+    decode_batch,
+)
+from service.writing.command import ProposedEvent
+from service.writing.known import KnownFacts, Target
+from tests.factories import QUOTE, SOURCE_ID, SOURCE_TEXT, evidence
+
+
+def fact(type_: str, data: dict) -> events.Event:
+    return events.convert_event(type_, data)
+
+
+STATEMENT = fact("statement.made", {
+    "statement_id": "s", "speaker": {"kind": "agency", "id": "test-ministry"}, "kind": "remark",
+    "text": "시험부는 3월 4일", "occurred": {"date": "2025-03-04"}, "evidence": evidence(),
+})
+
+
+def correction(target: uuid.UUID, changes: dict) -> events.Event:
+    return fact("fact.corrected", {
+        "target": str(target), "changes": changes, "reason": "r", "evidence": evidence(),
+    })
+
+
+def known_statement(target: uuid.UUID, **state) -> KnownFacts:
+    return KnownFacts(targets={target: Target("statement-s", "statement.made", STATEMENT, **state)})
+
+
+def test_corrections_in_one_batch_apply_one_on_top_of_the_other():
+    target = uuid.uuid4()
+    known = known_statement(target)
+    verbatim = correction(target, {"verbatim": True})
+    check_amendments("statement-s", [verbatim], known)  # alone: the text is in the quote
+    with pytest.raises(BadFact, match="already corrected"):
+        check_amendments("statement-s", [verbatim, correction(target, {"text": "다른 말"})], known)
+
+
+def test_a_retracted_target_takes_no_more_amendments():
+    target = uuid.uuid4()
+    with pytest.raises(BadFact) as refused:
+        check_amendments("statement-s", [correction(target, {"kind": "pledge"})],
+                         known_statement(target, retracted=True))
+    assert refused.value.slug == "target-retracted"
+
+
+def test_a_reference_made_earlier_in_the_batch_is_known_but_not_one_made_later():
+    person = fact("person.registered", {"person_id": "p", "name_ko": "홍길동"})
+    speaking = fact("statement.made", {
+        "statement_id": "s2", "speaker": {"kind": "person", "id": "p"}, "kind": "remark",
+        "text": "t", "occurred": {"date": "2025"}, "evidence": evidence(),
+    })
+    known = KnownFacts(streams={f"source-{SOURCE_ID}"})
+    check_references([person, speaking], known)
+    with pytest.raises(BadFact) as refused:
+        check_references([speaking], known)
+    assert refused.value.extra["missing"] == {"kind": "person", "id": "p"}
+
+
+def test_a_quote_must_be_in_its_source_whatever_its_length():
+    known = KnownFacts(source_texts={SOURCE_ID: SOURCE_TEXT})
+    check_evidence([STATEMENT], known)
+    long_but_absent = fact("statement.made", {
+        "statement_id": "s", "speaker": {"kind": "agency", "id": "test-ministry"}, "kind": "remark",
+        "text": "t", "occurred": {"date": "2025"},
+        "evidence": evidence(QUOTE + " 그리고 그 밖의 많은 말을 덧붙였다고 전해진다."),
+    })
+    with pytest.raises(BadFact) as refused:
+        check_evidence([long_but_absent], known)
+    assert refused.value.slug == "quote-not-in-source"
+
+
+def test_a_client_may_not_write_appended_by():
+    claimed = ProposedEvent(id=uuid.uuid4(), type="x", data={}, metadata={"appended_by": "me"})
+    with pytest.raises(BadFact):
+        check_client_metadata([claimed])
+
+
+def test_an_unknown_type_names_the_known_ones():
+    with pytest.raises(BadFact, match="meeting.held"):
+        decode_batch([ProposedEvent(id=uuid.uuid4(), type="meeting.dreamt", data={})])
