@@ -19,7 +19,7 @@ from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
 from service.http.problems import problem_details_plugin
 from service.http.projections import ProjectionController
-from service.http.read_models import READ_MODEL_ROUTES
+from service.http.read_models import read_model_router
 from service.http.streams import FeedController, StreamController
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
@@ -50,6 +50,8 @@ def create_app(
             poll_interval=settings.poll_interval_seconds,
         )
         app.state.pool = pool
+        replica = settings.database_replica_url
+        app.state.read_pool = await database.create_pool(replica, settings) if replica else pool
         app.state.store = store
         app.state.appender = Appender(store, pool)
         projector = Projector(
@@ -71,6 +73,8 @@ def create_app(
                 await projector.stop()
                 await store.notifier.flush()
             finally:
+                if app.state.read_pool is not pool:
+                    await app.state.read_pool.close()
                 await pool.close()
 
     def state_value(name: str):
@@ -81,7 +85,7 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            StreamController, FeedController, ProjectionController, *READ_MODEL_ROUTES, health, ready
+            StreamController, FeedController, ProjectionController, read_model_router(), health, ready
         ],
         lifespan=[lifespan],
         dependencies={

@@ -174,7 +174,7 @@ async def _reset(connection: asyncpg.Connection) -> None:
     asyncpg's default reset sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
     ALL`` on every release: a round trip per request. The service never leaves those behind on
     a pooled connection (session locks live on dedicated connections, listeners are removed,
-    ``as_of`` drops its temporary tables), so only an abandoned transaction needs undoing.
+    queries create no temporary tables), so only an abandoned transaction needs undoing.
     """
     if connection.is_in_transaction():
         await connection.execute("ROLLBACK")

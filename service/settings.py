@@ -24,6 +24,8 @@ PROJECTOR_MODES = ("process", "inline", "off")
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
     """PostgreSQL to use; unset means an embedded server in ``data_dir``."""
+    database_replica_url: str | None = None
+    """A streaming replica of ``database_url`` for the read-model endpoints; unset: the primary."""
     data_dir: Path = Path(platformdirs.user_data_dir("policy-timeline"))
     host: str = "127.0.0.1"
     port: int = 8000
@@ -57,6 +59,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Warn when committed events have been unreadable by the gap-safe feed for this long."""
     ready_max_lag_seconds: float = 60.0
     """``/ready`` answers 503 while a projection is further behind than this."""
+    min_position_wait_seconds: float = 5.0
+    """How long a read with ``min_position`` waits for the read models before a 503."""
     log_level: str = "info"
 
     @property
@@ -67,6 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 # environment variable -> (field name, type, or a tuple of the values allowed)
 _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "DATABASE_URL": ("database_url", str),
+    "DATABASE_REPLICA_URL": ("database_replica_url", str),
     "POLICY_TIMELINE_DATA_DIR": ("data_dir", Path),
     "POLICY_TIMELINE_HOST": ("host", str),
     "POLICY_TIMELINE_PORT": ("port", int),
@@ -87,6 +92,7 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_STATEMENT_TIMEOUT_SECONDS": ("statement_timeout_seconds", float),
     "POLICY_TIMELINE_FEED_STALL_WARNING_SECONDS": ("feed_stall_warning_seconds", float),
     "POLICY_TIMELINE_READY_MAX_LAG_SECONDS": ("ready_max_lag_seconds", float),
+    "POLICY_TIMELINE_MIN_POSITION_WAIT_SECONDS": ("min_position_wait_seconds", float),
     "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),
 }
 

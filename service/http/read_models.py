@@ -1,8 +1,14 @@
-"""The read endpoints, for the app's route handlers."""
+"""The read endpoints, for the app's route handlers: one router, so that they all read from
+the replica when there is one and all take ``min_position``."""
 
 from __future__ import annotations
 
+from litestar import Router
+from litestar.di import Provide
+from litestar.datastructures import State
+
 from service.http.agencies import AgencyController
+from service.http.consistency import MIN_POSITION_PARAMETER, wait_for_min_position
 from service.http.entities import meeting, organization, person, source
 from service.http.initiatives import InitiativeController
 from service.http.statements import StatementController
@@ -16,3 +22,17 @@ READ_MODEL_ROUTES = [
     organization,
     source,
 ]
+
+
+def _read_pool(state: State) -> object:
+    return state.read_pool
+
+
+def read_model_router() -> Router:
+    return Router(
+        path="/",
+        route_handlers=READ_MODEL_ROUTES,
+        dependencies={"pool": Provide(_read_pool, sync_to_thread=False)},
+        guards=[wait_for_min_position],
+        parameters={"min_position": MIN_POSITION_PARAMETER},
+    )

@@ -50,6 +50,8 @@ class AppendedEvent(msgspec.Struct, kw_only=True):
 class AppendResponse(msgspec.Struct, kw_only=True):
     stream_id: str
     stream_version: int
+    position: int
+    """The batch's last position: pass it as ``min_position`` to read your own write."""
     events: list[AppendedEvent]
     duplicate: bool
     """True when this answers a retry: the events were stored by an earlier request."""

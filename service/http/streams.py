@@ -60,6 +60,7 @@ class StreamController(Controller):
         body = AppendResponse(
             stream_id=stream_id,
             stream_version=result.stream_version,
+            position=max(result.positions),
             events=[
                 AppendedEvent(id=event.id, position=position, stream_version=version)
                 for event, position, version in zip(

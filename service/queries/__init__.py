@@ -1,2 +1,3 @@
-"""Read queries, one module per read model. Each takes an asyncpg connection and names tables
-unqualified, so it reads the live tables or the temporary tables of an ``as_of`` fold alike."""
+"""Read queries, one module per read model. Each takes an asyncpg connection and a ``Query``
+(now, or ``as_of`` a past instant: an indexed query on the versioned rows). They only read,
+so they run on a streaming replica as well as on the primary."""

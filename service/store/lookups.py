@@ -54,3 +54,27 @@ async def amendments_of(
         streams,
         ids,
     )
+
+
+async def folded_through(
+    connection: asyncpg.Connection, position: int, checkpoint_names: Sequence[str]
+) -> bool:
+    """Whether every named checkpoint has passed every event at or below ``position`` (and the
+    log has reached it). Reads events between the slowest checkpoint and ``position`` only: work
+    proportional to the lag, never to the log."""
+    return await connection.fetchval(
+        """WITH slowest AS (
+               SELECT transaction_id, position FROM projection_checkpoints
+               WHERE name = ANY ($2::text[])
+               ORDER BY transaction_id, position LIMIT 1)
+           SELECT EXISTS (SELECT FROM events WHERE events.position >= $1)
+              AND (SELECT count(*) FROM projection_checkpoints WHERE name = ANY ($2::text[]))
+                  = cardinality($2::text[])
+              AND NOT EXISTS (
+                  SELECT FROM events, slowest
+                  WHERE (events.transaction_id, events.position)
+                        > (slowest.transaction_id, slowest.position)
+                    AND events.position <= $1)""",
+        position,
+        list(checkpoint_names),
+    )
