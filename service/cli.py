@@ -8,6 +8,7 @@ import sys
 
 from service import database, logs
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
+from service.waiting import DatabaseUnavailable
 
 SERVE_HELP = """\
 environment (see README.md, Configuration):
@@ -18,6 +19,8 @@ environment (see README.md, Configuration):
                                off      not here: run `policy-timeline project` elsewhere
                              --projector overrides it
   DATABASE_URL               unset: an embedded PostgreSQL, started once for every process
+  POLICY_TIMELINE_DATABASE_WAIT_SECONDS
+                             how long to wait for DATABASE_URL to accept connections (60)
 """
 
 
@@ -133,7 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policy-timeline: {error}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
+    try:
+        return run(arguments, settings)
+    except DatabaseUnavailable as error:
+        print(f"policy-timeline: {error}", file=sys.stderr)
+        return 1
 
+
+def run(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.command == "serve":
         from service.serving import serve
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from service.settings import Settings
+from service.waiting import wait_for_database
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,12 @@ class EmbeddedPostgres:
 
 @contextmanager
 def in_use(settings: Settings) -> Iterator[str]:
-    """The configured server's URL, or an embedded server's for as long as it is needed."""
+    """The configured server's URL once it accepts connections (waiting for it up to
+    ``database_wait_seconds``), or an embedded server's for as long as it is needed."""
     if settings.database_url is not None:
-        yield settings.database_url
+        url = settings.database_url
+        wait_for_database(url, settings.database_wait_seconds, describe(url))
+        yield url
         return
     embedded = EmbeddedPostgres(settings.data_dir)
     try:

@@ -24,6 +24,8 @@ PROJECTOR_MODES = ("process", "inline", "off")
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
     """PostgreSQL to use; unset means an embedded server in ``data_dir``."""
+    database_wait_seconds: float = 60.0
+    """How long a command waits for ``database_url`` to accept connections before it gives up."""
     data_dir: Path = Path(platformdirs.user_data_dir("policy-timeline"))
     host: str = "127.0.0.1"
     port: int = 8000
@@ -69,6 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 # environment variable -> (field name, type, or a tuple of the values allowed)
 _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "DATABASE_URL": ("database_url", str),
+    "POLICY_TIMELINE_DATABASE_WAIT_SECONDS": ("database_wait_seconds", float),
     "POLICY_TIMELINE_DATA_DIR": ("data_dir", Path),
     "POLICY_TIMELINE_HOST": ("host", str),
     "POLICY_TIMELINE_PORT": ("port", int),
@@ -127,6 +130,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if settings.workers < 1:
         raise SettingsError(
             f"POLICY_TIMELINE_WORKERS (--workers) must be at least 1, not {settings.workers}"
+        )
+    if settings.database_wait_seconds < 0:
+        raise SettingsError(
+            "POLICY_TIMELINE_DATABASE_WAIT_SECONDS must be 0 or more, "
+            f"not {settings.database_wait_seconds:g}"
         )
     if settings.projector not in PROJECTOR_MODES:
         raise SettingsError(
