@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from service import database, logs
+from service.processes import STOP_SIGNALS, unwind_on
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
 from service.waiting import DatabaseUnavailable
 
@@ -113,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         "--projector", choices=PROJECTOR_MODES, help="where the projections are kept current"
     )
     commands.add_parser(
-        "project", help="migrate, then only keep the projections current (until SIGTERM/SIGINT)"
+        "project",
+        help="migrate, then only keep the projections current (until SIGTERM, SIGINT or SIGHUP)",
     )
     migrate_parser = commands.add_parser("migrate", help="upgrade the schema (or downgrade)")
     migrate_parser.add_argument("revision", nargs="?", default="head")
@@ -136,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policy-timeline: {error}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
+    unwind_on(STOP_SIGNALS)
     try:
         return run(arguments, settings)
     except DatabaseUnavailable as error:

@@ -1,5 +1,5 @@
 """Child processes kept running by a parent: started together, restarted or not when they exit,
-stopped together on SIGTERM, SIGINT or SIGHUP."""
+stopped together on SIGTERM, SIGINT or SIGHUP; and the stop signals of a process of its own."""
 
 from __future__ import annotations
 
@@ -15,6 +15,19 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+"""SIGHUP too: a closed terminal must stop a command the same way (and the embedded PostgreSQL
+it started, which pg_ctl puts in a session of its own, out of the terminal's reach)."""
+
+
+def unwind_on(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> None:
+    """Make these signals unwind the stack (SystemExit), so an embedded server started
+    further up stops. A supervisor or an event loop replaces the handlers while it runs."""
+
+    def exit_gracefully(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    for sig in signals:
+        signal.signal(sig, exit_gracefully)
 
 
 @dataclass
