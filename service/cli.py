@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from service import database, logs
-from service.processes import STOP_SIGNALS, unwind_on
+from service.processes import STOP_SIGNALS, unwinding_on
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
 from service.waiting import DatabaseUnavailable
 
@@ -138,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policy-timeline: {error}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
-    unwind_on(STOP_SIGNALS)
     try:
-        return run(arguments, settings)
+        with unwinding_on(STOP_SIGNALS):
+            return run(arguments, settings)
     except DatabaseUnavailable as error:
         print(f"policy-timeline: {error}", file=sys.stderr)
         return 1

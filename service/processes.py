@@ -9,7 +9,8 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -19,15 +20,25 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 it started, which pg_ctl puts in a session of its own, out of the terminal's reach)."""
 
 
-def unwind_on(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> None:
-    """Make these signals unwind the stack (SystemExit), so an embedded server started
-    further up stops. A supervisor or an event loop replaces the handlers while it runs."""
+@contextmanager
+def unwinding_on(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> Iterator[None]:
+    """While inside, these signals unwind the stack (SystemExit), so an embedded server started
+    further up stops. A supervisor or an event loop replaces the handlers while it runs. Only the
+    main thread can take signals: elsewhere (a test that calls a command in a thread) nothing
+    changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
     def exit_gracefully(signum: int, frame: object) -> None:
         raise SystemExit(0)
 
-    for sig in signals:
-        signal.signal(sig, exit_gracefully)
+    previous = {sig: signal.signal(sig, exit_gracefully) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass

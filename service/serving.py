@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import msgspec
 
 from service import database
-from service.processes import STOP_SIGNALS, Child, Supervisor, unwind_on
+from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
@@ -31,8 +31,7 @@ APP_FACTORY = "service.app:app_from_environment"
 
 
 def serve(settings: Settings) -> int:
-    unwind_on(STOP_SIGNALS)
-    with database.in_use(settings) as url:
+    with unwinding_on(STOP_SIGNALS), database.in_use(settings) as url:
         database.migrate(url)
         if settings.seed_on_start:
             report = asyncio.run(seed_database(url, settings, only_if_empty=True))
@@ -72,8 +71,7 @@ def api_command(settings: Settings) -> list[str]:
 def project(settings: Settings) -> None:
     """Keep the projections current until SIGTERM, SIGINT or SIGHUP (each led where its lock
     is held)."""
-    unwind_on(STOP_SIGNALS)
-    with database.in_use(settings) as url:
+    with unwinding_on(STOP_SIGNALS), database.in_use(settings) as url:
         database.migrate(url)
         asyncio.run(keep_projections_current(url, settings))
 
