@@ -58,9 +58,9 @@ def test_serve_starts_an_embedded_server_keeps_its_data_and_stops_cleanly(tmp_pa
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
+def data_dir(server_folder: Path) -> Iterator[Path]:
     """The embedded server's data folder; a server that a failed test left running is stopped."""
-    data_dir = tmp_path / "data"
+    data_dir = server_folder / "data"
     yield data_dir
     with contextlib.suppress(OSError, ValueError, IndexError, psutil.Error):
         server = postmaster(data_dir)

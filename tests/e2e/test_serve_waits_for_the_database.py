@@ -8,8 +8,10 @@ from tests.e2e.clusters import Cluster
 from tests.e2e.processes import Running, free_port, until
 
 
-def test_serve_started_before_postgresql_waits_for_it_and_becomes_healthy(tmp_path):
-    cluster = Cluster(tmp_path, free_port())
+def test_serve_started_before_postgresql_waits_for_it_and_becomes_healthy(
+    tmp_path, server_folder
+):
+    cluster = Cluster(server_folder, free_port())
     cluster.create()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
