@@ -9,7 +9,9 @@ import sys
 from contextlib import nullcontext
 
 from service import database, logs
+from service.processes import STOP_SIGNALS, unwinding_on
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
+from service.waiting import DatabaseUnavailable
 
 SERVE_HELP = """\
 environment (see README.md, Configuration):
@@ -20,6 +22,8 @@ environment (see README.md, Configuration):
                                off      not here: run `policy-timeline project` elsewhere
                              --projector overrides it
   DATABASE_URL               unset: an embedded PostgreSQL, started once for every process
+  POLICY_TIMELINE_DATABASE_WAIT_SECONDS
+                             how long to wait for DATABASE_URL to accept connections (60)
 """
 
 
@@ -200,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         "--projector", choices=PROJECTOR_MODES, help="where the projections are kept current"
     )
     commands.add_parser(
-        "project", help="migrate, then only keep the projections current (until SIGTERM/SIGINT)"
+        "project",
+        help="migrate, then only keep the projections current (until SIGTERM, SIGINT or SIGHUP)",
     )
     migrate_parser = commands.add_parser("migrate", help="upgrade the schema (or downgrade)")
     migrate_parser.add_argument("revision", nargs="?", default="head")
@@ -246,7 +251,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policy-timeline: {error}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
+    try:
+        with unwinding_on(STOP_SIGNALS):
+            return run(arguments, settings)
+    except DatabaseUnavailable as error:
+        print(f"policy-timeline: {error}", file=sys.stderr)
+        return 1
 
+
+def run(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.command == "serve":
         from service.serving import serve
 

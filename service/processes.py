@@ -1,5 +1,5 @@
 """Child processes kept running by a parent: started together, restarted or not when they exit,
-stopped together on SIGTERM, SIGINT or SIGHUP."""
+stopped together on SIGTERM, SIGINT or SIGHUP; and the stop signals of a process of its own."""
 
 from __future__ import annotations
 
@@ -9,12 +9,36 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+"""SIGHUP too: a closed terminal must stop a command the same way (and the embedded PostgreSQL
+it started, which pg_ctl puts in a session of its own, out of the terminal's reach)."""
+
+
+@contextmanager
+def unwinding_on(signals: Sequence[signal.Signals] = STOP_SIGNALS) -> Iterator[None]:
+    """While inside, these signals unwind the stack (SystemExit), so an embedded server started
+    further up stops. A supervisor or an event loop replaces the handlers while it runs. Only the
+    main thread can take signals: elsewhere (a test that calls a command in a thread) nothing
+    changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_gracefully(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    previous = {sig: signal.signal(sig, exit_gracefully) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +18,7 @@ import asyncpg
 import msgspec
 
 from service import database, tokens
-from service.processes import STOP_SIGNALS, Child, Supervisor
+from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
@@ -33,8 +32,7 @@ APP_FACTORY = "service.app:app_from_environment"
 
 
 def serve(settings: Settings) -> int:
-    _unwind_on(STOP_SIGNALS)
-    with database.in_use(settings) as url:
+    with unwinding_on(STOP_SIGNALS), database.in_use(settings) as url:
         database.migrate(url)
         if settings.seed_on_start:
             report = asyncio.run(seed_database(url, settings, only_if_empty=True))
@@ -85,9 +83,9 @@ def api_command(settings: Settings) -> list[str]:
 
 
 def project(settings: Settings) -> None:
-    """Keep the projections current until SIGTERM or SIGINT (each led where its lock is held)."""
-    _unwind_on((signal.SIGTERM, signal.SIGINT))
-    with database.in_use(settings) as url:
+    """Keep the projections current until SIGTERM, SIGINT or SIGHUP (each led where its lock
+    is held)."""
+    with unwinding_on(STOP_SIGNALS), database.in_use(settings) as url:
         database.migrate(url)
         asyncio.run(keep_projections_current(url, settings))
 
@@ -97,7 +95,7 @@ async def keep_projections_current(
 ) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     projector = Projector(
         projections,
@@ -114,14 +112,3 @@ async def keep_projections_current(
     finally:
         log.info("projector stopping")
         await projector.stop()
-
-
-def _unwind_on(signals: Sequence[signal.Signals]) -> None:
-    """Make these signals unwind the stack (SystemExit), so an embedded server started
-    further up stops. A supervisor or an event loop replaces the handlers while it runs."""
-
-    def exit_gracefully(signum: int, frame: object) -> None:
-        raise SystemExit(0)
-
-    for sig in signals:
-        signal.signal(sig, exit_gracefully)

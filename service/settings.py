@@ -26,6 +26,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """PostgreSQL to use; unset means an embedded server in ``data_dir``."""
     database_replica_url: str | None = None
     """A streaming replica of ``database_url`` for the read-model endpoints; unset: the primary."""
+    database_wait_seconds: float = 60.0
+    """How long a command waits for ``database_url`` to accept connections before it gives up."""
     data_dir: Path = Path(platformdirs.user_data_dir("policy-timeline"))
     host: str = "127.0.0.1"
     port: int = 8000
@@ -72,6 +74,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "DATABASE_URL": ("database_url", str),
     "DATABASE_REPLICA_URL": ("database_replica_url", str),
+    "POLICY_TIMELINE_DATABASE_WAIT_SECONDS": ("database_wait_seconds", float),
     "POLICY_TIMELINE_DATA_DIR": ("data_dir", Path),
     "POLICY_TIMELINE_HOST": ("host", str),
     "POLICY_TIMELINE_PORT": ("port", int),
@@ -132,6 +135,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if settings.workers < 1:
         raise SettingsError(
             f"POLICY_TIMELINE_WORKERS (--workers) must be at least 1, not {settings.workers}"
+        )
+    if settings.database_wait_seconds < 0:
+        raise SettingsError(
+            "POLICY_TIMELINE_DATABASE_WAIT_SECONDS must be 0 or more, "
+            f"not {settings.database_wait_seconds:g}"
         )
     if settings.projector not in PROJECTOR_MODES:
         raise SettingsError(

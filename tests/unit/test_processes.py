@@ -10,7 +10,7 @@ import time
 
 import psutil
 
-from service.processes import Child, Supervisor
+from service.processes import Child, Supervisor, unwinding_on
 
 
 def python(code: str) -> list[str]:
@@ -105,3 +105,30 @@ def alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_a_stop_signal_unwinds_a_command_while_it_runs_and_the_handlers_come_back_after():
+    before = signal.getsignal(signal.SIGHUP)
+    unwound = []
+    with unwinding_on():
+        try:
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(5)  # interrupted by the signal
+        except SystemExit as stop:
+            unwound.append(stop.code)
+    assert unwound == [0]
+    assert signal.getsignal(signal.SIGHUP) == before
+
+
+def test_in_another_thread_the_signal_handlers_are_left_alone():
+    before = signal.getsignal(signal.SIGTERM)
+    inside = []
+
+    def command() -> None:
+        with unwinding_on():
+            inside.append(signal.getsignal(signal.SIGTERM))
+
+    thread = threading.Thread(target=command)
+    thread.start()
+    thread.join()
+    assert inside == [before]

@@ -36,6 +36,7 @@ def test_workers_come_from_the_environment_or_an_override():
         {"POLICY_TIMELINE_PROJECTOR": "sometimes"},
         {"POLICY_TIMELINE_WORKERS": "0"},
         {"POLICY_TIMELINE_WORKERS": "two"},
+        {"POLICY_TIMELINE_DATABASE_WAIT_SECONDS": "-1"},
     ],
 )
 def test_a_value_that_cannot_be_used_is_an_error_that_names_the_variable(environment):
@@ -55,6 +56,7 @@ def test_a_child_started_with_the_child_environment_loads_the_same_settings():
         seed_on_start=False,
         poll_interval_seconds=0.5,
         cors_origins=("https://example.org", "http://localhost:3000"),
+        database_wait_seconds=2.5,
     )
     assert load_settings(child_environment(settings)) == settings
 
