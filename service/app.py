@@ -14,10 +14,13 @@ from litestar.openapi import OpenAPIConfig
 from service import database, logs
 from service.appending import Appender
 from service.http.etags import ETagMiddleware
+from service.http.head import answering_head
 from service.http.health import health, ready
-from service.http.problems import problem_details_plugin
+from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.read_models import READ_MODEL_ROUTES
+from service.http.request_ids import send_request_id
+from service.http.strict_input import refuse_undeclared_input
 from service.http.streams import FeedController, StreamController
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
@@ -90,6 +93,9 @@ def create_app(
             "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin()],
+        exception_handlers=exception_handlers(),
+        before_request=refuse_undeclared_input,
+        before_send=[send_request_id],
         middleware=[ETagMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Policy Timeline",
@@ -102,6 +108,7 @@ def create_app(
         # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.
         logging_config=LoggingConfig(configure_root_logger=False),
     )
+    app.asgi_handler = answering_head(app.asgi_handler)
     app.state.settings = settings
     app.state.projections = tuple(projections)
     return app
