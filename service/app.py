@@ -9,13 +9,13 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
-from litestar.openapi import OpenAPIConfig
 
 from service import database, logs
 from service.appending import Appender
 from service.http.etags import ETagMiddleware
 from service.http.head import answering_head
 from service.http.health import health, ready
+from service.http.openapi import StrictStructSchemaPlugin, openapi_config
 from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.read_models import READ_MODEL_ROUTES
@@ -92,17 +92,12 @@ def create_app(
             "settings": state_value("settings"),
             "projections": state_value("projections"),
         },
-        plugins=[problem_details_plugin()],
+        plugins=[problem_details_plugin(), StrictStructSchemaPlugin()],
         exception_handlers=exception_handlers(),
         before_request=refuse_undeclared_input,
         before_send=[send_request_id],
         middleware=[ETagMiddleware()],
-        openapi_config=OpenAPIConfig(
-            title="Policy Timeline",
-            version=VERSION,
-            description="What governments do and say about AI policy, fact by fact, with evidence.",
-            path="/schema",
-        ),
+        openapi_config=openapi_config(VERSION),
         request_max_body_size=settings.max_body_bytes,
         # The root logger stays as the process set it (service/logs.py): one format, with
         # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.

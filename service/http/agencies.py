@@ -10,6 +10,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
+from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
     AsOf,
@@ -47,7 +48,7 @@ class AgencyController(Controller):
     path = "/agencies"
     tags = ["read models"]
 
-    @get("/")
+    @get("/", responses=answers())
     async def list_agencies(
         self, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> AgencyList:
@@ -55,7 +56,7 @@ class AgencyController(Controller):
         async with pool.acquire() as connection:
             return await list_agencies(connection, instant(as_of))
 
-    @get("/{agency_id:str}")
+    @get("/{agency_id:str}", responses=answers(404))
     async def get_agency(
         self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> Agency:
@@ -69,7 +70,7 @@ class AgencyController(Controller):
             raise agency_not_found(agency_id)
         return agency
 
-    @get("/{agency_id:str}/timeline")
+    @get("/{agency_id:str}/timeline", responses=answers(404, 422))
     async def timeline(
         self,
         agency_id: FromPath[str],
@@ -101,7 +102,7 @@ class AgencyController(Controller):
                 limit=size, as_of=past,
             )
 
-    @get("/{agency_id:str}/initiatives")
+    @get("/{agency_id:str}/initiatives", responses=answers(404))
     async def initiatives(
         self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> InitiativeList:

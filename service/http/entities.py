@@ -11,6 +11,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import AsOf, instant, is_entity_id
 from service.queries.meetings import Meeting, get_meeting
@@ -38,7 +39,7 @@ async def one(
     raise problem(404, f"{kind}-not-found", f"no {kind} {entity_id!r}")
 
 
-@get("/meetings/{meeting_id:str}", tags=["read models"])
+@get("/meetings/{meeting_id:str}", tags=["read models"], responses=answers(404))
 async def meeting(
     meeting_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Meeting:
@@ -46,7 +47,7 @@ async def meeting(
     return await one(pool, "meeting", meeting_id, get_meeting, as_of)
 
 
-@get("/people/{person_id:str}", tags=["read models"])
+@get("/people/{person_id:str}", tags=["read models"], responses=answers(404))
 async def person(
     person_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Person:
@@ -54,7 +55,7 @@ async def person(
     return await one(pool, "person", person_id, get_person, as_of)
 
 
-@get("/organizations/{organization_id:str}", tags=["read models"])
+@get("/organizations/{organization_id:str}", tags=["read models"], responses=answers(404))
 async def organization(
     organization_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Organization:
@@ -62,7 +63,7 @@ async def organization(
     return await one(pool, "organization", organization_id, get_organization, as_of)
 
 
-@get("/sources/{source_id:str}", tags=["read models"])
+@get("/sources/{source_id:str}", tags=["read models"], responses=answers(404))
 async def source(
     source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Source:

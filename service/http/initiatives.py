@@ -7,6 +7,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import AsOf, instant, is_entity_id
 from service.queries.initiatives import InitiativeDetail, get_initiative
@@ -16,7 +17,7 @@ class InitiativeController(Controller):
     path = "/initiatives"
     tags = ["read models"]
 
-    @get("/{initiative_id:str}")
+    @get("/{initiative_id:str}", responses=answers(404))
     async def get_initiative(
         self,
         initiative_id: FromPath[str],

@@ -13,6 +13,7 @@ from litestar.params import PathParameter
 
 from service.http.auth import requires_admin
 from service.http.callers import presents_admin_token
+from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.projections.projector import Projector, UnknownProjection
 from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
@@ -159,7 +160,7 @@ class ProjectionController(Controller):
     path = "/projections"
     tags = ["projections"]
 
-    @get("/")
+    @get("/", responses=answers())
     async def list_projections(
         self,
         request: Request,
@@ -179,7 +180,13 @@ class ProjectionController(Controller):
         )
         return answer if await presents_admin_token(request) else redacted(answer)
 
-    @post("/{name:str}/replay", guards=[requires_admin], status_code=202)
+    @post(
+        "/{name:str}/replay",
+        guards=[requires_admin],
+        status_code=202,
+        security=BEARER,
+        responses=answers(401, 403, 404, 409, read=False),
+    )
     async def replay(
         self, name: ProjectionName, projector: NamedDependency[Projector]
     ) -> Response[ReplayResponse]:

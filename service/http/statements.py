@@ -9,6 +9,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from service.http.openapi import answers
 from service.http.read_params import (
     AsOf,
     Limit,
@@ -27,7 +28,7 @@ class StatementController(Controller):
     path = "/statements"
     tags = ["read models"]
 
-    @get("/")
+    @get("/", responses=answers(422))
     async def list_statements(
         self,
         pool: NamedDependency[asyncpg.Pool],

@@ -7,10 +7,12 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from service.appending import Appender
 from service.http.auth import requires_append
+from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.http.read_params import Limit, page_limit
 from service.http.schemas import (
@@ -33,7 +35,16 @@ class StreamController(Controller):
     path = "/streams"
     tags = ["events"]
 
-    @post("/{stream_id:str}/events", guards=[requires_append], status_code=201)
+    @post(
+        "/{stream_id:str}/events",
+        guards=[requires_append],
+        status_code=201,
+        security=BEARER,
+        responses={
+            **answers(401, 403, 409, 413, 422, read=False),
+            200: ResponseSpec(AppendResponse, description="A retry: the events were stored already"),
+        },
+    )
     async def append(
         self, stream_id: StreamId, data: JSONBody[AppendRequest],
         appender: NamedDependency[Appender],
@@ -64,7 +75,7 @@ class StreamController(Controller):
         )
         return Response(body, status_code=200 if result.duplicate else 201)
 
-    @get("/{stream_id:str}")
+    @get("/{stream_id:str}", responses=answers(404, 422))
     async def read_stream(
         self,
         stream_id: StreamId,
@@ -99,7 +110,7 @@ class FeedController(Controller):
     path = "/events"
     tags = ["events"]
 
-    @get("/")
+    @get("/", responses=answers(422))
     async def read_all(
         self,
         store: NamedDependency[EventStore],
@@ -115,7 +126,7 @@ class FeedController(Controller):
         page = await store.read_all(cursor, page_limit(limit, settings), type_)
         return FeedResponse(events=[event_response(e) for e in page.events], next=str(page.next))
 
-    @get("/{event_id:uuid}")
+    @get("/{event_id:uuid}", responses=answers(404))
     async def get_event(
         self, event_id: FromPath[uuid.UUID], store: NamedDependency[EventStore]
     ) -> EventResponse:
