@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 
 from service.http.openapi import answers
 from service.http.read_params import (
+    ENTITY_ID,
     AsOf,
     Limit,
     PageCursor,
@@ -24,6 +25,9 @@ from service.queries.statements import STATEMENT_KINDS, StatementPage, statement
 from service.settings import Settings
 
 
+AN_ID = {"schema_extra": {"pattern": f"^{ENTITY_ID.pattern}$"}}
+
+
 class StatementController(Controller):
     path = "/statements"
     tags = ["read models"]
@@ -34,14 +38,15 @@ class StatementController(Controller):
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
         agency: Annotated[
-            str | None, QueryParameter(description="on this agency's timeline")
+            str | None, QueryParameter(description="on this agency's timeline", **AN_ID)
         ] = None,
         speaker: Annotated[
-            str | None, QueryParameter(description="a speaker's id, or a named group member's")
+            str | None,
+            QueryParameter(description="a speaker's id, or a named group member's", **AN_ID),
         ] = None,
-        meeting: Annotated[str | None, QueryParameter(description="a meeting's id")] = None,
+        meeting: Annotated[str | None, QueryParameter(description="a meeting's id", **AN_ID)] = None,
         kind: Annotated[
-            str | None, QueryParameter(description="remark, proposal, presentation or pledge")
+            str | None, QueryParameter(schema_extra={"enum": list(STATEMENT_KINDS)})
         ] = None,
         as_of: AsOf = None,
         limit: Limit = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
@@ -28,6 +29,9 @@ from service.settings import Settings
 from service.store import Cursor, EventStore
 
 STREAM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
+FEED_CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,18})-(0|[1-9][0-9]{0,17})$"
+EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+EventType = Annotated[str, msgspec.Meta(pattern=EVENT_TYPE_PATTERN, max_length=200)]
 StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="e.g. agency-mss")]
 
 
@@ -116,10 +120,21 @@ class FeedController(Controller):
         store: NamedDependency[EventStore],
         settings: NamedDependency[Settings],
         after: Annotated[
-            str | None, QueryParameter(description="a `next` cursor from a previous page")
+            str | None,
+            QueryParameter(
+                description="a `next` cursor from a previous page",
+                pattern=FEED_CURSOR_PATTERN,
+            ),
         ] = None,
         limit: Limit = None,
-        type_: Annotated[list[str] | None, QueryParameter(name="type")] = None,
+        type_: Annotated[
+            list[EventType] | None,
+            QueryParameter(
+                name="type",
+                description="an event type, e.g. agency.registered; repeatable",
+                schema_extra={"items": {"type": "string", "pattern": EVENT_TYPE_PATTERN, "maxLength": 200}},
+            ),
+        ] = None,
     ) -> FeedResponse:
         """Every event in commit-safe order: a reader never skips an event that commits late."""
         cursor = Cursor.parse(after) if after else Cursor()

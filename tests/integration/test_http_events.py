@@ -233,6 +233,8 @@ async def test_a_batch_over_the_limit_is_a_413(client, pool):
 
 BAD_READS = {
     "bad cursor": ("/events?after=yesterday", 400),
+    "empty cursor": ("/events?after=", 400),
+    "type with a NUL": ("/events?type=agency.regis%00tered", 400),  # found by schemathesis: a 500
     "zero limit": ("/events?limit=0", 422),
     "absurd limit": ("/events?limit=100000000", 422),
     "limit not a number": ("/events?limit=many", 400),
