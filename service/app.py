@@ -6,20 +6,21 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
-from litestar.config.cors import CORSConfig
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 
 from service import database, logs
-from service.http.auth import BEARER_AUTH
 from service.http.etags import ETagMiddleware
+from service.http.head import answering_head
 from service.http.health import health, ready
-from service.http.problems import problem_details_plugin
+from service.http.openapi import StrictStructSchemaPlugin, openapi_config
+from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.read_models import read_model_router
+from service.http.request_ids import send_request_id
+from service.http.strict_input import refuse_undeclared_input
 from service.http.streams import FeedController, StreamController
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
@@ -96,23 +97,12 @@ def create_app(
             "settings": state_value("settings"),
             "projections": state_value("projections"),
         },
-        plugins=[problem_details_plugin()],
+        plugins=[problem_details_plugin(), StrictStructSchemaPlugin()],
+        exception_handlers=exception_handlers(),
+        before_request=refuse_undeclared_input,
+        before_send=[send_request_id],
         middleware=[ETagMiddleware()],
-        openapi_config=OpenAPIConfig(
-            title="Policy Timeline",
-            version=VERSION,
-            description="What governments do and say about AI policy, fact by fact, with evidence.",
-            path="/schema",
-            components=Components(
-                security_schemes={
-                    BEARER_AUTH: SecurityScheme(
-                        type="http",
-                        scheme="bearer",
-                        description="a token from `policy-timeline token create`",
-                    )
-                }
-            ),
-        ),
+        openapi_config=openapi_config(VERSION),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
         else None,
@@ -121,6 +111,7 @@ def create_app(
         # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.
         logging_config=LoggingConfig(configure_root_logger=False),
     )
+    app.asgi_handler = answering_head(app.asgi_handler)
     app.state.settings = settings
     app.state.projections = tuple(projections)
     return app

@@ -8,12 +8,15 @@ from typing import Annotated
 import asyncpg
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
+from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
     AsOf,
+    EntityId,
     Limit,
+    REDUCED_DATE,
     PageCursor,
     instant,
     is_entity_id,
@@ -27,7 +30,10 @@ from service.queries.initiatives import InitiativeList, agency_initiatives
 from service.queries.timeline import TIMELINE_TYPES, TimelinePage, timeline_page
 from service.settings import Settings
 
-REDUCED_DATE = "YYYY, YYYY-MM or YYYY-MM-DD"
+A_REDUCED_DATE = {
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+    "schema_extra": {"pattern": REDUCED_DATE},
+}
 
 
 def agency_not_found(agency_id: str) -> Exception:
@@ -47,7 +53,7 @@ class AgencyController(Controller):
     path = "/agencies"
     tags = ["read models"]
 
-    @get("/")
+    @get("/", responses=answers())
     async def list_agencies(
         self, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> AgencyList:
@@ -55,9 +61,9 @@ class AgencyController(Controller):
         async with pool.acquire() as connection:
             return await list_agencies(connection, instant(as_of))
 
-    @get("/{agency_id:str}")
+    @get("/{agency_id:str}", responses=answers(404))
     async def get_agency(
-        self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+        self, agency_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> Agency:
         """An agency's profile, counts (retracted entries left out) and latest activity."""
         past = instant(as_of)
@@ -69,16 +75,21 @@ class AgencyController(Controller):
             raise agency_not_found(agency_id)
         return agency
 
-    @get("/{agency_id:str}/timeline")
+    @get("/{agency_id:str}/timeline", responses=answers(404, 422))
     async def timeline(
         self,
-        agency_id: FromPath[str],
+        agency_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
-        from_: Annotated[str | None, QueryParameter(name="from", description=REDUCED_DATE)] = None,
-        to: Annotated[str | None, QueryParameter(description=REDUCED_DATE)] = None,
+        from_: Annotated[str | None, QueryParameter(name="from", **A_REDUCED_DATE)] = None,
+        to: Annotated[str | None, QueryParameter(**A_REDUCED_DATE)] = None,
         type_: Annotated[
-            list[str] | None, QueryParameter(name="type", description="an event type; repeatable")
+            list[str] | None,
+            QueryParameter(
+                name="type",
+                description="an event type; repeatable",
+                schema_extra={"items": {"type": "string", "enum": list(TIMELINE_TYPES)}},
+            ),
         ] = None,
         as_of: AsOf = None,
         limit: Limit = None,
@@ -101,9 +112,9 @@ class AgencyController(Controller):
                 limit=size, as_of=past,
             )
 
-    @get("/{agency_id:str}/initiatives")
+    @get("/{agency_id:str}/initiatives", responses=answers(404))
     async def initiatives(
-        self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+        self, agency_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
     ) -> InitiativeList:
         """The initiatives the agency is responsible for, with their current status."""
         past = instant(as_of)

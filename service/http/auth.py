@@ -10,11 +10,6 @@ from service import tokens
 from service.http.problems import problem
 from service.tokens import Caller, Scope
 
-BEARER_AUTH = "bearerAuth"
-"""The OpenAPI security scheme of the guarded operations."""
-SECURITY = [{BEARER_AUTH: []}]
-
-
 def presented_token(connection: ASGIConnection) -> str | None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None

@@ -9,10 +9,10 @@ from typing import TypeVar
 import asyncpg
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 
+from service.http.openapi import answers
 from service.http.problems import problem
-from service.http.read_params import AsOf, instant, is_entity_id
+from service.http.read_params import AsOf, EntityId, instant, is_entity_id
 from service.queries.meetings import Meeting, get_meeting
 from service.queries.organizations import Organization, get_organization
 from service.queries.people import Person, get_person
@@ -38,33 +38,33 @@ async def one(
     raise problem(404, f"{kind}-not-found", f"no {kind} {entity_id!r}")
 
 
-@get("/meetings/{meeting_id:str}", tags=["read models"])
+@get("/meetings/{meeting_id:str}", tags=["read models"], responses=answers(404))
 async def meeting(
-    meeting_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    meeting_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Meeting:
     """A meeting with the statements made there."""
     return await one(pool, "meeting", meeting_id, get_meeting, as_of)
 
 
-@get("/people/{person_id:str}", tags=["read models"])
+@get("/people/{person_id:str}", tags=["read models"], responses=answers(404))
 async def person(
-    person_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    person_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Person:
     """A person with their affiliations and statements."""
     return await one(pool, "person", person_id, get_person, as_of)
 
 
-@get("/organizations/{organization_id:str}", tags=["read models"])
+@get("/organizations/{organization_id:str}", tags=["read models"], responses=answers(404))
 async def organization(
-    organization_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    organization_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Organization:
     """An organization with its people and statements."""
     return await one(pool, "organization", organization_id, get_organization, as_of)
 
 
-@get("/sources/{source_id:str}", tags=["read models"])
+@get("/sources/{source_id:str}", tags=["read models"], responses=answers(404))
 async def source(
-    source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    source_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
 ) -> Source:
     """A source's text, and each quote that a fact takes from it."""
     return await one(pool, "source", source_id, get_source, as_of)

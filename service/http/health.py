@@ -10,6 +10,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 
+from service.http.openapi import answers
 from service.http.problems import unavailable
 from service.projections.base import Projection
 from service.projections.status import projection_lags
@@ -47,7 +48,7 @@ class NotReady(msgspec.Struct, kw_only=True):
     """With ``/problems/not-ready``: the projections further behind than allowed."""
 
 
-@get("/health", tags=["operations"])
+@get("/health", tags=["operations"], responses=answers(database=False))
 async def health() -> Health:
     """The process is up and serving."""
     return Health(status="ok")
@@ -57,6 +58,7 @@ async def health() -> Health:
     "/ready",
     tags=["operations"],
     responses={
+        **answers(),
         503: ResponseSpec(
             NotReady,
             description="Not ready: a projection lags, or the database does not answer "

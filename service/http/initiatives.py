@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncpg
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 
+from service.http.openapi import answers
 from service.http.problems import problem
-from service.http.read_params import AsOf, instant, is_entity_id
+from service.http.read_params import AsOf, EntityId, instant, is_entity_id
 from service.queries.initiatives import InitiativeDetail, get_initiative
 
 
@@ -16,10 +16,10 @@ class InitiativeController(Controller):
     path = "/initiatives"
     tags = ["read models"]
 
-    @get("/{initiative_id:str}")
+    @get("/{initiative_id:str}", responses=answers(404))
     async def get_initiative(
         self,
-        initiative_id: FromPath[str],
+        initiative_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
         as_of: AsOf = None,
     ) -> InitiativeDetail:

@@ -7,12 +7,16 @@ from http import HTTPStatus
 from typing import Any
 
 import asyncpg
-from litestar.exceptions import HTTPException
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, InternalServerException
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
+from litestar.types import ExceptionHandlersMap
+
+from service.http.request_ids import request_id
 
 from service.store import (
     EventIdConflict,
@@ -28,11 +32,20 @@ RETRY_AFTER_SECONDS = 5
 """What a 503 asks clients to wait before trying again."""
 
 
+class Problem(ProblemDetailsException):
+    """A problem document that carries its request's id."""
+
+    def to_response(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        response = super().to_response(request)
+        response.content["request_id"] = request_id(request.scope)
+        return response
+
+
 def problem(
     status: int, slug: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
-) -> ProblemDetailsException:
+) -> Problem:
     """A problem whose ``type`` is ``/problems/<slug>``, documented in docs/api.md."""
-    return ProblemDetailsException(
+    return Problem(
         status_code=status,
         type_=f"/problems/{slug}",
         title=HTTPStatus(status).phrase,
@@ -58,13 +71,21 @@ def _database_unavailable(error: Exception) -> ProblemDetailsException:
     return unavailable("database-unavailable", "the database cannot be reached; try again later")
 
 
-def _interface_error(error: asyncpg.InterfaceError) -> ProblemDetailsException:
+def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """Any error nothing else answers: logged with its traceback, shown as a bare 500."""
+    log.error(
+        "unhandled error answering %s %s (request %s)",
+        request.method, request.url.path, request_id(request.scope), exc_info=error,
+    )
+    return problem(500, "internal-error", "the service failed to answer").to_response(request)
+
+
+def _interface_error(request: Request[Any, Any, Any], error: asyncpg.InterfaceError) -> Response[Any]:
     """asyncpg's errors of use: a closed connection or pool is the database going away; the
     others are bugs."""
     if "closed" in str(error) or "closing" in str(error):
-        return _database_unavailable(error)
-    log.error("database interface error", exc_info=error)
-    return problem(500, "internal-error", "the service failed to answer")
+        return _database_unavailable(error).to_response(request)
+    return internal_error(request, error)
 
 
 def _from_http_exception(error: HTTPException) -> ProblemDetailsException:
@@ -83,7 +104,11 @@ def _from_http_exception(error: HTTPException) -> ProblemDetailsException:
         if isinstance(first, dict) and first.get("message"):
             detail = f"{error.detail}: {first['message']}"
     response = problem(error.status_code, slug, detail, **extra)
-    response.headers = error.headers
+    response.headers = dict(error.headers or {})
+    allow = response.headers.pop("allow", None) or response.headers.pop("Allow", None)
+    if allow is not None:  # HEAD is answered wherever GET is (service/http/head.py)
+        methods = allow.split(", ")
+        response.headers["Allow"] = ", ".join(methods + ["HEAD"] if "GET" in methods else methods)
     return response
 
 
@@ -133,7 +158,18 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 asyncpg.PostgresConnectionError: _database_unavailable,
                 asyncpg.exceptions.OperatorInterventionError: _database_unavailable,
                 asyncpg.TooManyConnectionsError: _database_unavailable,
-                asyncpg.InterfaceError: _interface_error,
+                # A database or role that does not exist (yet): its name stays in the log.
+                asyncpg.InvalidCatalogNameError: _database_unavailable,
+                asyncpg.InvalidAuthorizationSpecificationError: _database_unavailable,
             }
         )
     )
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    """The handlers that need the request: they log its id."""
+    return {
+        Exception: internal_error,
+        InternalServerException: internal_error,
+        asyncpg.InterfaceError: _interface_error,
+    }

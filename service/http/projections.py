@@ -7,11 +7,12 @@ from typing import Annotated
 
 import asyncpg
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
-from service.http.auth import SECURITY, requires_admin
+from service.http.auth import is_admin, requires_admin
+from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.projections.projector import Projector, UnknownProjection
 from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
@@ -89,6 +90,23 @@ class FeedBacklogResponse(msgspec.Struct, kw_only=True):
 class ProjectionsResponse(msgspec.Struct, kw_only=True):
     feed: FeedBacklogResponse
     projections: list[ProjectionResponse]
+    redacted: bool
+    """True when error texts, backend pids and the blocking transaction are left out (null):
+    only a caller with an admin bearer token sees them."""
+
+
+def redacted(answer: ProjectionsResponse) -> ProjectionsResponse:
+    def projection(status: ProjectionResponse) -> ProjectionResponse:
+        replay = status.replay and msgspec.structs.replace(status.replay, error=None)
+        return msgspec.structs.replace(
+            status, last_error=None, leader_backend_pid=None, replay=replay
+        )
+
+    return ProjectionsResponse(
+        feed=msgspec.structs.replace(answer.feed, blocking=None),
+        projections=[projection(status) for status in answer.projections],
+        redacted=True,
+    )
 
 
 def feed_backlog_response(backlog: FeedBacklog) -> FeedBacklogResponse:
@@ -141,21 +159,33 @@ class ProjectionController(Controller):
     path = "/projections"
     tags = ["projections"]
 
-    @get("/")
+    @get("/", responses=answers())
     async def list_projections(
-        self, projector: NamedDependency[Projector], pool: NamedDependency[asyncpg.Pool]
+        self,
+        request: Request,
+        projector: NamedDependency[Projector],
+        pool: NamedDependency[asyncpg.Pool],
     ) -> ProjectionsResponse:
         """Each projection's checkpoint, lag, leader and latest replay, and what holds back
-        the feed they all read."""
+        the feed they all read. Error texts, backend pids and the blocking transaction only
+        with an admin bearer token."""
         async with pool.acquire() as connection:
             backlog = await feed_backlog(connection)
             statuses = await projector.status(connection)
-        return ProjectionsResponse(
+        answer = ProjectionsResponse(
             feed=feed_backlog_response(backlog),
             projections=[projection_response(s) for s in statuses],
+            redacted=False,
         )
+        return answer if await is_admin(request) else redacted(answer)
 
-    @post("/{name:str}/replay", guards=[requires_admin], security=SECURITY, status_code=202)
+    @post(
+        "/{name:str}/replay",
+        guards=[requires_admin],
+        status_code=202,
+        security=BEARER,
+        responses=answers(401, 403, 404, 409, read=False),
+    )
     async def replay(
         self, name: ProjectionName, projector: NamedDependency[Projector]
     ) -> Response[ReplayResponse]:

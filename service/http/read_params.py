@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 import events
 from service.http.problems import problem
@@ -15,16 +15,31 @@ from service.queries.paging import InvalidPageCursor, SortKey
 from service.settings import Settings
 
 ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+REDUCED_DATE = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+DOCUMENTED_MAX_PAGE_SIZE = 1000
+"""The maximum the schema states: ``POLICY_TIMELINE_MAX_PAGE_SIZE``'s default."""
 
+# Constraints under ``schema_extra`` are documented, and checked by the handlers with their
+# own problems (a 422 for a limit, a 404 for an id no entity can have).
+EntityId = Annotated[
+    str, PathParameter(schema_extra={"pattern": f"^{ENTITY_ID.pattern}$"}, description="e.g. mss")
+]
 Limit = Annotated[
-    int | None, QueryParameter(description="page size; the default and the maximum are settings")
+    int | None,
+    QueryParameter(
+        description="page size; the default and the maximum are settings (100 and 1000)",
+        schema_extra={"minimum": 1, "maximum": DOCUMENTED_MAX_PAGE_SIZE},
+    ),
 ]
 PageCursor = Annotated[
     str | None, QueryParameter(description="a `next_cursor` from the previous page; opaque")
 ]
 AsOf = Annotated[
     str | None,
-    QueryParameter(description="an ISO 8601 timestamp: the answer as the service knew it then"),
+    QueryParameter(
+        description="an ISO 8601 timestamp: the answer as the service knew it then",
+        format="date-time",
+    ),
 ]
 
 

@@ -9,7 +9,9 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from service.http.openapi import answers
 from service.http.read_params import (
+    ENTITY_ID,
     AsOf,
     Limit,
     PageCursor,
@@ -23,24 +25,28 @@ from service.queries.statements import STATEMENT_KINDS, StatementPage, statement
 from service.settings import Settings
 
 
+AN_ID = {"schema_extra": {"pattern": f"^{ENTITY_ID.pattern}$"}}
+
+
 class StatementController(Controller):
     path = "/statements"
     tags = ["read models"]
 
-    @get("/")
+    @get("/", responses=answers(422))
     async def list_statements(
         self,
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
         agency: Annotated[
-            str | None, QueryParameter(description="on this agency's timeline")
+            str | None, QueryParameter(description="on this agency's timeline", **AN_ID)
         ] = None,
         speaker: Annotated[
-            str | None, QueryParameter(description="a speaker's id, or a named group member's")
+            str | None,
+            QueryParameter(description="a speaker's id, or a named group member's", **AN_ID),
         ] = None,
-        meeting: Annotated[str | None, QueryParameter(description="a meeting's id")] = None,
+        meeting: Annotated[str | None, QueryParameter(description="a meeting's id", **AN_ID)] = None,
         kind: Annotated[
-            str | None, QueryParameter(description="remark, proposal, presentation or pledge")
+            str | None, QueryParameter(schema_extra={"enum": list(STATEMENT_KINDS)})
         ] = None,
         as_of: AsOf = None,
         limit: Limit = None,

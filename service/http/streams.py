@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from service.http.auth import SECURITY, requires_append, requires_json_body
+from service.http.auth import requires_append, requires_json_body
+from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.http.read_params import Limit, page_limit
 from service.http.schemas import (
@@ -26,6 +29,9 @@ from service.store import Cursor, EventStore
 from service.writing import Appender
 
 STREAM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
+FEED_CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,18})-(0|[1-9][0-9]{0,17})$"
+EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+EventType = Annotated[str, msgspec.Meta(pattern=EVENT_TYPE_PATTERN, max_length=200)]
 StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="e.g. agency-mss")]
 
 
@@ -36,8 +42,12 @@ class StreamController(Controller):
     @post(
         "/{stream_id:str}/events",
         guards=[requires_append, requires_json_body],
-        security=SECURITY,
         status_code=201,
+        security=BEARER,
+        responses={
+            **answers(401, 403, 409, 413, 415, 422, read=False),
+            200: ResponseSpec(AppendResponse, description="A retry: the events were stored already"),
+        },
     )
     async def append(
         self, request: Request, stream_id: StreamId, data: JSONBody[AppendRequest],
@@ -71,7 +81,7 @@ class StreamController(Controller):
         )
         return Response(body, status_code=200 if result.duplicate else 201)
 
-    @get("/{stream_id:str}")
+    @get("/{stream_id:str}", responses=answers(404, 422))
     async def read_stream(
         self,
         stream_id: StreamId,
@@ -106,23 +116,34 @@ class FeedController(Controller):
     path = "/events"
     tags = ["events"]
 
-    @get("/")
+    @get("/", responses=answers(422))
     async def read_all(
         self,
         store: NamedDependency[EventStore],
         settings: NamedDependency[Settings],
         after: Annotated[
-            str | None, QueryParameter(description="a `next` cursor from a previous page")
+            str | None,
+            QueryParameter(
+                description="a `next` cursor from a previous page",
+                pattern=FEED_CURSOR_PATTERN,
+            ),
         ] = None,
         limit: Limit = None,
-        type_: Annotated[list[str] | None, QueryParameter(name="type")] = None,
+        type_: Annotated[
+            list[EventType] | None,
+            QueryParameter(
+                name="type",
+                description="an event type, e.g. agency.registered; repeatable",
+                schema_extra={"items": {"type": "string", "pattern": EVENT_TYPE_PATTERN, "maxLength": 200}},
+            ),
+        ] = None,
     ) -> FeedResponse:
         """Every event in commit-safe order: a reader never skips an event that commits late."""
         cursor = Cursor.parse(after) if after else Cursor()
         page = await store.read_all(cursor, page_limit(limit, settings), type_)
         return FeedResponse(events=[event_response(e) for e in page.events], next=str(page.next))
 
-    @get("/{event_id:uuid}")
+    @get("/{event_id:uuid}", responses=answers(404))
     async def get_event(
         self, event_id: FromPath[uuid.UUID], store: NamedDependency[EventStore]
     ) -> EventResponse:

@@ -43,10 +43,16 @@ def connections_by_backend(database_url: str) -> dict[int, str]:
     return asyncio.run(query())
 
 
+def projections_as_admin(base: str) -> dict:
+    """``GET /projections`` with a bearer token, which shows backend pids (no token is
+    configured, so any bearer token is an admin's)."""
+    return httpx.get(f"{base}/projections", headers=bearer(ADMIN)).json()
+
+
 def projector_leaders(base: str, database_url: str) -> set[int] | None:
     """The backends leading the projections, once every projection has a leader; each must be
     a projector's connection."""
-    projections = httpx.get(f"{base}/projections").json()["projections"]
+    projections = projections_as_admin(base)["projections"]
     leaders = {projection["leader_backend_pid"] for projection in projections}
     if None in leaders:
         return None
@@ -129,7 +135,7 @@ def test_serve_runs_two_api_workers_and_the_projector_in_a_process_of_its_own(
         assert response.status_code == 202, response.text
 
         def replay_completed() -> bool:
-            projections = httpx.get(f"{base}/projections").json()["projections"]
+            projections = projections_as_admin(base)["projections"]
             [agencies] = [p for p in projections if p["name"] == "agencies"]
             return agencies["replay"] is not None and agencies["replay"]["state"] == "completed"
 
@@ -154,7 +160,7 @@ def test_project_alone_keeps_the_projections_current_for_an_api_that_runs_none(
     with Running(["serve", "--projector", "off"], environment, tmp_path / "api.log") as api:
         api.wait_until_healthy(base)
         assert api.child_running("project") is None
-        projections = httpx.get(f"{base}/projections").json()["projections"]
+        projections = projections_as_admin(base)["projections"]
         assert {p["leader_backend_pid"] for p in projections} == {None}
         assert {p["leader"] for p in projections} == {None}  # this API runs no projector
         assert agency_ids(base) == set()  # seeded, but nobody folds the events
@@ -168,6 +174,6 @@ def test_project_alone_keeps_the_projections_current_for_an_api_that_runs_none(
             until(lambda: appended in timeline_event_ids(base, "test-ministry"), what="the event")
             projector.stop(signal.SIGTERM)
 
-        projections = httpx.get(f"{base}/projections").json()["projections"]
+        projections = projections_as_admin(base)["projections"]
         assert {p["leader_backend_pid"] for p in projections} == {None}  # leadership released
         api.stop(signal.SIGHUP)

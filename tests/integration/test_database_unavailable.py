@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import socket
 import time
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
+from service.database import with_database
 from service.projections.connections import connect
 from service.settings import Settings
+from tests.factories import agency
 
 PROBLEM = "application/problem+json"
 
@@ -107,3 +110,47 @@ async def test_a_database_that_cannot_be_reached_answers_503_without_naming_it(
     assert_503(response, "/problems/database-unavailable")
     assert "127.0.0.1" not in response.text
     assert str(client_of_a_server_that_is_gone.closed_port) not in response.text
+
+
+def append_agency(client):
+    return client.post(
+        "/streams/agency-test-ministry/events", json={"events": [agency()]}
+    )
+
+
+async def test_an_append_while_every_pool_connection_is_held_answers_503(client, pool):
+    app_pool = client.app.state.pool
+    held = in_the_app(client, app_pool.acquire)
+    try:
+        response = await append_agency(client)
+    finally:
+        in_the_app(client, app_pool.release, held)
+    assert_503(response, "/problems/database-timeout")
+    assert await pool.fetchval("SELECT count(*) FROM events") == 0
+
+
+async def test_an_append_longer_than_the_statement_timeout_answers_503(client, pool):
+    async with pool.acquire() as locker, locker.transaction():
+        await locker.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        response = await append_agency(client)
+    assert_503(response, "/problems/database-timeout")
+    assert await pool.fetchval("SELECT count(*) FROM events") == 0
+
+
+async def test_an_append_to_a_database_that_cannot_be_reached_answers_503(
+    client_of_a_server_that_is_gone,
+):
+    response = await append_agency(client_of_a_server_that_is_gone)
+    body = assert_503(response, "/problems/database-unavailable")
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert str(client_of_a_server_that_is_gone.closed_port) not in response.text
+
+
+@pytest.mark.parametrize("path", ["/ready", "/events"])
+async def test_a_database_that_does_not_exist_answers_503_without_naming_it(server_url, path):
+    missing = f"pt_missing_{uuid.uuid4().hex[:8]}"
+    settings = Settings(seed_on_start=False, run_projector=False, pool_min_size=0)
+    async with AsyncTestClient(create_app(settings, with_database(server_url, missing))) as client:
+        response = await client.get(path)
+    assert_503(response, "/problems/database-unavailable")
+    assert missing not in response.text and "does not exist" not in response.text

@@ -150,25 +150,27 @@ async def test_text_comes_back_byte_for_byte(client, text):
 
 
 VALID_ID = "6f1c3a5e-0000-4000-8000-000000000001"
+ONE_EVENT = b'{"id": "%s", "type": "agency.registered", "data": {}}'
+# Not JSON is a 400; JSON of the wrong shape or type is a 422.
 BAD_BODIES = {
     "malformed json": (b'{"events": [', 400),
-    "not an object": (b"[1, 2]", 400),
-    "missing events": (b'{"expected_version": "any"}', 400),
-    "empty batch": (b'{"events": []}', 400),
-    "unknown expected word": (
-        b'{"expected_version": "sometimes", "events": [{"id": "%s", "type": "agency.registered", "data": {}}]}',
-        400,
-    ),
-    "negative expected version": (
-        b'{"expected_version": -1, "events": [{"id": "%s", "type": "agency.registered", "data": {}}]}',
-        400,
-    ),
-    "id not a uuid": (b'{"events": [{"id": "seven", "type": "agency.registered", "data": {}}]}', 400),
-    "data not an object": (b'{"events": [{"id": "%s", "type": "agency.registered", "data": "text"}]}', 400),
+    "nested too deep": (b'{"events": [{"id": "%s", "type": "t", "data": {"x": ' + b"[" * 968 + b"]" * 968 + b"}}]}", 400),
+    "not an object": (b"[1, 2]", 422),
+    "missing events": (b'{"expected_version": "any"}', 422),
+    "empty batch": (b'{"events": []}', 422),
+    "unknown expected word": (b'{"expected_version": "sometimes", "events": [' + ONE_EVENT + b"]}", 422),
+    "negative expected version": (b'{"expected_version": -1, "events": [' + ONE_EVENT + b"]}", 422),
+    "expected version as a string": (b'{"expected_version": "0", "events": [' + ONE_EVENT + b"]}", 422),
+    "expected version as a float": (b'{"expected_version": 1.0, "events": [' + ONE_EVENT + b"]}", 422),
+    "expected version as a boolean": (b'{"expected_version": false, "events": [' + ONE_EVENT + b"]}", 422),
+    "import as a string": (b'{"import": "true", "events": [' + ONE_EVENT + b"]}", 422),
+    "id not a uuid": (b'{"events": [{"id": "seven", "type": "agency.registered", "data": {}}]}', 422),
+    "data not an object": (b'{"events": [{"id": "%s", "type": "agency.registered", "data": "text"}]}', 422),
     "unknown envelope field": (
         b'{"events": [{"id": "%s", "type": "agency.registered", "data": {}, "colour": 1}]}',
-        400,
+        422,
     ),
+    "unknown top-level field": (b'{"colour": 1, "events": [' + ONE_EVENT + b"]}", 422),
     "nul character": (
         b'{"events": [{"id": "%s", "type": "agency.registered", "data": {"agency_id": "test-ministry",'
         b' "name_ko": "a\\u0000b", "name_en": "x", "kind": "ministry"}}]}',
@@ -188,7 +190,23 @@ async def test_bad_appends_are_problems_and_change_nothing(client, body, status,
     assert response.headers["content-type"].startswith(PROBLEM)
     problem = response.json()
     assert problem["status"] == status and problem["detail"]
+    assert problem["type"] in ("/problems/invalid-json", "/problems/invalid-body", "/problems/invalid-event")
     assert await count_events(pool) == 0
+
+
+async def test_a_body_of_the_wrong_shape_names_the_field(client):
+    response = await client.post(
+        "/streams/agency-test-ministry/events",
+        content=b'{"expected_version": "0", "events": [' + ONE_EVENT.replace(b"%s", VALID_ID.encode()) + b"]}",
+        headers={"content-type": "application/json"},
+    )
+    assert response.json()["errors"][0]["key"] == "expected_version"
+
+
+@pytest.mark.parametrize("expected", [0, "no_stream", "any"])
+async def test_each_kind_of_expected_version_is_taken(client, expected):
+    response = await append(client, "agency-test-ministry", agency(), expected=expected)
+    assert response.status_code == 201, response.text
 
 
 async def test_a_batch_repeating_an_id_is_a_422_and_stores_nothing(client, pool):
@@ -215,6 +233,8 @@ async def test_a_batch_over_the_limit_is_a_413(client, pool):
 
 BAD_READS = {
     "bad cursor": ("/events?after=yesterday", 400),
+    "empty cursor": ("/events?after=", 400),
+    "type with a NUL": ("/events?type=agency.regis%00tered", 400),  # found by schemathesis: a 500
     "zero limit": ("/events?limit=0", 422),
     "absurd limit": ("/events?limit=100000000", 422),
     "limit not a number": ("/events?limit=many", 400),

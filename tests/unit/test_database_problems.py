@@ -8,7 +8,7 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
-from service.http.problems import problem_details_plugin
+from service.http.problems import exception_handlers, problem_details_plugin
 
 FAILURES = {
     "pool acquire timeout": (TimeoutError(), 503, "/problems/database-timeout"),
@@ -61,7 +61,7 @@ def test_a_database_failure_is_a_problem_that_names_no_server(error, status, pro
     async def fails() -> None:
         raise error
 
-    with TestClient(Litestar([fails], plugins=[problem_details_plugin()])) as client:
+    with TestClient(Litestar([fails], plugins=[problem_details_plugin()], exception_handlers=exception_handlers())) as client:
         response = client.get("/fails")
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/problem+json")

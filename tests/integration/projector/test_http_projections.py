@@ -21,6 +21,9 @@ from tests.integration.projector.helpers import (
 )
 
 PROBLEM = "application/problem+json"
+# With no token configured the admin guard takes any bearer token; an anonymous caller
+# still gets the redacted answer.
+ADMIN = {"Authorization": "Bearer admin"}
 
 
 @pytest.fixture
@@ -42,8 +45,8 @@ async def client_with(database_url, counts_table) -> AsyncIterator[Callable[...,
         await client.__aexit__(None, None, None)
 
 
-async def only_projection(client) -> dict:
-    response = await client.get("/projections")
+async def only_projection(client, headers=ADMIN) -> dict:
+    response = await client.get("/projections", headers=headers)
     assert response.status_code == 200
     [projection] = response.json()["projections"]
     return projection
@@ -131,3 +134,23 @@ async def test_a_replay_needs_an_admin_token(client_with):
 async def _replay_state(client, state: str) -> bool:
     replay = (await only_projection(client))["replay"]
     return replay is not None and replay["state"] == state
+
+
+async def test_an_anonymous_caller_sees_no_error_texts_pids_or_blocking_transaction(
+    store, pool, client_with
+):
+    client = await client_with()
+    await given_events(store, "organization-a", 1)
+    await caught_up(store, pool)
+    await pool.execute("UPDATE projection_checkpoints SET last_error = 'boom at 10.0.0.7:5432'")
+    for headers in ({"Authorization": ""}, {"Authorization": "Bearer guess"}, bearer(WRITER)):
+        body = (await client.get("/projections", headers=headers)).json()
+        assert body["redacted"] is True and body["feed"]["blocking"] is None
+        [projection] = body["projections"]
+        assert projection["leader_backend_pid"] is None and projection["last_error"] is None
+        assert "10.0.0.7" not in str(body)
+    admin = (await client.get("/projections", headers=bearer(ADMIN))).json()
+    assert admin["redacted"] is False
+    [projection] = admin["projections"]
+    assert isinstance(projection["leader_backend_pid"], int)
+    assert projection["last_error"] == "boom at 10.0.0.7:5432"
