@@ -108,6 +108,16 @@ _corrections = msgspec.json.Decoder(list[Correction])
 _retraction = msgspec.json.Decoder(Retraction | None)
 
 
+def decode_corrections(text: str) -> list[Correction]:
+    """A row's ``corrections::text``; most facts have none."""
+    return [] if text == "[]" else _corrections.decode(text)
+
+
+def decode_retraction(text: str | None) -> Retraction | None:
+    """A row's ``retraction::text`` (SQL NULL or JSON null when the fact stands)."""
+    return _retraction.decode(text) if text else None
+
+
 def decode_fact(row: asyncpg.Record) -> events.Event:
     return events.decode_event(row["type"], row["fact"])
 
@@ -121,8 +131,8 @@ def record_fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
         "evidence": evidence,
         "source_ids": list(dict.fromkeys(e.source_id for e in evidence)),
         "state": row["state"],
-        "corrections": _corrections.decode(row["corrections"]),
-        "retraction": _retraction.decode(row["retraction"] or "null"),
+        "corrections": decode_corrections(row["corrections"]),
+        "retraction": decode_retraction(row["retraction"]),
         "recorded_at": row["recorded_at"],
     }
 
