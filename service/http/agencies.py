@@ -94,12 +94,15 @@ class AgencyController(Controller):
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
+        if not is_entity_id(agency_id):
+            raise agency_not_found(agency_id)
         async with pool.acquire() as connection:
-            await known(connection, agency_id, past)
             rows = await timeline_rows(
                 connection, agency_id, start=start, end=end, types=types, after=after,
                 limit=size, as_of=past,
             )
+            if not rows:  # an agency without entries (here), or none: 404
+                await known(connection, agency_id, past)
         # Built after the connection is back in the pool: building 100 entries takes about
         # as long as the queries, and other requests wait for the pool's connections.
         return page_of_rows(agency_id, rows, size)

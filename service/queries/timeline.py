@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -120,9 +121,18 @@ async def timeline_rows(
     as_of: datetime | None = None,
 ) -> list[asyncpg.Record]:
     """The rows of ``timeline_page`` (up to ``limit + 1``): the only part that needs the
-    connection, so that a request can give it back before it builds the entries."""
+    connection, so that a request can give it back before it builds the entries.
+
+    Only a registered agency (as known then) has entries: none means that it has none in the
+    range or that there is no such agency, which the API then tells apart with a second query
+    (one round trip, not two, for every page that has entries)."""
     query = Query(as_of)
-    conditions = [f"e.agency_id = {query.param(agency_id)}", query.known("e")]
+    agency = query.param(agency_id)
+    conditions = [
+        f"e.agency_id = {agency}",
+        query.known("e"),
+        f"EXISTS (SELECT FROM agencies AS a WHERE a.agency_id = {agency} AND {query.known('a')})",
+    ]
     if start is not None:
         conditions.append(f"e.latest >= {query.param(start)}::date")
         # The same condition as a range on the index's sort column: an entry spans at most a
@@ -237,6 +247,8 @@ _VIEWS: dict[str, msgspec.json.Decoder] = {
     "statement.made": msgspec.json.Decoder(_Statement),
 }
 _announcement_view = msgspec.json.Decoder(dict[str, Any])
+_date_range = functools.lru_cache(maxsize=8192)(events.date_range)
+"""A page's dates repeat (and the result is immutable): parsed once per process and date."""
 
 
 def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
@@ -247,7 +259,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
     fact = view.decode(row["fact"])
     evidence = fact.evidence
     occurred = fact.occurred
-    earliest, latest, precision = events.date_range(occurred.date)
+    earliest, latest, precision = _date_range(occurred.date)
     return TimelineEntry(
         event_id=row["event_id"],
         position=row["position"],
