@@ -1,7 +1,8 @@
 """What every read model answers with: a fact's record (evidence, state, corrections) and its date.
 
 The queries read a fact's JSON as corrected (``facts.fact``) and decode it with the vocabulary
-(``events.decode_event``), so a response is built from the same types that were appended.
+(``events.decode_event``), so a response is built from the same types that were appended
+(the timeline's entries use read-side views of their own: ``service/queries/timeline.py``).
 Every query answers now or ``as_of`` an instant, from the versioned rows (``Query.known``).
 """
 

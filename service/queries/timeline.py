@@ -264,7 +264,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         event_id=row["event_id"],
         position=row["position"],
         evidence=evidence,
-        source_ids=list(dict.fromkeys(e.source_id for e in evidence)),
+        source_ids=_source_ids(evidence),
         state=row["state"],
         corrections=decode_corrections(row["corrections"]),
         retraction=decode_retraction(row["retraction"]),
@@ -279,6 +279,12 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         roles=list(row["roles"]),
         **_describe(fact, row["announcement"]),
     )
+
+
+def _source_ids(evidence: list[events.Evidence]) -> list[str]:
+    if len(evidence) == 1:  # most facts: no generator to run
+        return [evidence[0].source_id]
+    return list(dict.fromkeys(e.source_id for e in evidence))
 
 
 def _describe(fact: _Fact, announcement_json: str | None) -> dict[str, Any]:
