@@ -59,7 +59,8 @@ from typing import Any
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_DATABASE = "pt_bench_http"
-TOKEN = "bench-http-token"
+TOKEN = "pt_bench-http-token-0123456789abcdefghijklmnopqrstuvwxyz"
+"""An ``append`` token, made in the benchmark's database right after it is migrated."""
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -517,7 +518,6 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
         "DATABASE_URL": url,
         "POLICY_TIMELINE_SEED_ON_START": "true",
         "POLICY_TIMELINE_LOG_LEVEL": "warning",  # uvicorn's access log is at info: off
-        "POLICY_TIMELINE_APPEND_TOKEN": TOKEN,
     }
     tag = f"w{config.workers}-{config.projector or 'default'}"
     return Server("service", command, environment, workdir / f"service-{tag}.log", port)
@@ -526,11 +526,15 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
 def bare_server(
     config: Config, url: str, sql: str, limit: int, pool: tuple[int, int], workdir: Path
 ) -> Server:
+    from service.nodelay import HTTP_PROTOCOL
+
     port = free_port()
+    # The same HTTP protocol class as serve's (TCP_NODELAY on every connection, which
+    # uvicorn's shared socket of --workers N > 1 leaves off: service/nodelay.py).
     command = [
         sys.executable, "-m", "uvicorn", "bench.http:bare_app", "--factory",
         "--host", HOST, "--port", str(port), "--workers", str(config.workers),
-        "--log-level", "warning", "--no-access-log",
+        "--http", HTTP_PROTOCOL, "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     environment = base_environment() | {
         BARE_ENV_URL: url,
@@ -1100,6 +1104,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], di
             await asyncio.to_thread(database.migrate, url)
             db = await asyncpg.connect(url)
             try:
+                from service import tokens
+
+                await tokens.create(db, "bench-http", ["append"], TOKEN)
                 await create_bench_events(db)
                 bench = Bench(args, generator, admin, db, name)
                 figures = await measure_all(bench, configs, url, facts, workdir)

@@ -1,7 +1,8 @@
 """What every read model answers with: a fact's record (evidence, state, corrections) and its date.
 
 The queries read a fact's JSON as corrected (``facts.fact``) and decode it with the vocabulary
-(``events.decode_event``), so a response is built from the same types that were appended.
+(``events.decode_event``), so a response is built from the same types that were appended
+(the timeline's entries use read-side views of their own: ``service/queries/timeline.py``).
 Every query answers now or ``as_of`` an instant, from the versioned rows (``Query.known``).
 """
 
@@ -108,6 +109,16 @@ _corrections = msgspec.json.Decoder(list[Correction])
 _retraction = msgspec.json.Decoder(Retraction | None)
 
 
+def decode_corrections(text: str) -> list[Correction]:
+    """A row's ``corrections::text``; most facts have none."""
+    return [] if text == "[]" else _corrections.decode(text)
+
+
+def decode_retraction(text: str | None) -> Retraction | None:
+    """A row's ``retraction::text`` (SQL NULL or JSON null when the fact stands)."""
+    return _retraction.decode(text) if text else None
+
+
 def decode_fact(row: asyncpg.Record) -> events.Event:
     return events.decode_event(row["type"], row["fact"])
 
@@ -121,8 +132,8 @@ def record_fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
         "evidence": evidence,
         "source_ids": list(dict.fromkeys(e.source_id for e in evidence)),
         "state": row["state"],
-        "corrections": _corrections.decode(row["corrections"]),
-        "retraction": _retraction.decode(row["retraction"] or "null"),
+        "corrections": decode_corrections(row["corrections"]),
+        "retraction": decode_retraction(row["retraction"]),
         "recorded_at": row["recorded_at"],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -10,7 +11,13 @@ import asyncpg
 import msgspec
 
 import events
-from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
+from service.queries.common import (
+    DatedRecord,
+    Query,
+    decode_corrections,
+    decode_retraction,
+    fact_columns,
+)
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
@@ -95,8 +102,37 @@ async def timeline_page(
     as_of: datetime | None = None,
 ) -> TimelinePage:
     """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24)."""
+    rows = await timeline_rows(
+        connection, agency_id, start=start, end=end, types=types, after=after, limit=limit,
+        as_of=as_of,
+    )
+    return page_of_rows(agency_id, rows, limit)
+
+
+async def timeline_rows(
+    connection: asyncpg.Connection,
+    agency_id: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    types: Sequence[str] | None = None,
+    after: SortKey | None = None,
+    limit: int = 100,
+    as_of: datetime | None = None,
+) -> list[asyncpg.Record]:
+    """The rows of ``timeline_page`` (up to ``limit + 1``): the only part that needs the
+    connection, so that a request can give it back before it builds the entries.
+
+    Only a registered agency (as known then) has entries: none means that it has none in the
+    range or that there is no such agency, which the API then tells apart with a second query
+    (one round trip, not two, for every page that has entries)."""
     query = Query(as_of)
-    conditions = [f"e.agency_id = {query.param(agency_id)}", query.known("e")]
+    agency = query.param(agency_id)
+    conditions = [
+        f"e.agency_id = {agency}",
+        query.known("e"),
+        f"EXISTS (SELECT FROM agencies AS a WHERE a.agency_id = {agency} AND {query.known('a')})",
+    ]
     if start is not None:
         conditions.append(f"e.latest >= {query.param(start)}::date")
         # The same condition as a range on the index's sort column: an entry spans at most a
@@ -108,11 +144,15 @@ async def timeline_page(
         conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
     if after is not None:
         conditions.append(after_clause("e", after, query))
-    rows = await query.fetch(
+    return await query.fetch(
         connection,
         f"""{_select(query)} WHERE {" AND ".join(conditions)}
             ORDER BY {order_by("e")} LIMIT {query.param(limit + 1)}""",
     )
+
+
+def page_of_rows(agency_id: str, rows: list[asyncpg.Record], limit: int) -> TimelinePage:
+    """The page of the ``timeline_rows`` fetched for ``limit`` entries."""
     return TimelinePage(
         agency_id=agency_id,
         entries=[timeline_entry(row) for row in rows[:limit]],
@@ -137,52 +177,119 @@ async def latest_entries(
     return {row["agency_id"]: timeline_entry(row) for row in rows}
 
 
+class _Occurred(msgspec.Struct, kw_only=True):
+    date: str
+    approximate: bool = False
+    original: str | None = None
+
+
+class _Fact(msgspec.Struct, kw_only=True):
+    """What an entry reads of any timeline fact. The read-side views below decode a stored fact
+    in C, without the vocabulary's checks (``Event.__post_init__`` re-encodes each event to
+    look for blank strings): every stored fact passed them when it was appended, and decoding
+    each page's facts into the vocabulary's types was most of a timeline request's CPU
+    (docs/benchmarks.md, HTTP). Unknown fields are ignored; the values kept are the same."""
+
+    occurred: _Occurred
+    evidence: list[events.Evidence] = []
+
+
+class _Meeting(_Fact, kw_only=True):
+    meeting_id: str
+    organiser: str
+    title_ko: str
+    title_en: str | None = None
+    kind: str
+    attendees: list[events.ActorRef] = []
+    summary_ko: str | None = None
+    summary_en: str | None = None
+
+
+class _Announcement(_Fact, kw_only=True):
+    initiative_id: str
+    agency: str
+    title_ko: str
+    title_en: str | None = None
+    kind: str
+    status: str
+    summary_ko: str | None = None
+    summary_en: str | None = None
+
+
+class _StatusChange(_Fact, kw_only=True):
+    initiative_id: str
+    status: str
+    note_ko: str | None = None
+    note_en: str | None = None
+
+
+class _Speaker(msgspec.Struct, kw_only=True):
+    kind: str
+    id: str | None = None
+    description_ko: str | None = None
+    description_en: str | None = None
+    members: list[events.ActorRef] = []
+
+
+class _Statement(_Fact, kw_only=True):
+    statement_id: str
+    speaker: _Speaker
+    meeting: str | None = None
+    kind: str
+    text: str
+    text_en: str | None = None
+
+
+_VIEWS: dict[str, msgspec.json.Decoder] = {
+    "meeting.held": msgspec.json.Decoder(_Meeting),
+    "initiative.announced": msgspec.json.Decoder(_Announcement),
+    "initiative.status_changed": msgspec.json.Decoder(_StatusChange),
+    "statement.made": msgspec.json.Decoder(_Statement),
+}
+_announcement_view = msgspec.json.Decoder(dict[str, Any])
+_date_range = functools.lru_cache(maxsize=8192)(events.date_range)
+"""A page's dates repeat (and the result is immutable): parsed once per process and date."""
+
+
 def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
-    fact = decode_fact(row)
-    announcement = msgspec.json.decode(row["announcement"]) if row["announcement"] else {}
+    type_name = row["type"]
+    view = _VIEWS.get(type_name)
+    if view is None:
+        raise ValueError(f"{type_name} is not a timeline fact")
+    fact = view.decode(row["fact"])
+    evidence = fact.evidence
+    occurred = fact.occurred
+    earliest, latest, precision = _date_range(occurred.date)
     return TimelineEntry(
-        **dated_fields(row, fact),
-        type=row["type"],
+        event_id=row["event_id"],
+        position=row["position"],
+        evidence=evidence,
+        source_ids=_source_ids(evidence),
+        state=row["state"],
+        corrections=decode_corrections(row["corrections"]),
+        retraction=decode_retraction(row["retraction"]),
+        recorded_at=row["recorded_at"],
+        date=occurred.date,
+        precision=precision,
+        earliest=earliest,
+        latest=latest,
+        approximate=occurred.approximate,
+        original_words=occurred.original,
+        type=type_name,
         roles=list(row["roles"]),
-        **_describe(fact, announcement),
+        **_describe(fact, row["announcement"]),
     )
 
 
-def _describe(fact: events.Event, announcement: dict[str, Any]) -> dict[str, Any]:
+def _source_ids(evidence: list[events.Evidence]) -> list[str]:
+    if len(evidence) == 1:  # most facts: no generator to run
+        return [evidence[0].source_id]
+    return list(dict.fromkeys(e.source_id for e in evidence))
+
+
+def _describe(fact: _Fact, announcement_json: str | None) -> dict[str, Any]:
     """The subject, title, summary, kind, status, meeting and participants of one fact."""
-    if isinstance(fact, events.MeetingHeld):
-        organiser = Participant(kind="agency", id=fact.organiser, role="organiser")
-        attendees = [Participant(kind=a.kind, id=a.id, role="attendee") for a in fact.attendees]
-        return _fields(
-            Subject(kind="meeting", id=fact.meeting_id),
-            (fact.title_ko, fact.title_en),
-            (fact.summary_ko, fact.summary_en),
-            kind=fact.kind,
-            meeting_id=fact.meeting_id,
-            participants=[organiser, *attendees],
-        )
-    if isinstance(fact, events.InitiativeAnnounced):
-        return _fields(
-            Subject(kind="initiative", id=fact.initiative_id),
-            (fact.title_ko, fact.title_en),
-            (fact.summary_ko, fact.summary_en),
-            kind=fact.kind,
-            status=fact.status,
-            participants=[Participant(kind="agency", id=fact.agency, role="responsible")],
-        )
-    if isinstance(fact, events.InitiativeStatusChanged):
-        agency = announcement.get("agency")
-        return _fields(
-            Subject(kind="initiative", id=fact.initiative_id),
-            (announcement.get("title_ko"), announcement.get("title_en")),
-            (fact.note_ko, fact.note_en),
-            kind=announcement.get("kind"),
-            status=fact.status,
-            participants=[Participant(kind="agency", id=agency, role="responsible")]
-            if agency
-            else [],
-        )
-    if isinstance(fact, events.StatementMade):
+    if isinstance(fact, _Statement):
         speaker = fact.speaker
         return _fields(
             Subject(kind="statement", id=fact.statement_id),
@@ -197,11 +304,43 @@ def _describe(fact: events.Event, announcement: dict[str, Any]) -> dict[str, Any
                     role="speaker",
                     description_ko=speaker.description_ko,
                     description_en=speaker.description_en,
-                    members=list(speaker.members),
+                    members=speaker.members,
                 )
             ],
         )
-    raise ValueError(f"{fact.TYPE} is not a timeline fact")
+    if isinstance(fact, _Meeting):
+        organiser = Participant(kind="agency", id=fact.organiser, role="organiser")
+        attendees = [Participant(kind=a.kind, id=a.id, role="attendee") for a in fact.attendees]
+        return _fields(
+            Subject(kind="meeting", id=fact.meeting_id),
+            (fact.title_ko, fact.title_en),
+            (fact.summary_ko, fact.summary_en),
+            kind=fact.kind,
+            meeting_id=fact.meeting_id,
+            participants=[organiser, *attendees],
+        )
+    if isinstance(fact, _Announcement):
+        return _fields(
+            Subject(kind="initiative", id=fact.initiative_id),
+            (fact.title_ko, fact.title_en),
+            (fact.summary_ko, fact.summary_en),
+            kind=fact.kind,
+            status=fact.status,
+            participants=[Participant(kind="agency", id=fact.agency, role="responsible")],
+        )
+    assert isinstance(fact, _StatusChange)
+    announcement = _announcement_view.decode(announcement_json) if announcement_json else {}
+    agency = announcement.get("agency")
+    return _fields(
+        Subject(kind="initiative", id=fact.initiative_id),
+        (announcement.get("title_ko"), announcement.get("title_en")),
+        (fact.note_ko, fact.note_en),
+        kind=announcement.get("kind"),
+        status=fact.status,
+        participants=[Participant(kind="agency", id=agency, role="responsible")]
+        if agency
+        else [],
+    )
 
 
 def _fields(
