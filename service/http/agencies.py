@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 import asyncpg
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
+from service.http.exports import FORMATS, chosen_format, export_entries, export_response, heading
 from service.http.problems import problem
 from service.http.read_params import (
     AsOf,
@@ -69,9 +71,13 @@ class AgencyController(Controller):
             raise agency_not_found(agency_id)
         return agency
 
-    @get("/{agency_id:str}/timeline")
+    @get(
+        "/{agency_id:str}/timeline",
+        response_headers=[ResponseHeader(name="Vary", value="Accept", description="the format")],
+    )
     async def timeline(
         self,
+        request: Request,
         agency_id: FromPath[str],
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
@@ -83,23 +89,62 @@ class AgencyController(Controller):
         as_of: AsOf = None,
         limit: Limit = None,
         cursor: PageCursor = None,
+        format_: Annotated[
+            str | None,
+            QueryParameter(
+                name="format",
+                description=f"one of {', '.join(FORMATS)}; overrides Accept (application/json,"
+                " text/csv, text/calendar)",
+            ),
+        ] = None,
     ) -> TimelinePage:
         """The agency's entries by earliest day, then precision (year, month, day), then position.
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
         keeps those event types; ``as_of`` answers as the service knew it at that instant.
+        JSON pages by default; the whole timeline as TimelineJS JSON (``format=timelinejs``),
+        CSV (``text/csv``, ``format=csv``) or its meetings as iCalendar (``text/calendar``,
+        ``format=ics``), up to ``POLICY_TIMELINE_MAX_EXPORT_ENTRIES`` entries (422 beyond).
         """
+        format_chosen = chosen_format(format_, request.accept)
         start, end = period(from_, to)
         types = one_of("type", type_, TIMELINE_TYPES)
+        past = instant(as_of)
+        if format_chosen != "json":
+            return await self._export(
+                request, agency_id, pool, settings, format_chosen,
+                start=start, end=end, types=types, as_of=past, paged=limit is not None or cursor is not None,
+            )
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
-        past = instant(as_of)
         async with pool.acquire() as connection:
             await known(connection, agency_id, past)
             return await timeline_page(
                 connection, agency_id, start=start, end=end, types=types, after=after,
                 limit=size, as_of=past,
             )
+
+    @staticmethod
+    async def _export(
+        request: Request, agency_id: str, pool: asyncpg.Pool, settings: Settings, format_, *,
+        paged: bool, **filters,
+    ) -> Response:
+        if paged:
+            raise problem(
+                400, "export-not-paged",
+                "an export holds the whole timeline: limit and cursor are for the JSON pages",
+            )
+        agency = None
+        if is_entity_id(agency_id):
+            async with pool.acquire() as connection:
+                agency = await heading(connection, agency_id, filters["as_of"])
+                if agency is not None:
+                    entries = await export_entries(
+                        connection, agency_id, format_, settings, **filters
+                    )
+        if agency is None:
+            raise agency_not_found(agency_id)
+        return export_response(request, format_, agency, entries)
 
     @get("/{agency_id:str}/initiatives")
     async def initiatives(
