@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.http.agencies import AgencyController
 from service.http.entities import meeting, organization, person, source
+from service.http.feeds import agency_feed, all_agencies_feed
 from service.http.initiatives import InitiativeController
 from service.http.statements import StatementController
 
@@ -15,4 +16,6 @@ READ_MODEL_ROUTES = [
     person,
     organization,
     source,
+    agency_feed,
+    all_agencies_feed,
 ]
