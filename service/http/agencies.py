@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import asyncpg
@@ -11,7 +11,14 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from service.http.exports import FORMATS, chosen_format, export_entries, export_response, heading
+from service.http.exports import (
+    FORMATS,
+    Format,
+    chosen_format,
+    export_entries,
+    export_response,
+    heading,
+)
 from service.http.problems import problem
 from service.http.read_params import (
     AsOf,
@@ -111,9 +118,14 @@ class AgencyController(Controller):
         types = one_of("type", type_, TIMELINE_TYPES)
         past = instant(as_of)
         if format_chosen != "json":
-            return await self._export(
-                request, agency_id, pool, settings, format_chosen,
-                start=start, end=end, types=types, as_of=past, paged=limit is not None or cursor is not None,
+            if limit is not None or cursor is not None:
+                raise problem(
+                    400, "export-not-paged",
+                    "an export holds the whole timeline: limit and cursor are for the JSON pages",
+                )
+            return await _export(
+                request, pool, settings, agency_id, format_chosen,
+                start=start, end=end, types=types, as_of=past,
             )
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
@@ -123,28 +135,6 @@ class AgencyController(Controller):
                 connection, agency_id, start=start, end=end, types=types, after=after,
                 limit=size, as_of=past,
             )
-
-    @staticmethod
-    async def _export(
-        request: Request, agency_id: str, pool: asyncpg.Pool, settings: Settings, format_, *,
-        paged: bool, **filters,
-    ) -> Response:
-        if paged:
-            raise problem(
-                400, "export-not-paged",
-                "an export holds the whole timeline: limit and cursor are for the JSON pages",
-            )
-        agency = None
-        if is_entity_id(agency_id):
-            async with pool.acquire() as connection:
-                agency = await heading(connection, agency_id, filters["as_of"])
-                if agency is not None:
-                    entries = await export_entries(
-                        connection, agency_id, format_, settings, **filters
-                    )
-        if agency is None:
-            raise agency_not_found(agency_id)
-        return export_response(request, format_, agency, entries)
 
     @get("/{agency_id:str}/initiatives")
     async def initiatives(
@@ -156,3 +146,30 @@ class AgencyController(Controller):
             return await agency_initiatives(
                 connection, await known(connection, agency_id, past), past
             )
+
+
+async def _export(
+    request: Request,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    agency_id: str,
+    format_: Format,
+    *,
+    start: date | None,
+    end: date | None,
+    types: list[str] | None,
+    as_of: datetime | None,
+) -> Response:
+    """The whole timeline (to the cap) as a file, or a 404 problem for an unknown agency."""
+    agency = None
+    if is_entity_id(agency_id):
+        async with pool.acquire() as connection:
+            agency = await heading(connection, agency_id, as_of)
+            if agency is not None:
+                entries = await export_entries(
+                    connection, agency_id, format_, settings,
+                    start=start, end=end, types=types, as_of=as_of,
+                )
+    if agency is None:
+        raise agency_not_found(agency_id)
+    return export_response(request, format_, agency, entries)
