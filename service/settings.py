@@ -42,6 +42,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_batch_events: int = 1_000
     max_page_size: int = 1_000
     default_page_size: int = 100
+    max_export_entries: int = 10_000
+    """The most entries a timeline export (TimelineJS, CSV, iCalendar) holds; more is a 422."""
+    feed_entries: int = 50
+    """Entries in an Atom feed, newest first."""
     notify_channel: str = "policy_timeline_events"
     poll_interval_seconds: float = 5.0
     seed_on_start: bool = True
@@ -86,6 +90,8 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_MAX_BATCH_EVENTS": ("max_batch_events", int),
     "POLICY_TIMELINE_MAX_PAGE_SIZE": ("max_page_size", int),
     "POLICY_TIMELINE_DEFAULT_PAGE_SIZE": ("default_page_size", int),
+    "POLICY_TIMELINE_MAX_EXPORT_ENTRIES": ("max_export_entries", int),
+    "POLICY_TIMELINE_FEED_ENTRIES": ("feed_entries", int),
     "POLICY_TIMELINE_NOTIFY_CHANNEL": ("notify_channel", str),
     "POLICY_TIMELINE_POLL_INTERVAL": ("poll_interval_seconds", float),
     "POLICY_TIMELINE_SEED_ON_START": ("seed_on_start", bool),

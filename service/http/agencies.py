@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import asyncpg
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from service.http.exports import (
+    FORMATS,
+    Format,
+    chosen_format,
+    export_entries,
+    export_response,
+    heading,
+)
 from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
@@ -75,9 +84,14 @@ class AgencyController(Controller):
             raise agency_not_found(agency_id)
         return agency
 
-    @get("/{agency_id:str}/timeline", responses=answers(404, 422))
+    @get(
+        "/{agency_id:str}/timeline",
+        responses=answers(404, 406, 422),
+        response_headers=[ResponseHeader(name="Vary", value="Accept", description="the format")],
+    )
     async def timeline(
         self,
+        request: Request,
         agency_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
@@ -94,17 +108,40 @@ class AgencyController(Controller):
         as_of: AsOf = None,
         limit: Limit = None,
         cursor: PageCursor = None,
+        format_: Annotated[
+            str | None,
+            QueryParameter(
+                name="format",
+                enum=list(FORMATS),
+                description=f"one of {', '.join(FORMATS)}; overrides Accept (application/json,"
+                " text/csv, text/calendar)",
+            ),
+        ] = None,
     ) -> TimelinePage:
         """The agency's entries by earliest day, then precision (year, month, day), then position.
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
         keeps those event types; ``as_of`` answers as the service knew it at that instant.
+        JSON pages by default; the whole timeline as TimelineJS JSON (``format=timelinejs``),
+        CSV (``text/csv``, ``format=csv``) or its meetings as iCalendar (``text/calendar``,
+        ``format=ics``), up to ``POLICY_TIMELINE_MAX_EXPORT_ENTRIES`` entries (422 beyond).
         """
+        format_chosen = chosen_format(format_, request.accept)
         start, end = period(from_, to)
         types = one_of("type", type_, TIMELINE_TYPES)
+        past = instant(as_of)
+        if format_chosen != "json":
+            if limit is not None or cursor is not None:
+                raise problem(
+                    400, "export-not-paged",
+                    "an export holds the whole timeline: limit and cursor are for the JSON pages",
+                )
+            return await _export(
+                request, pool, settings, agency_id, format_chosen,
+                start=start, end=end, types=types, as_of=past,
+            )
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
-        past = instant(as_of)
         if not is_entity_id(agency_id):
             raise agency_not_found(agency_id)
         async with pool.acquire() as connection:
@@ -128,3 +165,30 @@ class AgencyController(Controller):
             return await agency_initiatives(
                 connection, await known(connection, agency_id, past), past
             )
+
+
+async def _export(
+    request: Request,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    agency_id: str,
+    format_: Format,
+    *,
+    start: date | None,
+    end: date | None,
+    types: list[str] | None,
+    as_of: datetime | None,
+) -> Response:
+    """The whole timeline (to the cap) as a file, or a 404 problem for an unknown agency."""
+    agency = None
+    if is_entity_id(agency_id):
+        async with pool.acquire() as connection:
+            agency = await heading(connection, agency_id, as_of)
+            if agency is not None:
+                entries = await export_entries(
+                    connection, agency_id, format_, settings,
+                    start=start, end=end, types=types, as_of=as_of,
+                )
+    if agency is None:
+        raise agency_not_found(agency_id)
+    return export_response(request, format_, agency, entries)

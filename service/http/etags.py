@@ -2,7 +2,8 @@
 
 The tag is a hash of the response body, so it changes exactly when the answer changes; the
 middleware buffers GET bodies to compute it (streamed responses opt out with
-``opt={"skip_etag": True}``).
+``opt={"skip_etag": True}``). A response that carries its own ETag (a streamed timeline
+export, ``service/http/exports.py``) passes through unbuffered; its handler answers the 304.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
+def matches(if_none_match: str, etag: str) -> bool:
     candidates = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
     return "*" in candidates or etag in candidates
 
@@ -29,13 +30,17 @@ class ETagMiddleware(ASGIMiddleware):
             return
         start: Message | None = None
         chunks: list[bytes] = []
+        tagged = False
 
         async def buffer(message: Message) -> None:
-            nonlocal start
+            nonlocal start, tagged
             if message["type"] == "http.response.start":
                 start = message
+                tagged = any(k.lower() == b"etag" for k, _ in message.get("headers", []))
+                if tagged:
+                    await send(message)
                 return
-            if message["type"] != "http.response.body":
+            if message["type"] != "http.response.body" or tagged:
                 await send(message)
                 return
             chunks.append(message.get("body", b""))
@@ -53,7 +58,7 @@ class ETagMiddleware(ASGIMiddleware):
             headers.append((b"etag", etag.encode()))
             request_headers = dict(scope.get("headers", []))
             if_none_match = request_headers.get(b"if-none-match", b"").decode("latin-1")
-            if if_none_match and _matches(if_none_match, etag):
+            if if_none_match and matches(if_none_match, etag):
                 kept = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"content-type")]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
                 await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from service.http.agencies import AgencyController
 from service.http.consistency import MIN_POSITION_PARAMETER, wait_for_min_position
 from service.http.entities import meeting, organization, person, source
+from service.http.feeds import agency_feed, all_agencies_feed
 from service.http.initiatives import InitiativeController
 from service.http.statements import StatementController
 
@@ -21,6 +22,8 @@ READ_MODEL_ROUTES = [
     person,
     organization,
     source,
+    agency_feed,
+    all_agencies_feed,
 ]
 
 

@@ -76,13 +76,18 @@ MAX_SPAN = timedelta(days=366)
 
 
 def _select(query: Query) -> str:
-    """Entries ``e`` with their facts as known then; a status change is titled by its
-    initiative: the announcement, as corrected."""
+    """Entries ``e`` with their facts as known then."""
     return f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
             announcement.fact::text AS announcement
         FROM timeline_entries AS e
         {query.fact_of("e")}
-        LEFT JOIN LATERAL (
+        {announcement_join(query)}"""
+
+
+def announcement_join(query: Query) -> str:
+    """``announcement``: a status change is titled by its initiative, the announcement of the
+    fact ``f`` as corrected."""
+    return f"""LEFT JOIN LATERAL (
             SELECT a.fact FROM facts AS a
             WHERE f.type = 'initiative.status_changed' AND a.entity = f.stream_id
               AND {query.known("a")}

@@ -95,6 +95,8 @@ def get_paths(event_id: str) -> list[str]:
         "/health",
         "/ready",
         "/schema/openapi.json",
+        "/feed.atom",
+        "/agencies/test-ministry/feed.atom",
     ]
 
 

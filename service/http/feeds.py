@@ -1,0 +1,86 @@
+"""Atom feeds: an agency's timeline facts and every agency's, newest first (by when the service
+recorded them), ``POLICY_TIMELINE_FEED_ENTRIES`` at most."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from service.exports import atom
+from service.http.agencies import agency_not_found
+from service.http.openapi import answers
+from service.http.read_params import is_entity_id
+from service.exports.wording import Heading
+from service.queries.common import decode_fact, entity_row
+from service.queries.feed import FeedItem, recent_facts, source_urls
+from service.settings import Settings
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@get("/feed.atom", tags=["feeds"], media_type=atom.MEDIA_TYPE, responses=answers())
+async def all_agencies_feed(
+    request: Request, pool: NamedDependency[asyncpg.Pool], settings: NamedDependency[Settings]
+) -> Response[bytes]:
+    """The latest timeline facts of every agency, each once."""
+    async with pool.acquire() as connection:
+        items = await recent_facts(connection, None, settings.feed_entries)
+        urls = await _source_urls(connection, items)
+    head = atom.FeedHead(
+        id=atom.stable_id("feed"),
+        title="정부 AI 정책 타임라인 · Government AI policy timeline",
+        self_url=str(request.url),
+        alternate_url=f"{_base(request)}/agencies",
+        updated=EPOCH,
+    )
+    return _answer(head, items, request, urls)
+
+
+@get(
+    "/agencies/{agency_id:str}/feed.atom",
+    tags=["feeds"],
+    media_type=atom.MEDIA_TYPE,
+    responses=answers(404),
+)
+async def agency_feed(
+    request: Request,
+    agency_id: FromPath[str],
+    pool: NamedDependency[asyncpg.Pool],
+    settings: NamedDependency[Settings],
+) -> Response[bytes]:
+    """The latest facts of the agency's timeline."""
+    agency = None
+    if is_entity_id(agency_id):
+        async with pool.acquire() as connection:
+            agency = await entity_row(connection, "agencies", "agency_id", agency_id, None)
+            if agency is not None:
+                items = await recent_facts(connection, agency_id, settings.feed_entries)
+                urls = await _source_urls(connection, items)
+    if agency is None:
+        raise agency_not_found(agency_id)
+    registered = decode_fact(agency)
+    names = Heading(agency_id, registered.name_ko, registered.name_en, registered.short_en)
+    head = atom.FeedHead(
+        id=f"urn:uuid:{agency['event_id']}",
+        title=f"{names.title()} — 타임라인 timeline",
+        self_url=str(request.url),
+        alternate_url=f"{_base(request)}/agencies/{agency_id}/timeline",
+        updated=agency["recorded_at"],
+    )
+    return _answer(head, items, request, urls)
+
+
+async def _source_urls(connection: asyncpg.Connection, items: list[FeedItem]) -> dict[str, str | None]:
+    return await source_urls(connection, sorted({s for i in items for s in i.entry.source_ids}))
+
+
+def _answer(head: atom.FeedHead, items: list[FeedItem], request: Request, urls) -> Response[bytes]:
+    return Response(atom.feed(head, items, _base(request), urls), media_type=atom.MEDIA_TYPE)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
