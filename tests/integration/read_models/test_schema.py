@@ -41,7 +41,7 @@ async def test_the_migration_creates_every_projections_tables_and_its_downgrade_
     owned = {table for projection in PROJECTIONS for table in projection.tables}
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
-    await asyncio.to_thread(database.migrate, empty_database_url, "-3")  # 0005, 0004, 0003
+    await asyncio.to_thread(database.migrate, empty_database_url, "-4")  # 0006, 0005, 0004, 0003
     assert not owned & await tables(empty_database_url)
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
