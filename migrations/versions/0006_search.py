@@ -8,6 +8,9 @@ index) and ``strpos(search_text, q) > 0`` (the recheck). One index per table ser
 rows and ``as_of`` reads alike (replaced versions are few); written through like the other GIN
 indexes (fastupdate off), so a search never scans a pending list.
 
+The new lists page in timeline order by keyset: meetings, and initiatives by their
+announcements (all of them, or an agency's), get the indexes of that order.
+
 Rows folded before this migration have empty columns until a rebuild fills them:
 ``policy-timeline replay timeline initiatives meetings statements`` (blue/green; readers keep
 the old tables until the swap). A new database folds them filled from the start.
@@ -25,6 +28,16 @@ branch_labels = None
 depends_on = None
 
 TABLES = ("timeline_entries", "statements", "meetings", "initiative_history")
+
+ORDER_INDEXES = {
+    "meetings_order": "meetings (earliest, precision_rank, position)",
+    "initiative_history_announcements_order":
+        "initiative_history (earliest, precision_rank, position)"
+        " WHERE type = 'initiative.announced'",
+    "initiative_history_agency_order":
+        "initiative_history (agency_id, earliest, precision_rank, position)"
+        " WHERE type = 'initiative.announced'",
+}
 
 
 def upgrade() -> None:
@@ -45,9 +58,13 @@ def upgrade() -> None:
             f"CREATE INDEX {table}_search ON {table} USING gin (search_grams)"
             " WITH (fastupdate = off)"
         )
+    for name, definition in ORDER_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {definition}")
 
 
 def downgrade() -> None:
+    for name in ORDER_INDEXES:
+        op.execute(f"DROP INDEX {name}")
     for table in reversed(TABLES):
         op.execute(f"DROP INDEX {table}_search")
         op.execute(f"ALTER TABLE {table} DROP COLUMN search_grams, DROP COLUMN search_text")
