@@ -15,15 +15,18 @@ from service.http.read_params import (
     AsOf,
     Limit,
     PageCursor,
+    Search,
+    id_cursor,
     instant,
     is_entity_id,
     one_of,
     page_cursor,
     page_limit,
     period,
+    search,
 )
 from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
-from service.queries.initiatives import InitiativeList, agency_initiatives
+from service.queries.initiatives import AgencyInitiatives, initiative_page
 from service.queries.timeline import TIMELINE_TYPES, TimelinePage, timeline_page
 from service.settings import Settings
 
@@ -49,11 +52,19 @@ class AgencyController(Controller):
 
     @get("/")
     async def list_agencies(
-        self, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+        self,
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        as_of: AsOf = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
     ) -> AgencyList:
-        """Every agency with its counts and latest activity (``as_of``: as known then)."""
+        """Agencies by id with their counts and latest activity (``as_of``: as known then)."""
+        after = id_cursor(cursor)
+        size = page_limit(limit, settings)
+        past = instant(as_of)
         async with pool.acquire() as connection:
-            return await list_agencies(connection, instant(as_of))
+            return await list_agencies(connection, past, after=after, limit=size)
 
     @get("/{agency_id:str}")
     async def get_agency(
@@ -80,6 +91,7 @@ class AgencyController(Controller):
         type_: Annotated[
             list[str] | None, QueryParameter(name="type", description="an event type; repeatable")
         ] = None,
+        q: Search = None,
         as_of: AsOf = None,
         limit: Limit = None,
         cursor: PageCursor = None,
@@ -87,27 +99,44 @@ class AgencyController(Controller):
         """The agency's entries by earliest day, then precision (year, month, day), then position.
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
-        keeps those event types; ``as_of`` answers as the service knew it at that instant.
+        keeps those event types; ``q`` those whose titles, texts, summaries or evidence quotes
+        contain it; ``as_of`` answers as the service knew it at that instant.
         """
         start, end = period(from_, to)
         types = one_of("type", type_, TIMELINE_TYPES)
+        text = search(q)
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
         async with pool.acquire() as connection:
             await known(connection, agency_id, past)
             return await timeline_page(
-                connection, agency_id, start=start, end=end, types=types, after=after,
+                connection, agency_id, start=start, end=end, types=types, q=text, after=after,
                 limit=size, as_of=past,
             )
 
     @get("/{agency_id:str}/initiatives")
     async def initiatives(
-        self, agency_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
-    ) -> InitiativeList:
-        """The initiatives the agency is responsible for, with their current status."""
+        self,
+        agency_id: FromPath[str],
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        q: Search = None,
+        as_of: AsOf = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
+    ) -> AgencyInitiatives:
+        """The initiatives the agency is responsible for, with their current status, in the
+        timeline order of their announcements; ``q`` as for ``GET /initiatives``."""
+        text = search(q)
+        after = page_cursor(cursor)
+        size = page_limit(limit, settings)
         past = instant(as_of)
         async with pool.acquire() as connection:
-            return await agency_initiatives(
-                connection, await known(connection, agency_id, past), past
+            await known(connection, agency_id, past)
+            page = await initiative_page(
+                connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
             )
+        return AgencyInitiatives(
+            agency_id=agency_id, initiatives=page.initiatives, next_cursor=page.next_cursor
+        )

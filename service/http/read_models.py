@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.http.agencies import AgencyController
 from service.http.entities import meeting, organization, person, source
+from service.http.entity_lists import meetings, organizations, people, sources
 from service.http.initiatives import InitiativeController
 from service.http.statements import StatementController
 
@@ -11,8 +12,12 @@ READ_MODEL_ROUTES = [
     AgencyController,
     InitiativeController,
     StatementController,
+    meetings,
     meeting,
+    people,
     person,
+    organizations,
     organization,
+    sources,
     source,
 ]

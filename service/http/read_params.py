@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -11,16 +10,23 @@ from litestar.params import QueryParameter
 
 import events
 from service.http.problems import problem
-from service.queries.paging import InvalidPageCursor, SortKey
+from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, SortKey
+from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
-ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-
+MAX_QUERY = 200
 Limit = Annotated[
     int | None, QueryParameter(description="page size; the default and the maximum are settings")
 ]
 PageCursor = Annotated[
     str | None, QueryParameter(description="a `next_cursor` from the previous page; opaque")
+]
+Search = Annotated[
+    str | None,
+    QueryParameter(
+        description="text to find (2 to 200 characters, Korean or English, any case): titles,"
+        " texts, summaries, notes and evidence quotes that contain it"
+    ),
 ]
 AsOf = Annotated[
     str | None,
@@ -84,12 +90,35 @@ def page_limit(limit: int | None, settings: Settings) -> int:
 
 
 def page_cursor(cursor: str | None) -> SortKey | None:
+    """A cursor of a list in timeline order."""
+    return _parsed(SortKey, cursor)
+
+
+def id_cursor(cursor: str | None) -> IdKey | None:
+    """A cursor of a list in the order of ids."""
+    return _parsed(IdKey, cursor)
+
+
+def _parsed(key, cursor: str | None):
     if cursor is None:
         return None
     try:
-        return SortKey.parse(cursor)
+        return key.parse(cursor)
     except InvalidPageCursor as error:
         raise problem(400, "invalid-cursor", str(error)) from None
+
+
+def search(q: str | None) -> str | None:
+    """``q`` as the search columns hold text (``normalized``), or a 400 problem."""
+    if q is None:
+        return None
+    text = normalized(q)
+    if not MIN_QUERY <= len(text) <= MAX_QUERY:
+        raise problem(
+            400, "invalid-q",
+            f"q must have {MIN_QUERY} to {MAX_QUERY} characters (besides surrounding spaces)",
+        )
+    return text
 
 
 def one_of(name: str, values: Sequence[str] | None, allowed: Sequence[str]) -> list[str] | None:

@@ -12,6 +12,7 @@ import msgspec
 import events
 from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
+from service.queries.search import matches
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
 TIMELINE_TYPES = (
@@ -90,11 +91,13 @@ async def timeline_page(
     start: date | None = None,
     end: date | None = None,
     types: Sequence[str] | None = None,
+    q: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
 ) -> TimelinePage:
-    """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24)."""
+    """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24);
+    ``q`` (normalized) keeps those whose text contains it."""
     query = Query(as_of)
     conditions = [f"e.agency_id = {query.param(agency_id)}", query.known("e")]
     if start is not None:
@@ -106,6 +109,8 @@ async def timeline_page(
         conditions.append(f"e.earliest <= {query.param(end)}::date")
     if types:
         conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
+    if q is not None:
+        conditions.append(matches("e", q, query))
     if after is not None:
         conditions.append(after_clause("e", after, query))
     rows = await query.fetch(

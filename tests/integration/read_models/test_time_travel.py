@@ -106,7 +106,9 @@ async def test_the_amendments_changed_the_answers_so_the_comparison_means_someth
 
 async def test_as_of_before_anything_was_recorded_knows_no_agency(client, history):
     before = (datetime_of(history[0][0]) - timedelta(days=1)).isoformat()
-    assert (await client.get(as_of("/agencies", before))).json() == {"agencies": []}
+    assert (await client.get(as_of("/agencies", before))).json() == {
+        "agencies": [], "next_cursor": None
+    }
     response = await client.get(as_of("/agencies/mss/timeline", before))
     assert response.status_code == 404
 
