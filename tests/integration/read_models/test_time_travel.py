@@ -31,6 +31,16 @@ ENDPOINTS = [
     "/people/oh-young-ju",
     "/people/ko-hak-soo",
     f"/sources/{SOURCE_ID}",
+    "/initiatives",
+    "/meetings",
+    "/people",
+    "/organizations",
+    "/sources",
+    "/statements/pipc-roundtable-companies-proposals",
+    "/statements?q=%EA%B0%80%EB%AA%85",  # 가명
+    "/agencies/pipc/timeline?q=%EC%98%A4%ED%94%88%EC%86%8C%EC%8A%A4",  # 오픈소스
+    "/meetings?q=AI%20startup",
+    "/initiatives?q=%EC%98%A4%ED%94%88%EC%86%8C%EC%8A%A4&limit=1",
 ]
 
 
