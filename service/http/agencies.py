@@ -27,15 +27,18 @@ from service.http.read_params import (
     Limit,
     REDUCED_DATE,
     PageCursor,
+    Search,
+    id_cursor,
     instant,
     is_entity_id,
     one_of,
     page_cursor,
     page_limit,
     period,
+    search,
 )
 from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
-from service.queries.initiatives import InitiativeList, agency_initiatives
+from service.queries.initiatives import AgencyInitiatives, initiative_page
 from service.queries.timeline import TIMELINE_TYPES, TimelinePage, page_of_rows, timeline_rows
 from service.settings import Settings
 
@@ -62,13 +65,21 @@ class AgencyController(Controller):
     path = "/agencies"
     tags = ["read models"]
 
-    @get("/", responses=answers())
+    @get("/", responses=answers(422))
     async def list_agencies(
-        self, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+        self,
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        as_of: AsOf = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
     ) -> AgencyList:
-        """Every agency with its counts and latest activity (``as_of``: as known then)."""
+        """Agencies by id with their counts and latest activity (``as_of``: as known then)."""
+        after = id_cursor(cursor)
+        size = page_limit(limit, settings)
+        past = instant(as_of)
         async with pool.acquire() as connection:
-            return await list_agencies(connection, instant(as_of))
+            return await list_agencies(connection, past, after=after, limit=size)
 
     @get("/{agency_id:str}", responses=answers(404))
     async def get_agency(
@@ -105,6 +116,7 @@ class AgencyController(Controller):
                 schema_extra={"items": {"type": "string", "enum": list(TIMELINE_TYPES)}},
             ),
         ] = None,
+        q: Search = None,
         as_of: AsOf = None,
         limit: Limit = None,
         cursor: PageCursor = None,
@@ -121,7 +133,8 @@ class AgencyController(Controller):
         """The agency's entries by earliest day, then precision (year, month, day), then position.
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
-        keeps those event types; ``as_of`` answers as the service knew it at that instant.
+        keeps those event types; ``q`` those whose titles, texts, summaries or evidence quotes
+        contain it; ``as_of`` answers as the service knew it at that instant.
         JSON pages by default; the whole timeline as TimelineJS JSON (``format=timelinejs``),
         CSV (``text/csv``, ``format=csv``) or its meetings as iCalendar (``text/calendar``,
         ``format=ics``), up to ``POLICY_TIMELINE_MAX_EXPORT_ENTRIES`` entries (422 beyond).
@@ -129,6 +142,7 @@ class AgencyController(Controller):
         format_chosen = chosen_format(format_, request.accept)
         start, end = period(from_, to)
         types = one_of("type", type_, TIMELINE_TYPES)
+        text = search(q)
         past = instant(as_of)
         if format_chosen != "json":
             if limit is not None or cursor is not None:
@@ -138,7 +152,7 @@ class AgencyController(Controller):
                 )
             return await _export(
                 request, pool, settings, agency_id, format_chosen,
-                start=start, end=end, types=types, as_of=past,
+                start=start, end=end, types=types, q=text, as_of=past,
             )
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
@@ -146,7 +160,7 @@ class AgencyController(Controller):
             raise agency_not_found(agency_id)
         async with pool.acquire() as connection:
             rows = await timeline_rows(
-                connection, agency_id, start=start, end=end, types=types, after=after,
+                connection, agency_id, start=start, end=end, types=types, q=text, after=after,
                 limit=size, as_of=past,
             )
             if not rows:  # an agency without entries (here), or none: 404
@@ -155,16 +169,31 @@ class AgencyController(Controller):
         # as long as the queries, and other requests wait for the pool's connections.
         return page_of_rows(agency_id, rows, size)
 
-    @get("/{agency_id:str}/initiatives", responses=answers(404))
+    @get("/{agency_id:str}/initiatives", responses=answers(404, 422))
     async def initiatives(
-        self, agency_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
-    ) -> InitiativeList:
-        """The initiatives the agency is responsible for, with their current status."""
+        self,
+        agency_id: EntityId,
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        q: Search = None,
+        as_of: AsOf = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
+    ) -> AgencyInitiatives:
+        """The initiatives the agency is responsible for, with their current status, in the
+        timeline order of their announcements; ``q`` as for ``GET /initiatives``."""
+        text = search(q)
+        after = page_cursor(cursor)
+        size = page_limit(limit, settings)
         past = instant(as_of)
         async with pool.acquire() as connection:
-            return await agency_initiatives(
-                connection, await known(connection, agency_id, past), past
+            await known(connection, agency_id, past)
+            page = await initiative_page(
+                connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
             )
+        return AgencyInitiatives(
+            agency_id=agency_id, initiatives=page.initiatives, next_cursor=page.next_cursor
+        )
 
 
 async def _export(
@@ -177,6 +206,7 @@ async def _export(
     start: date | None,
     end: date | None,
     types: list[str] | None,
+    q: str | None,
     as_of: datetime | None,
 ) -> Response:
     """The whole timeline (to the cap) as a file, or a 404 problem for an unknown agency."""
@@ -187,7 +217,7 @@ async def _export(
             if agency is not None:
                 entries = await export_entries(
                     connection, agency_id, format_, settings,
-                    start=start, end=end, types=types, as_of=as_of,
+                    start=start, end=end, types=types, q=q, as_of=as_of,
                 )
     if agency is None:
         raise agency_not_found(agency_id)

@@ -83,6 +83,7 @@ async def export_entries(
     start: date | None,
     end: date | None,
     types: Sequence[str] | None,
+    q: str | None = None,
     as_of: datetime | None,
 ) -> list[TimelineEntry]:
     """Every entry the export holds, or a 422 problem when there are more than the cap."""
@@ -92,7 +93,7 @@ async def export_entries(
             return []
     cap = settings.max_export_entries
     page = await timeline_page(
-        connection, agency_id, start=start, end=end, types=types, limit=cap, as_of=as_of
+        connection, agency_id, start=start, end=end, types=types, q=q, limit=cap, as_of=as_of
     )
     if page.next_cursor is not None:
         raise problem(

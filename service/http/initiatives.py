@@ -1,20 +1,72 @@
-"""One initiative: its current state and history, now or as known at an instant."""
+"""Initiatives: searched and paged in the order of their announcements, and one by id with
+its history, now or as known at an instant."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import asyncpg
 from litestar import Controller, get
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
 from service.http.openapi import answers
 from service.http.problems import problem
-from service.http.read_params import AsOf, EntityId, instant, is_entity_id
-from service.queries.initiatives import InitiativeDetail, get_initiative
+from service.http.read_params import (
+    ENTITY_ID,
+    AsOf,
+    EntityId,
+    Limit,
+    PageCursor,
+    Search,
+    entity_filter,
+    instant,
+    is_entity_id,
+    page_cursor,
+    page_limit,
+    search,
+)
+from service.queries.initiatives import (
+    InitiativeDetail,
+    InitiativePage,
+    get_initiative,
+    initiative_page,
+)
+from service.settings import Settings
 
 
 class InitiativeController(Controller):
     path = "/initiatives"
     tags = ["read models"]
+
+    @get("/", responses=answers(422))
+    async def list_initiatives(
+        self,
+        pool: NamedDependency[asyncpg.Pool],
+        settings: NamedDependency[Settings],
+        agency: Annotated[
+            str | None,
+            QueryParameter(
+                description="the responsible agency's id",
+                schema_extra={"pattern": f"^{ENTITY_ID.pattern}$"},
+            ),
+        ] = None,
+        q: Search = None,
+        as_of: AsOf = None,
+        limit: Limit = None,
+        cursor: PageCursor = None,
+    ) -> InitiativePage:
+        """Initiatives with their current status, in the timeline order of their announcements;
+        ``q`` keeps those whose titles, summary, status notes or evidence quotes contain it."""
+        agency_id = entity_filter("agency", agency)
+        text = search(q)
+        after = page_cursor(cursor)
+        size = page_limit(limit, settings)
+        past = instant(as_of)
+        async with pool.acquire() as connection:
+            return await initiative_page(
+                connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
+            )
 
     @get("/{initiative_id:str}", responses=answers(404))
     async def get_initiative(

@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from service.http.agencies import AgencyController
 from service.http.consistency import MIN_POSITION_PARAMETER, wait_for_min_position
 from service.http.entities import meeting, organization, person, source
+from service.http.entity_lists import meetings, organizations, people, sources
 from service.http.feeds import agency_feed, all_agencies_feed
 from service.http.initiatives import InitiativeController
 from service.http.statements import StatementController
@@ -18,9 +19,13 @@ READ_MODEL_ROUTES = [
     AgencyController,
     InitiativeController,
     StatementController,
+    meetings,
     meeting,
+    people,
     person,
+    organizations,
     organization,
+    sources,
     source,
     agency_feed,
     all_agencies_feed,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -11,13 +10,14 @@ from litestar.params import PathParameter, QueryParameter
 
 import events
 from service.http.problems import problem
-from service.queries.paging import InvalidPageCursor, SortKey
+from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, SortKey
+from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
-ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 REDUCED_DATE = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 DOCUMENTED_MAX_PAGE_SIZE = 1000
 """The maximum the schema states: ``POLICY_TIMELINE_MAX_PAGE_SIZE``'s default."""
+MAX_QUERY = 200
 
 # Constraints under ``schema_extra`` are documented, and checked by the handlers with their
 # own problems (a 422 for a limit, a 404 for an id no entity can have).
@@ -33,6 +33,14 @@ Limit = Annotated[
 ]
 PageCursor = Annotated[
     str | None, QueryParameter(description="a `next_cursor` from the previous page; opaque")
+]
+Search = Annotated[
+    str | None,
+    QueryParameter(
+        description="text to find (2 to 200 characters, Korean or English, any case): titles,"
+        " texts, summaries, notes and evidence quotes that contain it",
+        schema_extra={"pattern": r"^\s*\S[\s\S]*\S\s*$", "maxLength": MAX_QUERY},
+    ),
 ]
 AsOf = Annotated[
     str | None,
@@ -99,12 +107,36 @@ def page_limit(limit: int | None, settings: Settings) -> int:
 
 
 def page_cursor(cursor: str | None) -> SortKey | None:
+    """A cursor of a list in timeline order."""
+    return _parsed(SortKey, cursor)
+
+
+def id_cursor(cursor: str | None) -> IdKey | None:
+    """A cursor of a list in the order of ids."""
+    return _parsed(IdKey, cursor)
+
+
+def _parsed(key, cursor: str | None):
     if cursor is None:
         return None
     try:
-        return SortKey.parse(cursor)
+        return key.parse(cursor)
     except InvalidPageCursor as error:
         raise problem(400, "invalid-cursor", str(error)) from None
+
+
+def search(q: str | None) -> str | None:
+    """``q`` as the search columns hold text (``normalized``), or a 400 problem."""
+    if q is None:
+        return None
+    if not MIN_QUERY <= len(q.strip()) <= MAX_QUERY:
+        raise problem(
+            400, "invalid-q",
+            f"q must have {MIN_QUERY} to {MAX_QUERY} characters (besides surrounding spaces)",
+        )
+    text = normalized(q)
+    # NFKC may join two characters into one (conjoining jamo): then search for them as given.
+    return text if len(text) >= MIN_QUERY else " ".join(q.lower().split())
 
 
 def one_of(name: str, values: Sequence[str] | None, allowed: Sequence[str]) -> list[str] | None:

@@ -42,7 +42,9 @@ class AppendRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class AppendedEvent(msgspec.Struct, kw_only=True):
+    event_id: uuid.UUID
     id: uuid.UUID
+    """Deprecated: the same as ``event_id``, kept for one release."""
     position: int
     stream_version: int
 
@@ -58,7 +60,9 @@ class AppendResponse(msgspec.Struct, kw_only=True):
 
 
 class EventResponse(msgspec.Struct, kw_only=True):
+    event_id: uuid.UUID
     id: uuid.UUID
+    """Deprecated: the same as ``event_id``, kept for one release."""
     position: int
     stream_id: str
     stream_version: int
@@ -74,20 +78,29 @@ class StreamResponse(msgspec.Struct, kw_only=True):
     stream_version: int
     direction: Literal["forward", "backward"]
     events: list[EventResponse]
+    next_cursor: str | None
+    """Pass as ``cursor`` for the next page; null at the end of the stream."""
     next_version: int | None
-    """Pass as ``from_version`` for the next page; null at the end of the stream."""
+    """Deprecated: pass ``next_cursor`` as ``cursor`` instead (this went as ``from_version``)."""
 
 
 class FeedResponse(msgspec.Struct, kw_only=True):
     events: list[EventResponse]
+    next_cursor: str | None
+    """Pass as ``cursor`` for the next page; null when this page reaches the end of the feed
+    as readable now."""
+    resume_cursor: str
+    """Pass as ``cursor`` to read what arrives after this page, later (the feed grows at its
+    end); the request's own cursor when the page is empty."""
     next: str
-    """Pass as ``after`` for the next page; opaque."""
+    """Deprecated: what ``resume_cursor`` is, in the form the deprecated ``after`` takes."""
 
 
 def event_response(event: RecordedEvent) -> EventResponse:
     # Raw JSON from the database is passed through as-is (msgspec writes Raw verbatim),
     # so text comes back byte for byte and nothing is decoded on the read path.
     return EventResponse(
+        event_id=event.event_id,
         id=event.event_id,
         position=event.position,
         stream_id=event.stream_id,

@@ -1,4 +1,4 @@
-"""Statements, filtered and paged in timeline order."""
+"""Statements, filtered, searched and paged in timeline order, and one by id."""
 
 from __future__ import annotations
 
@@ -7,21 +7,31 @@ from typing import Annotated
 import asyncpg
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from service.http.openapi import answers
+from service.http.problems import problem
 from service.http.read_params import (
     ENTITY_ID,
     AsOf,
     Limit,
     PageCursor,
+    Search,
     entity_filter,
     instant,
+    is_entity_id,
     one_of,
     page_cursor,
     page_limit,
+    search,
 )
-from service.queries.statements import STATEMENT_KINDS, StatementPage, statement_page
+from service.queries.statements import (
+    STATEMENT_KINDS,
+    Statement,
+    StatementPage,
+    get_statement,
+    statement_page,
+)
 from service.settings import Settings
 
 
@@ -48,12 +58,15 @@ class StatementController(Controller):
         kind: Annotated[
             str | None, QueryParameter(schema_extra={"enum": list(STATEMENT_KINDS)})
         ] = None,
+        q: Search = None,
         as_of: AsOf = None,
         limit: Limit = None,
         cursor: PageCursor = None,
     ) -> StatementPage:
-        """Statements by earliest day, then precision, then position (``as_of``: as known then)."""
+        """Statements by earliest day, then precision, then position (``as_of``: as known then);
+        ``q`` keeps those whose text, English text or evidence quotes contain it."""
         kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
+        text = search(q)
         after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
@@ -64,7 +77,22 @@ class StatementController(Controller):
                 speaker_id=entity_filter("speaker", speaker),
                 meeting_id=entity_filter("meeting", meeting),
                 kind=kinds[0] if kinds else None,
+                q=text,
                 after=after,
                 limit=size,
                 as_of=past,
             )
+
+    @get("/{statement_id:str}", responses=answers(404))
+    async def get_statement(
+        self, statement_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+    ) -> Statement:
+        """One statement as corrected (``as_of``: as known then)."""
+        past = instant(as_of)
+        found = None
+        if is_entity_id(statement_id):
+            async with pool.acquire() as connection:
+                found = await get_statement(connection, statement_id, past)
+        if found is None:
+            raise problem(404, "statement-not-found", f"no statement {statement_id!r}")
+        return found

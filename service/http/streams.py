@@ -13,8 +13,15 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
+from service.http.deprecation import DEPRECATION_HEADERS
+from service.http.event_cursors import (
+    feed_cursor,
+    parse_feed_cursor,
+    parse_version_cursor,
+    version_cursor,
+)
 from service.http.problems import problem
-from service.http.read_params import Limit, page_limit
+from service.http.read_params import Limit, PageCursor, page_limit
 from service.http.schemas import (
     AppendedEvent,
     AppendRequest,
@@ -38,6 +45,7 @@ StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="
 class StreamController(Controller):
     path = "/streams"
     tags = ["events"]
+    response_headers = DEPRECATION_HEADERS  # ``id``, ``next_version`` and ``from_version``
 
     @post(
         "/{stream_id:str}/events",
@@ -72,7 +80,9 @@ class StreamController(Controller):
             stream_version=result.stream_version,
             position=max(result.positions),
             events=[
-                AppendedEvent(id=event.id, position=position, stream_version=version)
+                AppendedEvent(
+                    event_id=event.id, id=event.id, position=position, stream_version=version
+                )
                 for event, position, version in zip(
                     data.events, result.positions, result.stream_versions, strict=True
                 )
@@ -87,11 +97,23 @@ class StreamController(Controller):
         stream_id: StreamId,
         store: NamedDependency[EventStore],
         settings: NamedDependency[Settings],
-        from_version: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
+        from_version: Annotated[
+            int | None,
+            QueryParameter(
+                ge=1, le=2**31 - 1, schema_extra={"deprecated": True},
+                description="deprecated: pass a `next_cursor` as `cursor`",
+            ),
+        ] = None,
         direction: Annotated[Literal["forward", "backward"], QueryParameter()] = "forward",
         limit: Limit = None,
+        cursor: PageCursor = None,
     ) -> StreamResponse:
-        """A stream's events in version order, forward from ``from_version`` or backward."""
+        """A stream's events in version order, forward from its start or backward from its
+        end, a page at a time (``cursor``: a ``next_cursor`` of the previous page)."""
+        if cursor is not None and from_version is not None:
+            raise problem(400, "invalid-cursor", "give cursor or from_version, not both")
+        if cursor is not None:
+            from_version = parse_version_cursor(cursor)
         page_size = page_limit(limit, settings)
         version = await store.stream_version(stream_id)
         if version == 0:
@@ -108,6 +130,7 @@ class StreamController(Controller):
             stream_version=version,
             direction=direction,
             events=[event_response(event) for event in events],
+            next_cursor=version_cursor(next_version) if next_version is not None else None,
             next_version=next_version,
         )
 
@@ -115,17 +138,20 @@ class StreamController(Controller):
 class FeedController(Controller):
     path = "/events"
     tags = ["events"]
+    response_headers = DEPRECATION_HEADERS  # ``id``, ``next`` and ``after``
 
     @get("/", responses=answers(422))
     async def read_all(
         self,
         store: NamedDependency[EventStore],
         settings: NamedDependency[Settings],
+        cursor: PageCursor = None,
         after: Annotated[
             str | None,
             QueryParameter(
-                description="a `next` cursor from a previous page",
+                description="deprecated: pass a `next_cursor` as `cursor`",
                 pattern=FEED_CURSOR_PATTERN,
+                schema_extra={"deprecated": True},
             ),
         ] = None,
         limit: Limit = None,
@@ -138,10 +164,27 @@ class FeedController(Controller):
             ),
         ] = None,
     ) -> FeedResponse:
-        """Every event in commit-safe order: a reader never skips an event that commits late."""
-        cursor = Cursor.parse(after) if after else Cursor()
-        page = await store.read_all(cursor, page_limit(limit, settings), type_)
-        return FeedResponse(events=[event_response(e) for e in page.events], next=str(page.next))
+        """Every event in commit-safe order: a reader never skips an event that commits late.
+
+        ``next_cursor`` is null once a page reaches what is readable now; ``resume_cursor``
+        is where to read on from later.
+        """
+        if cursor is not None and after is not None:
+            raise problem(400, "invalid-cursor", "give cursor or after, not both")
+        start = Cursor.parse(after) if after else Cursor()
+        if cursor is not None:
+            start = parse_feed_cursor(cursor)
+        size = page_limit(limit, settings)
+        # One more than a page: whether another page follows, without an empty last page.
+        events = (await store.read_all(start, size + 1, type_)).events
+        page = events[:size]
+        resume = page[-1].cursor if page else start
+        return FeedResponse(
+            events=[event_response(e) for e in page],
+            next_cursor=feed_cursor(page[-1].cursor) if len(events) > size else None,
+            resume_cursor=feed_cursor(resume),
+            next=str(resume),
+        )
 
     @get("/{event_id:uuid}", responses=answers(404))
     async def get_event(

@@ -14,6 +14,7 @@ import msgspec
 
 import events
 from service.queries.common import FactRecord, Query, decode_fact, fact_columns, record_fields
+from service.queries.paging import IdKey, next_id_cursor
 from service.queries.timeline import TimelineEntry, latest_entries
 
 
@@ -53,6 +54,7 @@ class Agency(FactRecord, kw_only=True):
 
 class AgencyList(msgspec.Struct, kw_only=True):
     agencies: list[Agency]
+    next_cursor: str | None
 
 
 _COUNTS = """SELECT agency_id,
@@ -79,24 +81,44 @@ async def agency_exists(
 async def get_agency(
     connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
 ) -> Agency | None:
-    agencies = await _agencies(connection, as_of, agency_id)
+    query = Query(as_of)
+    rows = await _rows(connection, query, f"AND a.agency_id = {query.param(agency_id)}")
+    agencies = await _agencies(connection, as_of, rows)
     return agencies[0] if agencies else None
 
 
-async def list_agencies(connection: asyncpg.Connection, as_of: datetime | None = None) -> AgencyList:
-    return AgencyList(agencies=await _agencies(connection, as_of))
+async def list_agencies(
+    connection: asyncpg.Connection,
+    as_of: datetime | None = None,
+    *,
+    after: IdKey | None = None,
+    limit: int = 100,
+) -> AgencyList:
+    """Agencies in the order of their ids, a page at a time."""
+    query = Query(as_of)
+    later = f"AND a.agency_id > {query.param(after.id)}" if after is not None else ""
+    rows = await _rows(connection, query, later, f"LIMIT {query.param(limit + 1)}")
+    return AgencyList(
+        agencies=await _agencies(connection, as_of, rows[:limit]),
+        next_cursor=next_id_cursor(rows, limit, "agency_id"),
+    )
+
+
+async def _rows(
+    connection: asyncpg.Connection, query: Query, condition: str = "", limit: str = ""
+) -> list[asyncpg.Record]:
+    """Registrations of agencies as known then, by id; ``condition`` and ``limit`` are SQL
+    with their values in ``query``."""
+    return await query.fetch(
+        connection,
+        f"""SELECT {fact_columns('f')}, a.agency_id FROM agencies AS a {query.fact_of("a")}
+            WHERE {query.known("a")} {condition} ORDER BY a.agency_id {limit}""",
+    )
 
 
 async def _agencies(
-    connection: asyncpg.Connection, as_of: datetime | None, agency_id: str | None = None
+    connection: asyncpg.Connection, as_of: datetime | None, rows: list[asyncpg.Record]
 ) -> list[Agency]:
-    query = Query(as_of)
-    only = f"AND a.agency_id = {query.param(agency_id)}" if agency_id is not None else ""
-    rows = await query.fetch(
-        connection,
-        f"""SELECT {fact_columns('f')}, a.agency_id FROM agencies AS a {query.fact_of("a")}
-            WHERE {query.known("a")} {only} ORDER BY a.agency_id""",
-    )
     ids = [row["agency_id"] for row in rows]
     counts_query = Query(as_of)
     counts_sql = _COUNTS.format(ids=counts_query.param(ids), known=counts_query.known("e"))

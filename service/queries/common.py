@@ -155,6 +155,24 @@ def dated_fields(row: asyncpg.Record, fact: Any) -> dict[str, Any]:
     return {**record_fields(row, fact), **date_fields(fact.occurred)}
 
 
+async def entity_rows(
+    connection: asyncpg.Connection, table: str, id_column: str, *,
+    after: str | None, limit: int, as_of: datetime | None,
+) -> list[asyncpg.Record]:
+    """Up to ``limit + 1`` registrations of ``table``'s entities (people, sources...) in the
+    order of their ids, after the id ``after``, as known then; ``entity_id`` is the id."""
+    query = Query(as_of)
+    conditions = [query.known("x")]
+    if after is not None:
+        conditions.append(f"x.{id_column} > {query.param(after)}")
+    return await query.fetch(
+        connection,
+        f"""SELECT {fact_columns("f")}, x.{id_column} AS entity_id
+            FROM {table} AS x {query.fact_of("x")} WHERE {" AND ".join(conditions)}
+            ORDER BY x.{id_column} LIMIT {query.param(limit + 1)}""",
+    )
+
+
 async def entity_row(
     connection: asyncpg.Connection, table: str, id_column: str, entity_id: str,
     as_of: datetime | None,

@@ -15,7 +15,8 @@ import msgspec
 
 import events
 from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
-from service.queries.paging import PRECISION_RANK, order_by
+from service.queries.paging import SortKey, after_clause, next_cursor, order_by
+from service.queries.search import matches
 
 
 class HistoryItem(DatedRecord, kw_only=True):
@@ -47,9 +48,13 @@ class InitiativeDetail(Initiative, kw_only=True):
     history: list[HistoryItem]
 
 
-class InitiativeList(msgspec.Struct, kw_only=True):
-    agency_id: str
+class InitiativePage(msgspec.Struct, kw_only=True):
     initiatives: list[Initiative]
+    next_cursor: str | None
+
+
+class AgencyInitiatives(InitiativePage, kw_only=True):
+    agency_id: str
 
 
 def _select(query: Query) -> str:
@@ -75,27 +80,56 @@ async def get_initiative(
     )
 
 
-async def agency_initiatives(
-    connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
-) -> InitiativeList:
-    """The agency's initiatives, in the timeline order of their announcements."""
+async def initiative_page(
+    connection: asyncpg.Connection,
+    *,
+    agency_id: str | None = None,
+    q: str | None = None,
+    after: SortKey | None = None,
+    limit: int = 100,
+    as_of: datetime | None = None,
+) -> InitiativePage:
+    """Initiatives in the timeline order of their announcements (keyset over the
+    announcement's key), each with its current status; ``agency_id`` keeps the agency's,
+    ``q`` (normalized) those whose announcement or a status change's note or quotes contain it."""
+    query = Query(as_of)
+    conditions = ["a.type = 'initiative.announced'", query.known("a")]
+    if agency_id is not None:
+        conditions.append(f"a.agency_id = {query.param(agency_id)}")
+    if q is not None:
+        conditions.append(
+            f"""a.initiative_id IN (SELECT m.initiative_id FROM initiative_history AS m
+                WHERE {matches("m", q, query)} AND {query.known("m")})"""
+        )
+    if after is not None:
+        conditions.append(after_clause("a", after, query))
+    page = await query.fetch(
+        connection,
+        f"""SELECT a.initiative_id, a.earliest, a.precision_rank, a.position
+            FROM initiative_history AS a WHERE {" AND ".join(conditions)}
+            ORDER BY {order_by("a")} LIMIT {query.param(limit + 1)}""",
+    )
+    ids = [row["initiative_id"] for row in page[:limit]]
+    histories = await _histories(connection, ids, as_of)
+    return InitiativePage(
+        initiatives=[_current(histories[initiative_id]) for initiative_id in ids],
+        next_cursor=next_cursor(page, limit),
+    )
+
+
+async def _histories(
+    connection: asyncpg.Connection, initiative_ids: list[str], as_of: datetime | None
+) -> dict[str, list[tuple[asyncpg.Record, events.Event]]]:
     query = Query(as_of)
     rows = await query.fetch(
         connection,
-        f"""{_select(query)} AND h.initiative_id IN (
-                SELECT initiative_id FROM initiative_history AS a
-                WHERE a.type = 'initiative.announced' AND a.agency_id = {query.param(agency_id)}
-                  AND {query.known("a")})
+        f"""{_select(query)} AND h.initiative_id = ANY ({query.param(initiative_ids)}::text[])
             ORDER BY {order_by("h")}""",
     )
     histories: dict[str, list] = defaultdict(list)
     for row in rows:
         histories[row["initiative_id"]].append((row, decode_fact(row)))
-    initiatives = sorted(
-        (_current(history) for history in histories.values()),
-        key=lambda i: (i.earliest, PRECISION_RANK[i.precision], i.position),
-    )
-    return InitiativeList(agency_id=agency_id, initiatives=initiatives)
+    return histories
 
 
 def _current(history: list[tuple[asyncpg.Record, events.Event]]) -> Initiative:

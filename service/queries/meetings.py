@@ -1,17 +1,27 @@
-"""Meetings, each with the statements made there."""
+"""Meetings in timeline order, each by id with the statements made there."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import asyncpg
+import msgspec
 
 import events
-from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, entity_row
+from service.queries.common import (
+    DatedRecord,
+    Query,
+    dated_fields,
+    decode_fact,
+    entity_row,
+    fact_columns,
+)
+from service.queries.paging import SortKey, after_clause, next_cursor, order_by
+from service.queries.search import matches
 from service.queries.statements import Statement, statements_where
 
 
-class Meeting(DatedRecord, kw_only=True):
+class MeetingSummary(DatedRecord, kw_only=True):
     meeting_id: str
     organiser: str
     title_ko: str
@@ -23,7 +33,43 @@ class Meeting(DatedRecord, kw_only=True):
     topics: list[str]
     summary_ko: str | None
     summary_en: str | None
+
+
+class Meeting(MeetingSummary, kw_only=True):
     statements: list[Statement]
+
+
+class MeetingPage(msgspec.Struct, kw_only=True):
+    meetings: list[MeetingSummary]
+    next_cursor: str | None
+
+
+async def meeting_page(
+    connection: asyncpg.Connection,
+    *,
+    q: str | None = None,
+    after: SortKey | None = None,
+    limit: int = 100,
+    as_of: datetime | None = None,
+) -> MeetingPage:
+    """Meetings by earliest day, precision, position; ``q`` (normalized) keeps those whose
+    titles, summaries or quotes contain it."""
+    query = Query(as_of)
+    conditions = [query.known("m")]
+    if q is not None:
+        conditions.append(matches("m", q, query))
+    if after is not None:
+        conditions.append(after_clause("m", after, query))
+    rows = await query.fetch(
+        connection,
+        f"""SELECT {fact_columns("f")}, m.earliest, m.precision_rank
+            FROM meetings AS m {query.fact_of("m")} WHERE {" AND ".join(conditions)}
+            ORDER BY {order_by("m")} LIMIT {query.param(limit + 1)}""",
+    )
+    return MeetingPage(
+        meetings=[MeetingSummary(**_fields(row)) for row in rows[:limit]],
+        next_cursor=next_cursor(rows, limit),
+    )
 
 
 async def get_meeting(
@@ -32,23 +78,26 @@ async def get_meeting(
     row = await entity_row(connection, "meetings", "meeting_id", meeting_id, as_of)
     if row is None:
         return None
+    return Meeting(**_fields(row), statements=await _statements(connection, meeting_id, as_of))
+
+
+def _fields(row: asyncpg.Record) -> dict:
     fact = decode_fact(row)
     assert isinstance(fact, events.MeetingHeld)
-    return Meeting(
+    return {
         **dated_fields(row, fact),
-        meeting_id=fact.meeting_id,
-        organiser=fact.organiser,
-        title_ko=fact.title_ko,
-        title_en=fact.title_en,
-        title_is_official=fact.title_is_official,
-        kind=fact.kind,
-        attendees=list(fact.attendees),
-        attendee_count=fact.attendee_count,
-        topics=list(fact.topics),
-        summary_ko=fact.summary_ko,
-        summary_en=fact.summary_en,
-        statements=await _statements(connection, meeting_id, as_of),
-    )
+        "meeting_id": fact.meeting_id,
+        "organiser": fact.organiser,
+        "title_ko": fact.title_ko,
+        "title_en": fact.title_en,
+        "title_is_official": fact.title_is_official,
+        "kind": fact.kind,
+        "attendees": list(fact.attendees),
+        "attendee_count": fact.attendee_count,
+        "topics": list(fact.topics),
+        "summary_ko": fact.summary_ko,
+        "summary_en": fact.summary_en,
+    }
 
 
 async def _statements(

@@ -1,15 +1,29 @@
-"""Keyset pages over the timeline order: earliest day, then precision, then position."""
+"""Keyset pages: opaque cursors, and the SQL that continues after one.
+
+Every list continues after the sort key of the last item it returned (never an OFFSET), so a
+page is as cheap at the end of a list as at its start, and appends that land while a client
+pages neither repeat nor skip an item it has not seen yet.
+
+A cursor is base64url text of a kind letter and the key, so a cursor of one list handed to a
+list of another kind is refused like any other malformed cursor (400 ``invalid-cursor``):
+
+- ``d``: timeline order (earliest day, precision rank, position): timelines, statements,
+  meetings, initiatives;
+- ``i``: an entity id (people, organizations, sources, agencies), which those lists sort by.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import date
 from typing import NamedTuple
 
 import events
 
 PRECISION_RANK: dict[events.Precision, int] = {"year": 0, "month": 1, "day": 2}
+ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 class InvalidPageCursor(ValueError):
@@ -17,6 +31,24 @@ class InvalidPageCursor(ValueError):
         super().__init__(
             f"not a page cursor: {text!r}; use a `next_cursor` value that the API returned"
         )
+
+
+def encode(kind: str, *parts: object) -> str:
+    plain = ".".join([kind, *(str(part) for part in parts)])
+    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+
+
+def decode(kind: str, cursor: str, count: int) -> list[str]:
+    """The ``count`` parts of a cursor of ``kind``; ``InvalidPageCursor`` for anything else."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        plain = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
+    except (ValueError, UnicodeError, binascii.Error):
+        raise InvalidPageCursor(cursor) from None
+    found, *parts = plain.split(".")
+    if found != kind or len(parts) != count:
+        raise InvalidPageCursor(cursor)
+    return parts
 
 
 class SortKey(NamedTuple):
@@ -27,21 +59,38 @@ class SortKey(NamedTuple):
     position: int
 
     def cursor(self) -> str:
-        plain = f"{self.earliest.isoformat()}.{self.precision_rank}.{self.position}"
-        return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+        return encode("d", self.earliest.isoformat(), self.precision_rank, self.position)
 
     @classmethod
     def parse(cls, cursor: str) -> SortKey:
+        day, rank, position = decode("d", cursor, 3)
         try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            plain = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
-            day, rank, position = plain.split(".")
             key = cls(date.fromisoformat(day), int(rank), int(position))
-        except (ValueError, UnicodeError, binascii.Error):
+        except ValueError:
             raise InvalidPageCursor(cursor) from None
         if key.precision_rank not in (0, 1, 2) or not 0 < key.position < 2**63:
             raise InvalidPageCursor(cursor)
         return key
+
+    @classmethod
+    def of(cls, row) -> SortKey:
+        return cls(row["earliest"], row["precision_rank"], row["position"])
+
+
+class IdKey(NamedTuple):
+    """Where an entity sorts in a list ordered by id."""
+
+    id: str
+
+    def cursor(self) -> str:
+        return encode("i", self.id)
+
+    @classmethod
+    def parse(cls, cursor: str) -> IdKey:
+        (entity_id,) = decode("i", cursor, 1)
+        if ENTITY_ID.fullmatch(entity_id) is None:
+            raise InvalidPageCursor(cursor)
+        return cls(entity_id)
 
 
 def after_clause(alias: str, key: SortKey, query) -> str:
@@ -64,5 +113,11 @@ def next_cursor(rows: list, limit: int) -> str | None:
     """Given up to ``limit + 1`` rows in order, the cursor of the next page, if there is one."""
     if len(rows) <= limit:
         return None
-    last = rows[limit - 1]
-    return SortKey(last["earliest"], last["precision_rank"], last["position"]).cursor()
+    return SortKey.of(rows[limit - 1]).cursor()
+
+
+def next_id_cursor(rows: list, limit: int, column: str) -> str | None:
+    """As ``next_cursor``, for a list in the order of its ``column`` of ids."""
+    if len(rows) <= limit:
+        return None
+    return IdKey(rows[limit - 1][column]).cursor()

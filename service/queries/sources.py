@@ -1,4 +1,5 @@
-"""Sources, each with the facts it supports and the exact quotes they take from it."""
+"""Sources in the order of their ids; each by id with its text, the facts it supports and the
+exact quotes they take from it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from service.queries.common import (
     State,
     decode_fact,
     entity_row,
+    entity_rows,
     record_fields,
 )
+from service.queries.paging import IdKey, next_id_cursor
 
 
 class SupportedFact(msgspec.Struct, kw_only=True):
@@ -30,7 +33,9 @@ class SupportedFact(msgspec.Struct, kw_only=True):
     state: State
 
 
-class Source(FactRecord, kw_only=True):
+class SourceSummary(FactRecord, kw_only=True):
+    """A source without its text (``GET /sources/{id}`` has it, and the facts it supports)."""
+
     source_id: str
     title: str
     publisher: str | None
@@ -40,8 +45,29 @@ class Source(FactRecord, kw_only=True):
     kind: str
     sha256: str
     note: str | None
+
+
+class Source(SourceSummary, kw_only=True):
     text: str
     facts: list[SupportedFact]
+
+
+class SourcePage(msgspec.Struct, kw_only=True):
+    sources: list[SourceSummary]
+    next_cursor: str | None
+
+
+async def source_page(
+    connection: asyncpg.Connection, *, after: IdKey | None = None, limit: int = 100,
+    as_of: datetime | None = None,
+) -> SourcePage:
+    rows = await entity_rows(
+        connection, "sources", "source_id", after=after and after.id, limit=limit, as_of=as_of
+    )
+    return SourcePage(
+        sources=[SourceSummary(**_fields(row, decode_fact(row))) for row in rows[:limit]],
+        next_cursor=next_id_cursor(rows, limit, "entity_id"),
+    )
 
 
 async def get_source(
@@ -51,21 +77,25 @@ async def get_source(
     if row is None:
         return None
     fact = decode_fact(row)
-    assert isinstance(fact, events.SourceRegistered)
     return Source(
-        **record_fields(row, fact),
-        source_id=fact.source_id,
-        title=fact.title,
-        publisher=fact.publisher,
-        url=fact.url,
-        language=fact.language,
-        published=fact.published,
-        kind=fact.kind,
-        sha256=fact.sha256,
-        note=fact.note,
-        text=fact.text,
-        facts=await _supported(connection, source_id, as_of),
+        **_fields(row, fact), text=fact.text, facts=await _supported(connection, source_id, as_of)
     )
+
+
+def _fields(row: asyncpg.Record, fact: events.Event) -> dict:
+    assert isinstance(fact, events.SourceRegistered)
+    return {
+        **record_fields(row, fact),
+        "source_id": fact.source_id,
+        "title": fact.title,
+        "publisher": fact.publisher,
+        "url": fact.url,
+        "language": fact.language,
+        "published": fact.published,
+        "kind": fact.kind,
+        "sha256": fact.sha256,
+        "note": fact.note,
+    }
 
 
 async def _supported(

@@ -10,6 +10,7 @@ import msgspec
 import events
 from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
+from service.queries.search import matches
 
 STATEMENT_KINDS = ("remark", "proposal", "presentation", "pledge")
 
@@ -44,12 +45,14 @@ async def statement_page(
     speaker_id: str | None = None,
     meeting_id: str | None = None,
     kind: str | None = None,
+    q: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
 ) -> StatementPage:
     """``agency_id`` selects the statements on that agency's timeline (by its people, or at its
-    meetings); ``speaker_id`` a speaker, or a named member of a group speaker."""
+    meetings); ``speaker_id`` a speaker, or a named member of a group speaker; ``q``
+    (normalized) those whose text, English text or quotes contain it."""
     query = Query(as_of)
     conditions = [query.known("s")]
     if agency_id is not None:
@@ -64,6 +67,8 @@ async def statement_page(
         conditions.append(f"s.meeting_id = {query.param(meeting_id)}")
     if kind is not None:
         conditions.append(f"s.kind = {query.param(kind)}")
+    if q is not None:
+        conditions.append(matches("s", q, query))
     if after is not None:
         conditions.append(after_clause("s", after, query))
     rows = await query.fetch(
@@ -74,6 +79,16 @@ async def statement_page(
     return StatementPage(
         statements=[statement(row) for row in rows[:limit]], next_cursor=next_cursor(rows, limit)
     )
+
+
+async def get_statement(
+    connection: asyncpg.Connection, statement_id: str, as_of: datetime | None = None
+) -> Statement | None:
+    query = Query(as_of)
+    rows = await statements_where(
+        connection, query, f"s.statement_id = {query.param(statement_id)}"
+    )
+    return rows[0] if rows else None
 
 
 async def statements_where(

@@ -19,6 +19,7 @@ from service.queries.common import (
     fact_columns,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
+from service.queries.search import matches
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
 TIMELINE_TYPES = (
@@ -102,14 +103,16 @@ async def timeline_page(
     start: date | None = None,
     end: date | None = None,
     types: Sequence[str] | None = None,
+    q: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
 ) -> TimelinePage:
-    """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24)."""
+    """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24);
+    ``q`` (normalized) keeps those whose text contains it."""
     rows = await timeline_rows(
-        connection, agency_id, start=start, end=end, types=types, after=after, limit=limit,
-        as_of=as_of,
+        connection, agency_id, start=start, end=end, types=types, q=q, after=after,
+        limit=limit, as_of=as_of,
     )
     return page_of_rows(agency_id, rows, limit)
 
@@ -121,6 +124,7 @@ async def timeline_rows(
     start: date | None = None,
     end: date | None = None,
     types: Sequence[str] | None = None,
+    q: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
@@ -147,6 +151,8 @@ async def timeline_rows(
         conditions.append(f"e.earliest <= {query.param(end)}::date")
     if types:
         conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
+    if q is not None:
+        conditions.append(matches("e", q, query))
     if after is not None:
         conditions.append(after_clause("e", after, query))
     return await query.fetch(

@@ -15,6 +15,7 @@ from service.database import with_database
 from service.projections.connections import connect
 from service.settings import Settings
 from tests.factories import agency
+from tests.tokens import WRITER, bearer
 
 PROBLEM = "application/problem+json"
 
@@ -114,7 +115,7 @@ async def test_a_database_that_cannot_be_reached_answers_503_without_naming_it(
 
 def append_agency(client):
     return client.post(
-        "/streams/agency-test-ministry/events", json={"events": [agency()]}
+        "/streams/agency-test-ministry/events", json={"events": [agency()]}, headers=bearer(WRITER)
     )
 
 

@@ -23,7 +23,6 @@ from tests.integration.projector.helpers import (
 PROBLEM = "application/problem+json"
 # With no token configured the admin guard takes any bearer token; an anonymous caller
 # still gets the redacted answer.
-ADMIN = {"Authorization": "Bearer admin"}
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ async def client_with(database_url, counts_table) -> AsyncIterator[Callable[...,
         await client.__aexit__(None, None, None)
 
 
-async def only_projection(client, headers=ADMIN) -> dict:
+async def only_projection(client, headers=None) -> dict:
     response = await client.get("/projections", headers=headers)
     assert response.status_code == 200
     [projection] = response.json()["projections"]

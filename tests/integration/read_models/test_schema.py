@@ -41,7 +41,34 @@ async def test_the_migration_creates_every_projections_tables_and_its_downgrade_
     owned = {table for projection in PROJECTIONS for table in projection.tables}
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
-    await asyncio.to_thread(database.migrate, empty_database_url, "-3")  # 0005, 0004, 0003
+    await asyncio.to_thread(database.migrate, empty_database_url, "-4")  # 0006, 0005, 0004, 0003
     assert not owned & await tables(empty_database_url)
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
+
+
+async def test_the_search_migration_adds_its_columns_and_indexes_and_its_downgrade_drops_them(
+    empty_database_url,
+):
+    async def searchable() -> tuple[set[str], set[str]]:
+        connection = await asyncpg.connect(empty_database_url)
+        try:
+            columns = await connection.fetch(
+                """SELECT table_name FROM information_schema.columns
+                   WHERE column_name = 'search_grams'"""
+            )
+            indexes = await connection.fetch(
+                """SELECT indexname FROM pg_indexes
+                   WHERE indexname LIKE '%search' OR indexname LIKE '%order'"""
+            )
+            return {row[0] for row in columns}, {row[0] for row in indexes}
+        finally:
+            await connection.close()
+
+    await asyncio.to_thread(database.migrate, empty_database_url)
+    tables, indexes = await searchable()
+    assert tables == {"timeline_entries", "statements", "meetings", "initiative_history"}
+    assert {"statements_search", "meetings_order", "initiative_history_agency_order"} <= indexes
+    await asyncio.to_thread(database.migrate, empty_database_url, "-1")
+    tables, indexes = await searchable()
+    assert tables == set() and not {"statements_search", "meetings_order"} & indexes

@@ -31,6 +31,16 @@ ENDPOINTS = [
     "/people/oh-young-ju",
     "/people/ko-hak-soo",
     f"/sources/{SOURCE_ID}",
+    "/initiatives",
+    "/meetings",
+    "/people",
+    "/organizations",
+    "/sources",
+    "/statements/pipc-roundtable-companies-proposals",
+    "/statements?q=%EA%B0%80%EB%AA%85",  # 가명
+    "/agencies/pipc/timeline?q=%EC%98%A4%ED%94%88%EC%86%8C%EC%8A%A4",  # 오픈소스
+    "/meetings?q=AI%20startup",
+    "/initiatives?q=%EC%98%A4%ED%94%88%EC%86%8C%EC%8A%A4&limit=1",
 ]
 
 
@@ -106,7 +116,9 @@ async def test_the_amendments_changed_the_answers_so_the_comparison_means_someth
 
 async def test_as_of_before_anything_was_recorded_knows_no_agency(client, history):
     before = (datetime_of(history[0][0]) - timedelta(days=1)).isoformat()
-    assert (await client.get(as_of("/agencies", before))).json() == {"agencies": []}
+    assert (await client.get(as_of("/agencies", before))).json() == {
+        "agencies": [], "next_cursor": None
+    }
     response = await client.get(as_of("/agencies/mss/timeline", before))
     assert response.status_code == 404
 

@@ -1,0 +1,125 @@
+"""Search at scale: EXPLAIN (ANALYZE, BUFFERS) of ``q`` on ``GET /statements`` over a generated
+log, for a two- and a four-character Korean query, with the bigram index (migration 0006)
+against pg_trgm's ``gin_trgm_ops`` on the same column and a sequential scan.
+
+    python -m bench.search --events 100000 [--keep] > plans.txt
+
+It builds a database on ``DATABASE_URL``'s server (``bench.replay``'s generator, COPY), folds
+it with a rebuild, ANALYZEs, then prints each plan. pg_trgm is created in the benchmark's
+database only, for the comparison (the service does not use it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+
+import asyncpg
+
+from bench import common
+from bench.replay.build import build_database
+from service import database
+from service.projections import PROJECTIONS
+from service.projections.replay import replay
+from service.queries.common import Query
+from service.queries.paging import order_by
+from service.queries.search import matches
+from service.read_models.search import normalized
+
+NAME = "pt_bench_search"
+
+
+def page_sql(q: str, limit: int = 20) -> tuple[str, list]:
+    """The statements list's query for ``q`` (service/queries/statements.py), first page."""
+    query = Query()
+    sql = f"""SELECT s.event_id FROM statements AS s
+        WHERE {query.known("s")} AND {matches("s", normalized(q), query)}
+        ORDER BY {order_by("s")} LIMIT {query.param(limit + 1)}"""
+    return sql, query.arguments
+
+
+TRIGRAM_SQL = """SELECT s.event_id FROM statements AS s
+    WHERE s.known_until IS NULL AND s.search_text LIKE $1
+    ORDER BY s.earliest, s.precision_rank, s.position LIMIT 21"""
+
+
+async def explain(connection: asyncpg.Connection, sql: str, *arguments) -> str:
+    rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *arguments)
+    return "\n".join(row[0] for row in rows)
+
+
+async def plans(url: str, queries: list[str]) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        total = await connection.fetchval("SELECT count(*) FROM statements")
+        size = await connection.fetchval("SELECT pg_relation_size('statements_search')")
+        print(f"statements rows: {total:,}; bigram index: {size / 2**20:.1f} MiB")
+        for q in queries:
+            found = await connection.fetchval(
+                "SELECT count(*) FROM statements WHERE strpos(search_text, $1) > 0", normalized(q)
+            )
+            print(f"\n=== q={q!r} ({len(q)} characters): {found:,} rows contain it")
+            print("--- bigram GIN (search_grams @> bigrams(q), strpos recheck): the service")
+            print(await explain(connection, *_flat(page_sql(q))))
+        # The alternatives, in a transaction that is rolled back: the service's tables and
+        # indexes stay as they were.
+        transaction = connection.transaction()
+        await transaction.start()
+        try:
+            await connection.execute("DROP INDEX statements_search")
+            for q in queries:
+                print(f"\n=== q={q!r}, no search index (the order index, filtering every row)")
+                print(await explain(connection, *_flat(page_sql(q))))
+            await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            await connection.execute(
+                "CREATE INDEX statements_trgm ON statements USING gin (search_text gin_trgm_ops)"
+            )
+            await connection.execute("ANALYZE statements")
+            trgm = await connection.fetchval("SELECT pg_relation_size('statements_trgm')")
+            print(f"\npg_trgm GIN index on search_text: {trgm / 2**20:.1f} MiB")
+            for q in queries:
+                pattern = f"%{normalized(q)}%"
+                print(f"\n=== q={q!r}, pg_trgm (search_text LIKE '%q%'), as planned")
+                print(await explain(connection, TRIGRAM_SQL, pattern))
+                await connection.execute("SET LOCAL enable_seqscan = off")
+                await connection.execute("SET LOCAL enable_indexscan = off")
+                print(f"\n=== q={q!r}, pg_trgm, its index forced (no sequential scan)")
+                print(await explain(connection, TRIGRAM_SQL, pattern))
+                await connection.execute("RESET enable_seqscan")
+                await connection.execute("RESET enable_indexscan")
+        finally:
+            await transaction.rollback()
+    finally:
+        await connection.close()
+
+
+def _flat(pair: tuple[str, list]) -> tuple:
+    sql, arguments = pair
+    return (sql, *arguments)
+
+
+async def main(args: argparse.Namespace) -> None:
+    admin_url = os.environ.get("DATABASE_URL") or common.default_admin_url()
+    console = common.make_console()
+    async with common.benchmark_databases(admin_url, keep=args.keep, console=console) as dbs:
+        url = database.with_database(admin_url, NAME)
+        if not args.reuse:
+            await dbs.create(NAME)  # migrated
+            with common.make_progress(console) as progress:
+                await build_database(url, NAME, "log", args.events, args.seed, progress, check="none")
+            await replay(url, PROJECTIONS)
+            connection = await asyncpg.connect(url)
+            await connection.execute("VACUUM (ANALYZE) statements")
+            await connection.close()
+        await plans(url, args.q)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench.search")
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20251127)
+    parser.add_argument("--q", nargs="+", default=["가명", "오픈소스"])
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--reuse", action="store_true", help="use a kept database as it is")
+    asyncio.run(main(parser.parse_args()))

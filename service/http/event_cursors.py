@@ -1,0 +1,41 @@
+"""The opaque cursors of the global feed and of a stream, in the paging convention's codec
+(``service/queries/paging.py``): ``f`` a place in the feed, ``v`` a stream version to read from.
+"""
+
+from __future__ import annotations
+
+from service.http.problems import problem
+from service.queries.paging import InvalidPageCursor, decode, encode
+from service.store import Cursor
+
+
+def feed_cursor(place: Cursor) -> str:
+    return encode("f", place.transaction_id, place.position)
+
+
+def parse_feed_cursor(text: str) -> Cursor:
+    try:
+        transaction_id, position = (int(part) for part in decode("f", text, 2))
+        if not (0 <= transaction_id < 2**64 and 0 <= position < 2**63):
+            raise InvalidPageCursor(text)
+    except (InvalidPageCursor, ValueError):
+        raise _invalid(text) from None
+    return Cursor(transaction_id, position)
+
+
+def version_cursor(version: int) -> str:
+    return encode("v", version)
+
+
+def parse_version_cursor(text: str) -> int:
+    try:
+        (version,) = (int(part) for part in decode("v", text, 1))
+        if not 1 <= version < 2**31:
+            raise InvalidPageCursor(text)
+    except (InvalidPageCursor, ValueError):
+        raise _invalid(text) from None
+    return version
+
+
+def _invalid(text: str) -> Exception:
+    return problem(400, "invalid-cursor", str(InvalidPageCursor(text)))
