@@ -126,7 +126,8 @@ class AgencyController(Controller):
                 name="format",
                 enum=list(FORMATS),
                 description=f"one of {', '.join(FORMATS)}; overrides Accept (application/json,"
-                " text/csv, text/calendar)",
+                " text/csv, text/calendar); an export is the whole timeline: not with limit or"
+                " cursor",
             ),
         ] = None,
     ) -> TimelinePage:

@@ -72,6 +72,11 @@ def test_the_api_keeps_to_its_schema(case, served, write_headers):
         excluded.append(positive_data_acceptance)
     if SEMANTIC_QUERY & set(case.query or {}):
         excluded.append(positive_data_acceptance)
+    query = case.query or {}
+    if query.get("format") not in (None, "json") and {"limit", "cursor"} & set(query):
+        # An export is the whole timeline, not a page: with limit or cursor it is a documented
+        # 400 (export-not-paged) that the schema cannot state.
+        excluded.append(positive_data_acceptance)
     if "min_position" in (case.query or {}):
         # A position the read models have not reached is a documented 503 (not-yet-visible).
         excluded.append(not_a_server_error)
