@@ -17,10 +17,12 @@ from service import database, logs
 from service.http.auth import BEARER_AUTH
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
+from service.http.live import live_events
 from service.http.problems import problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.read_models import READ_MODEL_ROUTES
 from service.http.streams import FeedController, StreamController
+from service.live import LiveFeed
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
@@ -60,7 +62,17 @@ def create_app(
             poll_interval=settings.poll_interval_seconds,
         )
         app.state.projector = projector
+        live_feed = LiveFeed(
+            store,
+            database_url,
+            notify_channel=settings.notify_channel,
+            poll_interval=settings.poll_interval_seconds,
+            max_subscribers=settings.live_max_subscribers,
+            queue_batches=settings.live_queue_batches,
+        )
+        app.state.live_feed = live_feed
         try:
+            await live_feed.start()
             if settings.run_projector:
                 await projector.start()
             stall_warning = settings.feed_stall_warning_seconds if settings.run_projector else 0
@@ -68,6 +80,7 @@ def create_app(
                 yield
         finally:
             try:
+                await live_feed.stop()
                 await projector.stop()
                 await store.notifier.flush()
             finally:
@@ -81,7 +94,13 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            StreamController, FeedController, ProjectionController, *READ_MODEL_ROUTES, health, ready
+            StreamController,
+            FeedController,
+            live_events,
+            ProjectionController,
+            *READ_MODEL_ROUTES,
+            health,
+            ready,
         ],
         lifespan=[lifespan],
         dependencies={
@@ -89,6 +108,7 @@ def create_app(
             "store": state_value("store"),
             "appender": state_value("appender"),
             "projector": state_value("projector"),
+            "live_feed": state_value("live_feed"),
             "settings": state_value("settings"),
             "projections": state_value("projections"),
         },

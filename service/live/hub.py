@@ -1,0 +1,200 @@
+"""One reader of new events per process, fanned out to every live subscriber.
+
+The hub holds one dedicated connection: it LISTENs there and reads the gap-safe feed there,
+once per batch of new events, whatever the number of subscribers. Each subscriber has a
+bounded queue of the hub's batches. A batch says where the hub stood before it (``after``);
+a subscriber whose own cursor is behind that place (it joined from an older cursor, or its
+queue overflowed and was replaced by a marker) first reads the events in between from the
+store, through the same gap-safe feed, then takes the batch's events that follow its cursor.
+The feed's order is total and only ever grows at its end, so comparing cursors is enough to
+lose nothing and repeat nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+
+from service.projections.connections import close, connect
+from service.store import Cursor, PostgresEventStore, RecordedEvent, read_all_on
+from service.store.postgres import Notifications
+
+log = logging.getLogger(__name__)
+
+RECONNECT_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    after: Cursor
+    """Where the hub stood before these events."""
+    events: tuple[RecordedEvent, ...]
+    end: Cursor
+    """Where it stands after them."""
+
+
+class TooManySubscribers(Exception):
+    pass
+
+
+class Subscription:
+    """One live stream's place in the feed. Leave the ``async with`` block to unsubscribe."""
+
+    def __init__(
+        self, hub: LiveFeed, cursor: Cursor, types: Sequence[str] | None, queue_batches: int
+    ) -> None:
+        self.hub = hub
+        self.cursor = cursor
+        """The last event this subscriber has passed (delivered, or skipped by its filter)."""
+        self.types = frozenset(types) if types else None
+        self._queue: asyncio.Queue[Batch] = asyncio.Queue(queue_batches)
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.hub._subscribers.discard(self)
+
+    def offer(self, batch: Batch) -> None:
+        try:
+            self._queue.put_nowait(batch)
+        except asyncio.QueueFull:
+            # Too slow for the shared stream: forget its batches; the marker makes it read
+            # everything up to the hub's place from the store itself.
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait(Batch(after=batch.end, events=(), end=batch.end))
+            self.hub.overflows += 1
+
+    async def pages(self, idle_seconds: float) -> AsyncIterator[list[RecordedEvent]]:
+        """Lists of new events in feed order, for ever; an empty list after ``idle_seconds``
+        without any (time for a heartbeat)."""
+        quiet_since = time.monotonic()
+        while True:
+            batch = await self._next_batch(quiet_since + idle_seconds - time.monotonic())
+            if batch is None:
+                yield []
+                quiet_since = time.monotonic()
+                continue
+            async for page in self._take(batch):
+                yield page
+                quiet_since = time.monotonic()
+
+    async def _next_batch(self, timeout: float) -> Batch | None:
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        if timeout <= 0:
+            return None
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return None
+
+    async def _take(self, batch: Batch) -> AsyncIterator[list[RecordedEvent]]:
+        while self.cursor < batch.after:
+            page = await self.hub.store.read_all(self.cursor, self.hub.batch_size, self.types)
+            if not page.events:
+                # Nothing of ours is readable past the cursor, and the hub read up to
+                # batch.after: nothing of ours lies in between.
+                self.cursor = batch.after
+                break
+            self.cursor = page.next
+            yield page.events
+        fresh = [
+            event for event in batch.events
+            if event.cursor > self.cursor and (self.types is None or event.type in self.types)
+        ]
+        self.cursor = max(self.cursor, batch.end)
+        if fresh:
+            yield fresh
+
+
+class LiveFeed:
+    """Start it in the app's lifespan; ``subscribe`` for each live stream."""
+
+    def __init__(
+        self,
+        store: PostgresEventStore,
+        database_url: str,
+        *,
+        notify_channel: str,
+        poll_interval: float,
+        max_subscribers: int,
+        queue_batches: int,
+        batch_size: int = 500,
+    ) -> None:
+        self.store = store
+        self.database_url = database_url
+        self.notify_channel = notify_channel
+        self.poll_interval = poll_interval
+        self.max_subscribers = max_subscribers
+        self.queue_batches = queue_batches
+        self.batch_size = batch_size
+        self.position = Cursor()
+        """The end of the last batch read: new subscribers without a cursor start here."""
+        self.overflows = 0
+        self._subscribers: set[Subscription] = set()
+        self._task: asyncio.Task | None = None
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subscribers)
+
+    async def start(self) -> None:
+        self.position = await self.store.head()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="live feed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    def subscribe(
+        self, cursor: Cursor | None = None, types: Sequence[str] | None = None
+    ) -> Subscription:
+        """From ``cursor`` (exclusive), or from now. Raises ``TooManySubscribers``."""
+        if len(self._subscribers) >= self.max_subscribers:
+            raise TooManySubscribers(f"{len(self._subscribers)} live streams already")
+        subscription = Subscription(
+            self, self.position if cursor is None else cursor, types, self.queue_batches
+        )
+        # Catch up to where the hub stands now; its next batch starts there.
+        subscription.offer(Batch(after=self.position, events=(), end=self.position))
+        self._subscribers.add(subscription)
+        return subscription
+
+    def _publish(self, events: list[RecordedEvent]) -> None:
+        batch = Batch(after=self.position, events=tuple(events), end=events[-1].cursor)
+        self.position = batch.end
+        for subscription in self._subscribers:
+            subscription.offer(batch)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._follow()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("live feed: lost the database (%s); reconnecting", error)
+                await asyncio.sleep(RECONNECT_SECONDS)
+
+    async def _follow(self) -> None:
+        connection = await connect(self.database_url, "live feed")
+        try:
+            async with Notifications(connection, self.notify_channel) as notifications:
+                while True:
+                    events = await read_all_on(connection, self.position, self.batch_size)
+                    if events:
+                        self._publish(events)
+                        if len(events) == self.batch_size:
+                            continue
+                    await notifications.wait(self.poll_interval, read_something=bool(events))
+        finally:
+            await close(connection)
