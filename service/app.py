@@ -18,8 +18,10 @@ from service.http.auth import BEARER_AUTH
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
 from service.http.live import live_events
+from service.http.metrics import CountedAppender, MetricsController, prometheus_config
 from service.http.problems import problem_details_plugin
 from service.http.projections import ProjectionController
+from service.http.rate_limit import write_rate_limit
 from service.http.read_models import READ_MODEL_ROUTES
 from service.http.streams import FeedController, StreamController
 from service.live import LiveFeed
@@ -29,7 +31,6 @@ from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
 from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
-from service.writing import Appender
 
 VERSION = "0.1.0"
 
@@ -53,7 +54,7 @@ def create_app(
         )
         app.state.pool = pool
         app.state.store = store
-        app.state.appender = Appender(store, pool)
+        app.state.appender = CountedAppender(store, pool)
         projector = Projector(
             projections,
             database_url,
@@ -101,6 +102,7 @@ def create_app(
             *READ_MODEL_ROUTES,
             health,
             ready,
+            MetricsController,
         ],
         lifespan=[lifespan],
         dependencies={
@@ -113,7 +115,11 @@ def create_app(
             "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin()],
-        middleware=[ETagMiddleware()],
+        middleware=[
+            prometheus_config().middleware,
+            *([limit.middleware] if (limit := write_rate_limit(settings)) else []),
+            ETagMiddleware(),
+        ],
         openapi_config=OpenAPIConfig(
             title="Policy Timeline",
             version=VERSION,
