@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from service import database, logs
 from service.http.auth import BEARER_AUTH
+from service.http.caching import REVALIDATE
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
 from service.http.live import live_events
@@ -115,6 +116,7 @@ def create_app(
             "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin()],
+        cache_control=REVALIDATE,
         middleware=[
             prometheus_config().middleware,
             *([limit.middleware] if (limit := write_rate_limit(settings)) else []),

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from service.http.auth import SECURITY, requires_append, requires_json_body
+from service.http.caching import ONE_EVENT
 from service.http.problems import problem
 from service.http.read_params import Limit, page_limit
 from service.http.schemas import (
@@ -121,7 +122,7 @@ class FeedController(Controller):
         page = await store.read_all(cursor, page_limit(limit, settings), type_)
         return FeedResponse(events=[event_response(e) for e in page.events], next=str(page.next))
 
-    @get("/{event_id:uuid}")
+    @get("/{event_id:uuid}", cache_control=ONE_EVENT)
     async def get_event(
         self, event_id: FromPath[uuid.UUID], store: NamedDependency[EventStore]
     ) -> EventResponse:

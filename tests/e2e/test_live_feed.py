@@ -55,7 +55,9 @@ async def test_an_append_reaches_a_subscriber_with_its_cursor_type_and_json(
 ):
     async with served(live_settings(), database_url) as url, httpx.AsyncClient(base_url=url) as http:
         stream = await opened(http)
-        assert stream.response.headers["content-type"].startswith("text/event-stream")
+        headers = stream.response.headers
+        assert headers["content-type"].startswith("text/event-stream")
+        assert headers["cache-control"] == "no-cache" and "etag" not in headers
         [event_id] = await appended(store, "thing-1", "thing.happened")
         [message] = await stream.events(1)
         body = message.json()
