@@ -107,4 +107,7 @@ async def live_events(
             f"this server holds {live_feed.max_subscribers} live streams at most ({error}); "
             "try again later",
         ) from None
-    return ServerSentEvent(_messages(subscription, settings.live_heartbeat_seconds))
+    response = ServerSentEvent(_messages(subscription, settings.live_heartbeat_seconds))
+    # The app's cache_control says no-cache already; ServerSentEvent's own would repeat it.
+    del response.headers["Cache-Control"]
+    return response
