@@ -81,6 +81,9 @@ def api_command(settings: Settings) -> list[str]:
         "--port", str(settings.port),
         "--workers", str(settings.workers),
         "--log-level", settings.log_level.lower(),
+        # Live streams never end by themselves: on shutdown, uvicorn waits this long for
+        # requests in flight, then cancels what is left (GET /events/live among them).
+        "--timeout-graceful-shutdown", "5",
     ]  # fmt: skip
 
 

@@ -27,6 +27,10 @@ from service.store.postgres import Notifications
 log = logging.getLogger(__name__)
 
 RECONNECT_SECONDS = 1.0
+LOOK_AGAIN_SECONDS = 0.05
+"""After a notification whose event is not readable yet (an older transaction anywhere on the
+server is still open), the hub looks again at most this long after; the projector backs off
+further, but a live stream is about latency, and it is one indexed query per process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +192,18 @@ class LiveFeed:
     async def _follow(self) -> None:
         connection = await connect(self.database_url, "live feed")
         try:
-            async with Notifications(connection, self.notify_channel) as notifications:
+            async with Notifications(
+                connection, self.notify_channel, max_retry_delay=LOOK_AGAIN_SECONDS
+            ) as notifications:
                 while True:
                     events = await read_all_on(connection, self.position, self.batch_size)
                     if events:
                         self._publish(events)
                         if len(events) == self.batch_size:
                             continue
-                    await notifications.wait(self.poll_interval, read_something=bool(events))
+                    # A notification may stand for more than this read found (another append
+                    # still held back by an older transaction): keep looking again after
+                    # reading, for up to a poll interval, rather than wait for the next one.
+                    await notifications.wait(self.poll_interval, read_something=False)
         finally:
             await close(connection)
