@@ -15,7 +15,7 @@ from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from service.http.problems import unavailable
-from service.live import LiveFeed, Subscription, TooManySubscribers
+from service.live import LiveFeed, NotConnected, Subscription, TooManySubscribers
 from service.settings import Settings
 from service.store import Cursor, RecordedEvent
 
@@ -107,6 +107,8 @@ async def live_events(
             f"this server holds {live_feed.max_subscribers} live streams at most ({error}); "
             "try again later",
         ) from None
+    except NotConnected as error:
+        raise unavailable("database-unavailable", f"{error}; try again later") from None
     response = ServerSentEvent(_messages(subscription, settings.live_heartbeat_seconds))
     # The app's cache_control says no-cache already; ServerSentEvent's own would repeat it.
     del response.headers["Cache-Control"]

@@ -1,5 +1,5 @@
 """Live delivery of new events: one database listener per process, fanned out to subscribers."""
 
-from service.live.hub import Batch, LiveFeed, Subscription, TooManySubscribers
+from service.live.hub import Batch, LiveFeed, NotConnected, Subscription, TooManySubscribers
 
-__all__ = ["Batch", "LiveFeed", "Subscription", "TooManySubscribers"]
+__all__ = ["Batch", "LiveFeed", "NotConnected", "Subscription", "TooManySubscribers"]

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 import asyncpg
 
 from service.projections.connections import close, connect
-from service.store import Cursor, PostgresEventStore, RecordedEvent, read_all_on
+from service.store import (
+    Cursor,
+    PostgresEventStore,
+    RecordedEvent,
+    read_all_on,
+    readable_head,
+)
 from service.store.postgres import Notifications
 
 log = logging.getLogger(__name__)
@@ -44,6 +50,15 @@ class Batch:
 
 class TooManySubscribers(Exception):
     pass
+
+
+class NotConnected(Exception):
+    """The hub has not reached the database yet, so it does not know where "now" is."""
+
+
+def _marker(place: Cursor) -> Batch:
+    """No events, only a place: a subscriber behind it reads up to it from the store."""
+    return Batch(after=place, events=(), end=place)
 
 
 class Subscription:
@@ -72,7 +87,7 @@ class Subscription:
             # everything up to the hub's place from the store itself.
             while not self._queue.empty():
                 self._queue.get_nowait()
-            self._queue.put_nowait(Batch(after=batch.end, events=(), end=batch.end))
+            self._queue.put_nowait(_marker(batch.end))
             self.hub.overflows += 1
 
     async def pages(self, idle_seconds: float) -> AsyncIterator[list[RecordedEvent]]:
@@ -139,19 +154,26 @@ class LiveFeed:
         self.max_subscribers = max_subscribers
         self.queue_batches = queue_batches
         self.batch_size = batch_size
-        self.position = Cursor()
-        """The end of the last batch read: new subscribers without a cursor start here."""
+        self.position: Cursor | None = None
+        """The end of the last batch read: new subscribers without a cursor start here. None
+        until the hub has reached the database."""
         self.overflows = 0
         self._subscribers: set[Subscription] = set()
         self._task: asyncio.Task | None = None
+        self._tried = asyncio.Event()
 
     @property
     def subscribers(self) -> int:
         return len(self._subscribers)
 
-    async def start(self) -> None:
-        self.position = await self.store.head()
+    async def start(self, wait_seconds: float = 5.0) -> None:
+        """Waits for the first try to reach the database, but not for its success: the app
+        starts while the database is unreachable, and the hub keeps trying."""
         self._task = asyncio.get_running_loop().create_task(self._run(), name="live feed")
+        try:
+            await asyncio.wait_for(self._tried.wait(), wait_seconds)
+        except TimeoutError:
+            log.warning("live feed: the database has not answered yet; still trying")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -164,18 +186,26 @@ class LiveFeed:
     def subscribe(
         self, cursor: Cursor | None = None, types: Sequence[str] | None = None
     ) -> Subscription:
-        """From ``cursor`` (exclusive), or from now. Raises ``TooManySubscribers``."""
+        """From ``cursor`` (exclusive), or from now. Raises ``TooManySubscribers``, or
+        ``NotConnected`` for "from now" before the hub has reached the database."""
         if len(self._subscribers) >= self.max_subscribers:
             raise TooManySubscribers(f"{len(self._subscribers)} live streams already")
-        subscription = Subscription(
-            self, self.position if cursor is None else cursor, types, self.queue_batches
-        )
-        # Catch up to where the hub stands now; its next batch starts there.
-        subscription.offer(Batch(after=self.position, events=(), end=self.position))
+        if cursor is None and self.position is None:
+            raise NotConnected("the live feed has not reached the database yet")
+        subscription = Subscription(self, cursor or self.position, types, self.queue_batches)
+        if self.position is not None:
+            # Catch up to where the hub stands now; its next batch starts there.
+            subscription.offer(_marker(self.position))
         self._subscribers.add(subscription)
         return subscription
 
+    def _start_at(self, head: Cursor) -> None:
+        self.position = head
+        for subscription in self._subscribers:
+            subscription.offer(_marker(head))
+
     def _publish(self, events: list[RecordedEvent]) -> None:
+        assert self.position is not None
         batch = Batch(after=self.position, events=tuple(events), end=events[-1].cursor)
         self.position = batch.end
         for subscription in self._subscribers:
@@ -186,12 +216,21 @@ class LiveFeed:
             try:
                 await self._follow()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("live feed: lost the database (%s); reconnecting", error)
+                self._tried.set()
+                log.warning("live feed: no database (%s); trying again", error)
+                await asyncio.sleep(RECONNECT_SECONDS)
+            except Exception:
+                # Every live stream of the process hangs on this task: it must not die.
+                self._tried.set()
+                log.exception("live feed: failed; starting again")
                 await asyncio.sleep(RECONNECT_SECONDS)
 
     async def _follow(self) -> None:
         connection = await connect(self.database_url, "live feed")
         try:
+            if self.position is None:
+                self._start_at(await readable_head(connection))
+            self._tried.set()
             async with Notifications(
                 connection, self.notify_channel, max_retry_delay=LOOK_AGAIN_SECONDS
             ) as notifications:
