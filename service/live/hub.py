@@ -161,6 +161,7 @@ class LiveFeed:
         self._subscribers: set[Subscription] = set()
         self._task: asyncio.Task | None = None
         self._tried = asyncio.Event()
+        self._stopping = False
 
     @property
     def subscribers(self) -> int:
@@ -176,12 +177,12 @@ class LiveFeed:
             log.warning("live feed: the database has not answered yet; still trying")
 
     async def stop(self) -> None:
+        # The flag as well as the cancel: a cancel that lands in a query can come out of the
+        # listener's cleanup as a connection error, which the loop would take for an outage.
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await asyncio.wait([self._task], timeout=10)
 
     def subscribe(
         self, cursor: Cursor | None = None, types: Sequence[str] | None = None
@@ -212,16 +213,20 @@ class LiveFeed:
             subscription.offer(batch)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._follow()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 self._tried.set()
+                if self._stopping:
+                    return
                 log.warning("live feed: no database (%s); trying again", error)
                 await asyncio.sleep(RECONNECT_SECONDS)
             except Exception:
                 # Every live stream of the process hangs on this task: it must not die.
                 self._tried.set()
+                if self._stopping:
+                    return
                 log.exception("live feed: failed; starting again")
                 await asyncio.sleep(RECONNECT_SECONDS)
 
