@@ -518,6 +518,8 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
         "DATABASE_URL": url,
         "POLICY_TIMELINE_SEED_ON_START": "true",
         "POLICY_TIMELINE_LOG_LEVEL": "warning",  # uvicorn's access log is at info: off
+        # 32 connections from one address: the per-address write limit would measure itself.
+        "POLICY_TIMELINE_WRITE_RATE_LIMIT": "0",
     }
     tag = f"w{config.workers}-{config.projector or 'default'}"
     return Server("service", command, environment, workdir / f"service-{tag}.log", port)

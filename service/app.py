@@ -12,23 +12,27 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 
 from service import database, logs
+from service.http.caching import REVALIDATE
 from service.http.etags import ETagMiddleware
 from service.http.head import answering_head
 from service.http.health import health, ready
+from service.http.live import live_events
+from service.http.metrics import CountedAppender, MetricsController, prometheus_config
 from service.http.openapi import StrictStructSchemaPlugin, openapi_config
 from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
+from service.http.rate_limit import write_rate_limit
 from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
 from service.http.strict_input import refuse_undeclared_input
 from service.http.streams import FeedController, StreamController
+from service.live import LiveFeed
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
 from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
-from service.writing import Appender
 
 VERSION = "0.1.0"
 
@@ -54,7 +58,7 @@ def create_app(
         replica = settings.database_replica_url
         app.state.read_pool = await database.create_pool(replica, settings) if replica else pool
         app.state.store = store
-        app.state.appender = Appender(store, pool)
+        app.state.appender = CountedAppender(store, pool)
         projector = Projector(
             projections,
             database_url,
@@ -63,7 +67,17 @@ def create_app(
             poll_interval=settings.poll_interval_seconds,
         )
         app.state.projector = projector
+        live_feed = LiveFeed(
+            store,
+            database_url,
+            notify_channel=settings.notify_channel,
+            poll_interval=settings.poll_interval_seconds,
+            max_subscribers=settings.live_max_subscribers,
+            queue_batches=settings.live_queue_batches,
+        )
+        app.state.live_feed = live_feed
         try:
+            await live_feed.start()
             if settings.run_projector:
                 await projector.start()
             stall_warning = settings.feed_stall_warning_seconds if settings.run_projector else 0
@@ -71,6 +85,7 @@ def create_app(
                 yield
         finally:
             try:
+                await live_feed.stop()
                 await projector.stop()
                 await store.notifier.flush()
             finally:
@@ -86,7 +101,14 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            StreamController, FeedController, ProjectionController, read_model_router(), health, ready
+            StreamController,
+            FeedController,
+            live_events,
+            ProjectionController,
+            read_model_router(),
+            health,
+            ready,
+            MetricsController,
         ],
         lifespan=[lifespan],
         dependencies={
@@ -94,6 +116,7 @@ def create_app(
             "store": state_value("store"),
             "appender": state_value("appender"),
             "projector": state_value("projector"),
+            "live_feed": state_value("live_feed"),
             "settings": state_value("settings"),
             "projections": state_value("projections"),
         },
@@ -101,7 +124,12 @@ def create_app(
         exception_handlers=exception_handlers(),
         before_request=refuse_undeclared_input,
         before_send=[send_request_id],
-        middleware=[ETagMiddleware()],
+        cache_control=REVALIDATE,
+        middleware=[
+            prometheus_config().middleware,
+            *([limit.middleware] if (limit := write_rate_limit(settings)) else []),
+            ETagMiddleware(),
+        ],
         openapi_config=openapi_config(VERSION),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins

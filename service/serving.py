@@ -83,6 +83,9 @@ def api_command(settings: Settings) -> list[str]:
         "--workers", str(settings.workers),
         "--http", HTTP_PROTOCOL,
         "--log-level", settings.log_level.lower(),
+        # Live streams never end by themselves: on shutdown, uvicorn waits this long for
+        # requests in flight, then cancels what is left (GET /events/live among them).
+        "--timeout-graceful-shutdown", "5",
     ]  # fmt: skip
 
 

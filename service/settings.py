@@ -19,6 +19,7 @@ class SettingsError(ValueError):
 
 
 PROJECTOR_MODES = ("process", "inline", "off")
+RATE_LIMIT_WINDOWS = ("second", "minute", "hour", "day")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,6 +68,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """``/ready`` answers 503 while a projection is further behind than this."""
     min_position_wait_seconds: float = 5.0
     """How long a read with ``min_position`` waits for the read models before a 503."""
+    live_max_subscribers: int = 500
+    """``GET /events/live`` streams per process; one more answers 503."""
+    live_heartbeat_seconds: float = 15.0
+    """A live stream with nothing to send for this long sends a comment line."""
+    live_queue_batches: int = 64
+    """Batches of new events held for a live subscriber that reads slower than they come;
+    past that it drops them and reads its own catch-up from the store."""
+    write_rate_limit: int = 100
+    """Writes (POST) per client address per ``write_rate_limit_window``; 0 turns it off."""
+    write_rate_limit_window: str = "second"
     log_level: str = "info"
 
     @property
@@ -102,6 +113,11 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_FEED_STALL_WARNING_SECONDS": ("feed_stall_warning_seconds", float),
     "POLICY_TIMELINE_READY_MAX_LAG_SECONDS": ("ready_max_lag_seconds", float),
     "POLICY_TIMELINE_MIN_POSITION_WAIT_SECONDS": ("min_position_wait_seconds", float),
+    "POLICY_TIMELINE_LIVE_MAX_SUBSCRIBERS": ("live_max_subscribers", int),
+    "POLICY_TIMELINE_LIVE_HEARTBEAT_SECONDS": ("live_heartbeat_seconds", float),
+    "POLICY_TIMELINE_LIVE_QUEUE_BATCHES": ("live_queue_batches", int),
+    "POLICY_TIMELINE_WRITE_RATE_LIMIT": ("write_rate_limit", int),
+    "POLICY_TIMELINE_WRITE_RATE_LIMIT_WINDOW": ("write_rate_limit_window", RATE_LIMIT_WINDOWS),
     "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),
 }
 
@@ -152,6 +168,13 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
             f"POLICY_TIMELINE_PROJECTOR must be one of {', '.join(PROJECTOR_MODES)}, "
             f"not {settings.projector!r}"
         )
+    if settings.live_heartbeat_seconds <= 0 or settings.live_queue_batches < 1:
+        raise SettingsError(
+            "POLICY_TIMELINE_LIVE_HEARTBEAT_SECONDS must be above 0 and "
+            "POLICY_TIMELINE_LIVE_QUEUE_BATCHES at least 1"
+        )
+    if settings.write_rate_limit < 0:
+        raise SettingsError("POLICY_TIMELINE_WRITE_RATE_LIMIT must be 0 (off) or more")
     if "run_projector" not in values:
         settings = msgspec.structs.replace(settings, run_projector=settings.projector == "inline")
     return settings

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+HEAD_ONLY = "policy_timeline.head"
+"""Set in the scope of a HEAD routed as a GET: a handler that streams for ever (the live
+feed) answers its headers and an empty stream instead."""
+
 
 def answering_head(app: ASGIApp) -> ASGIApp:
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
@@ -22,6 +26,6 @@ def answering_head(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         # A copy: the server keeps reading the original scope, where the method is still HEAD.
-        await app({**scope, "method": "GET"}, receive, without_body)  # type: ignore[typeddict-item]
+        await app({**scope, "method": "GET", HEAD_ONLY: True}, receive, without_body)  # type: ignore[typeddict-item]
 
     return handle

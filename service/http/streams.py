@@ -20,6 +20,7 @@ from service.http.event_cursors import (
     parse_version_cursor,
     version_cursor,
 )
+from service.http.caching import ONE_EVENT
 from service.http.problems import problem
 from service.http.read_params import Limit, PageCursor, page_limit
 from service.http.schemas import (
@@ -186,7 +187,7 @@ class FeedController(Controller):
             next=str(resume),
         )
 
-    @get("/{event_id:uuid}", responses=answers(404))
+    @get("/{event_id:uuid}", responses=answers(404), cache_control=ONE_EVENT)
     async def get_event(
         self, event_id: FromPath[uuid.UUID], store: NamedDependency[EventStore]
     ) -> EventResponse:

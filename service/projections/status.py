@@ -48,6 +48,10 @@ _CHECKPOINTS = """SELECT p.name,
 class ProjectionLag(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     seconds_behind: float
+    events_behind: int | None = None
+    """Readable events after the checkpoint, when counted."""
+    events_unreadable: int = 0
+    """Committed events the gap-safe feed cannot read yet (the same for every projection)."""
 
 
 async def projection_statuses(
@@ -82,15 +86,22 @@ async def projection_statuses(
 
 
 async def projection_lags(
-    connection: asyncpg.Connection, names: Sequence[str]
+    connection: asyncpg.Connection, names: Sequence[str], *, count_events: bool = False
 ) -> list[ProjectionLag]:
-    """Each projection's ``seconds_behind`` alone, at a cost that does not grow with the
-    backlog (for readiness probes)."""
+    """Each projection's ``seconds_behind``, at a cost that does not grow with the backlog
+    (for readiness probes); with ``count_events`` also ``events_behind``, which walks the
+    backlog's index range (nothing when caught up; never the whole log unless that is the
+    backlog)."""
     rows = await connection.fetch(_CHECKPOINTS, list(names))
     backlogs = await backlog_after(
-        connection, [Cursor(row[1], row[2]) for row in rows], count_readable=False
+        connection, [Cursor(row[1], row[2]) for row in rows], count_readable=count_events
     )
     return [
-        ProjectionLag(name=row[0], seconds_behind=backlog.seconds_behind)
+        ProjectionLag(
+            name=row[0],
+            seconds_behind=backlog.seconds_behind,
+            events_behind=backlog.events_readable,
+            events_unreadable=backlog.events_unreadable,
+        )
         for row, backlog in zip(rows, backlogs, strict=True)
     ]

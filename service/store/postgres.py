@@ -326,12 +326,17 @@ class Notifications:
     answer, the reader looks again soon, backing off, instead of waiting for the poll.
     """
 
-    def __init__(self, connection: asyncpg.Connection, channel: str) -> None:
+    def __init__(
+        self, connection: asyncpg.Connection, channel: str, *, max_retry_delay: float | None = None
+    ) -> None:
         self.connection = connection
         self.channel = channel
+        self.max_retry_delay = max_retry_delay
+        """How long the look-again may back off to; the poll interval when None."""
         self._notified = asyncio.Event()
         self._pending = False
         self._retry_delay = 0.0
+        self._looked_again = 0.0
 
     async def __aenter__(self) -> Notifications:
         await self.connection.add_listener(self.channel, self._on_notification)
@@ -348,17 +353,25 @@ class Notifications:
         if read_something:
             self._pending = False
             self._retry_delay = 0.0
+            self._looked_again = 0.0
         if self._pending:
             # Notified, but the event was not readable yet: look again shortly.
-            self._retry_delay = min(max(self._retry_delay * 2, 0.002), poll_interval)
+            ceiling = min(poll_interval, self.max_retry_delay or poll_interval)
+            self._retry_delay = min(max(self._retry_delay * 2, 0.002), ceiling)
             timeout = self._retry_delay
         else:
             timeout = poll_interval
         try:
             await asyncio.wait_for(self._notified.wait(), timeout)
         except TimeoutError:
-            if self._retry_delay >= poll_interval:
+            self._looked_again += timeout if self._pending else 0.0
+            # Looking again for a whole poll interval is enough (the event may have been
+            # read already, with an earlier notification's batch).
+            if self._looked_again >= poll_interval:
                 self._pending = False
+                self._retry_delay = 0.0
+                self._looked_again = 0.0
             return
         self._notified.clear()
         self._pending = True
+        self._looked_again = 0.0

@@ -17,7 +17,7 @@ async def test_every_operation_documents_its_problems_and_writes_their_bearer_sc
                 assert PROBLEM in responses[status]["content"], (method, path, status)
             if path != "/health":
                 assert PROBLEM in responses["503"]["content"], (method, path)
-            if method == "get":
+            if method == "get" and path != "/events/live":  # a stream has no ETag
                 assert "304" in responses, path
             if method == "get" and "{" in path:
                 assert "404" in responses, (method, path)

@@ -1,0 +1,94 @@
+"""``GET /metrics``: Litestar's Prometheus integration (request counts and latency histograms)
+plus the service's own figures: appends by outcome, projection lag, live subscribers.
+
+Lag and subscribers are read when scraped, from the projections' status queries (one index
+probe per projection, and a count of the backlog only: nothing when caught up). Each process
+has its own figures: with ``--workers N`` a scrape sees the worker that answers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from prometheus_client import Counter, Gauge
+
+from service.live import LiveFeed
+from service.projections.base import Projection
+from service.projections.status import projection_lags
+from service.store import AppendResult, EventIdConflict, InvalidAppend, WrongExpectedVersion
+from service.writing import AppendCommand, Appender, BadFact
+
+PREFIX = "policy_timeline"
+
+APPENDS = Counter(
+    f"{PREFIX}_appends", "Append requests by outcome: appended, duplicate (a retry), conflict "
+    "(409), rejected (422)", ["outcome"],
+)
+EVENTS_BEHIND = Gauge(
+    f"{PREFIX}_projection_events_behind", "Readable events after the projection's checkpoint",
+    ["projection"],
+)
+SECONDS_BEHIND = Gauge(
+    f"{PREFIX}_projection_seconds_behind",
+    "Age of the oldest event committed after the projection's checkpoint; 0 when caught up",
+    ["projection"],
+)
+EVENTS_UNREADABLE = Gauge(
+    f"{PREFIX}_feed_events_unreadable",
+    "Committed events the gap-safe feed cannot read yet (an old transaction holds them back)",
+)
+LIVE_SUBSCRIBERS = Gauge(f"{PREFIX}_live_subscribers", "Open GET /events/live streams")
+
+
+def prometheus_config() -> PrometheusConfig:
+    return PrometheusConfig(
+        app_name="policy-timeline",
+        prefix=PREFIX,
+        group_path=True,  # the route's template, not each id: a bounded set of labels
+        exclude_unhandled_paths=True,
+        exclude_opt_key="skip_metrics",
+    )
+
+
+class CountedAppender(Appender):
+    """The appender, counting each append's outcome."""
+
+    async def append(self, command: AppendCommand) -> AppendResult:
+        try:
+            result = await super().append(command)
+        except (WrongExpectedVersion, EventIdConflict):
+            APPENDS.labels("conflict").inc()
+            raise
+        except (BadFact, InvalidAppend):
+            APPENDS.labels("rejected").inc()
+            raise
+        APPENDS.labels("duplicate" if result.duplicate else "appended").inc()
+        return result
+
+
+class MetricsController(PrometheusController):
+    include_in_schema = False
+    tags = ["operations"]
+
+    @get(opt={"skip_etag": True})
+    async def get(  # type: ignore[override]
+        self,
+        pool: NamedDependency[asyncpg.Pool],
+        projections: NamedDependency[Sequence[Projection]],
+        live_feed: NamedDependency[LiveFeed],
+    ) -> Response:
+        """Prometheus text format."""
+        async with pool.acquire() as connection:
+            lags = await projection_lags(
+                connection, [projection.name for projection in projections], count_events=True
+            )
+        for lag in lags:
+            EVENTS_BEHIND.labels(lag.name).set(lag.events_behind or 0)
+            SECONDS_BEHIND.labels(lag.name).set(lag.seconds_behind)
+        EVENTS_UNREADABLE.set(lags[0].events_unreadable if lags else 0)
+        LIVE_SUBSCRIBERS.set(live_feed.subscribers)
+        return await PrometheusController.get.fn(self)

@@ -1,0 +1,44 @@
+"""The live feed's hub: a subscriber too slow for the shared stream still gets every event once."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import msgspec
+
+from service.live import LiveFeed
+from service.store import NewEvent
+
+
+async def test_a_subscriber_whose_queue_overflows_reads_its_catch_up_and_loses_nothing(
+    store, database_url
+):
+    hub = LiveFeed(
+        store, database_url, notify_channel="policy_timeline_events", poll_interval=0.2,
+        max_subscribers=10, queue_batches=1, batch_size=2,
+    )
+    await hub.start()
+    try:
+        slow = hub.subscribe()
+        appended = []
+        for n in range(7):
+            batch = [NewEvent(id=uuid.uuid4(), type="t", data=msgspec.json.encode({"n": n}))]
+            await store.append(f"s-{n % 2}", batch, "any")
+            appended.append(batch[0].id)
+        last = (await store.get_event(appended[-1])).cursor
+        for _ in range(400):  # until the hub has read them all (into batches of 2), unread
+            if hub.position >= last:
+                break
+            await asyncio.sleep(0.05)
+        assert hub.position >= last
+        received = []
+        async with slow:
+            pages = slow.pages(idle_seconds=5)
+            while len(received) < len(appended):
+                received += [event.event_id for event in await anext(pages)]
+        assert received == appended
+        assert hub.overflows > 0
+        assert hub.subscribers == 0
+    finally:
+        await hub.stop()
