@@ -17,9 +17,11 @@ from service import database, logs
 from service.http.auth import BEARER_AUTH
 from service.http.etags import ETagMiddleware
 from service.http.health import health, ready
+from service.http.pages import page_router
 from service.http.problems import problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.read_models import read_model_router
+from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.streams import FeedController, StreamController
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
@@ -27,6 +29,7 @@ from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
 from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
+from service.web.engine import template_config
 from service.writing import Appender
 
 VERSION = "0.1.0"
@@ -85,7 +88,8 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            StreamController, FeedController, ProjectionController, read_model_router(), health, ready
+            StreamController, FeedController, ProjectionController, read_model_router(), health, ready,
+            page_router(), schema_assets(),
         ],
         lifespan=[lifespan],
         dependencies={
@@ -97,12 +101,14 @@ def create_app(
             "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin()],
+        template_config=template_config(),
         middleware=[ETagMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Policy Timeline",
             version=VERSION,
             description="What governments do and say about AI policy, fact by fact, with evidence.",
             path="/schema",
+            render_plugins=[schema_viewer()],
             components=Components(
                 security_schemes={
                     BEARER_AUTH: SecurityScheme(
