@@ -10,7 +10,7 @@ import asyncpg
 from litestar import Router, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 
@@ -27,9 +27,9 @@ NO_STORE = {"Cache-Control": "no-cache"}
 @get("/", include_in_schema=False)
 async def home(
     pool: NamedDependency[asyncpg.Pool],
-    agency: str | None = None,
+    agency: FromQuery[str | None] = None,
     type_: Annotated[list[str] | None, QueryParameter(name="type")] = None,
-    q: str | None = None,
+    q: FromQuery[str | None] = None,
     as_of: AsOf = None,
 ) -> Template:
     """The agencies; with ``agency``, its timeline (``type``: meeting, statement, plan;
@@ -56,8 +56,8 @@ async def home(
 async def source_view(
     source_id: FromPath[str],
     pool: NamedDependency[asyncpg.Pool],
-    quote: str | None = None,
-    occurrence: int = 1,
+    quote: FromQuery[str | None] = None,
+    occurrence: FromQuery[int] = 1,
     as_of: AsOf = None,
 ) -> Template:
     """The source's text with ``quote`` (its ``occurrence``-th time) marked and scrolled to."""
