@@ -18,6 +18,7 @@ from service.http.head import answering_head
 from service.http.health import health, ready
 from service.http.live import live_events
 from service.http.metrics import CountedAppender, MetricsController, prometheus_config
+from service.http.pages import page_router
 from service.http.openapi import StrictStructSchemaPlugin, openapi_config
 from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
@@ -25,6 +26,7 @@ from service.http.rate_limit import write_rate_limit
 from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
 from service.http.strict_input import refuse_undeclared_input
+from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.streams import FeedController, StreamController
 from service.live import LiveFeed
 from service.projections import PROJECTIONS
@@ -33,6 +35,7 @@ from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
 from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
+from service.web.engine import template_config
 
 VERSION = "0.1.0"
 
@@ -109,6 +112,8 @@ def create_app(
             health,
             ready,
             MetricsController,
+            page_router(),
+            schema_assets(),
         ],
         lifespan=[lifespan],
         dependencies={
@@ -130,7 +135,8 @@ def create_app(
             *([limit.middleware] if (limit := write_rate_limit(settings)) else []),
             ETagMiddleware(),
         ],
-        openapi_config=openapi_config(VERSION),
+        template_config=template_config(),
+        openapi_config=openapi_config(VERSION, render_plugins=[schema_viewer()]),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
         else None,

@@ -4,10 +4,12 @@ fields."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from http import HTTPStatus
 
 import msgspec
 from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.typing import FieldDefinition
 
@@ -89,12 +91,13 @@ def _keep_integer_bounds_in_unions(struct: type, schema: Schema) -> None:
                 branch.minimum, branch.maximum = bounded[0].ge, bounded[0].le
 
 
-def openapi_config(version: str) -> OpenAPIConfig:
+def openapi_config(version: str, render_plugins: Sequence[OpenAPIRenderPlugin] = ()) -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Policy Timeline",
         version=version,
         description="What governments do and say about AI policy, fact by fact, with evidence.",
         path="/schema",
+        render_plugins=list(render_plugins),
         components=Components(
             security_schemes={
                 "bearerAuth": SecurityScheme(

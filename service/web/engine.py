@@ -1,0 +1,55 @@
+"""The Jinja2 template configuration: the templates' folder and the label helpers they call."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from service.web import TEMPLATES, labels
+
+
+def _query(**values: object) -> str:
+    """A query string of the values that are set (lists repeat their name)."""
+    pairs = []
+    for name, value in values.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item not in (None, ""):
+                pairs.append((name, str(item)))
+    return urlencode(pairs)
+
+
+def _show(value: object) -> str:
+    """A corrected field's value as people read it: text as is, a date as a date label."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("date"), str):
+        ko, en = labels.date_label(value["date"], bool(value.get("approximate")))
+        return f"{ko} ({en})"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    environment = engine.engine
+    environment.globals.update(
+        date_label=labels.date_label,
+        precision_label=labels.precision_label,
+        kind_label=lambda kind: labels.pair(labels.KINDS, kind),
+        status_label=lambda status: labels.pair(labels.STATUSES, status),
+        state_label=lambda state: labels.pair(labels.STATES, state),
+        role_label=lambda role: labels.pair(labels.ROLES, role),
+        query=_query,
+        show=_show,
+    )
+    environment.trim_blocks = True
+    environment.lstrip_blocks = True
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(
+        directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_configure
+    )

@@ -1,0 +1,57 @@
+"""The names of the actors and meetings that timeline entries refer to by id, read with the
+read-model queries (as known at the same instant as the entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import asyncpg
+
+from service.queries.agencies import Agency
+from service.queries.meetings import get_meeting
+from service.queries.organizations import get_organization
+from service.queries.people import get_person
+from service.queries.timeline import TimelineEntry
+
+Names = dict[str, tuple[str, str]]
+"""``"kind:id"`` to the Korean and English name."""
+
+_LOOKUPS = {"person": get_person, "organization": get_organization, "meeting": get_meeting}
+
+
+def key(kind: str, entity_id: str | None) -> str:
+    return f"{kind}:{entity_id}"
+
+
+async def names_for(
+    connection: asyncpg.Connection,
+    entries: Sequence[TimelineEntry],
+    agencies: Iterable[Agency],
+    as_of: datetime | None,
+) -> Names:
+    names: Names = {key("agency", a.agency_id): (a.name_ko, a.name_en) for a in agencies}
+    for entry in entries:
+        if entry.type == "meeting.held":
+            names[key("meeting", entry.subject.id)] = (entry.title_ko or "", entry.title_en or "")
+    for kind, entity_id in sorted(_wanted(entries)):
+        if key(kind, entity_id) in names or kind not in _LOOKUPS:
+            continue
+        found = await _LOOKUPS[kind](connection, entity_id, as_of)
+        if found is not None:
+            title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", "")
+            title_en = getattr(found, "name_en", None) or getattr(found, "title_en", None) or ""
+            names[key(kind, entity_id)] = (title_ko, title_en)
+    return names
+
+
+def _wanted(entries: Sequence[TimelineEntry]) -> set[tuple[str, str]]:
+    wanted: set[tuple[str, str]] = set()
+    for entry in entries:
+        if entry.meeting_id:
+            wanted.add(("meeting", entry.meeting_id))
+        for participant in entry.participants:
+            if participant.id:
+                wanted.add((participant.kind, participant.id))
+            wanted.update((member.kind, member.id) for member in participant.members)
+    return wanted
