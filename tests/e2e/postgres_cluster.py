@@ -79,9 +79,13 @@ class Cluster:
         self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
                  str(self.folder / "log"), "-w", "start")
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server as an outage would (immediate), keeping its data."""
         if (self.data / "postmaster.pid").exists():
             self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
