@@ -4,6 +4,10 @@ against pg_trgm's ``gin_trgm_ops`` on the same column and a sequential scan.
 
     python -m bench.search --events 100000 [--keep] > plans.txt
 
+Then the latency of search pages (the timeline's and ``GET /statements``'s, with ``q``) beside
+the same timeline's first page without ``q``, p50 and p99 (issue 9: search p99 at 1M events
+within 2x a timeline page).
+
 It builds a database on ``DATABASE_URL``'s server (``bench.replay``'s generator, COPY), folds
 it with a rebuild, ANALYZEs, then prints each plan. pg_trgm is created in the benchmark's
 database only, for the comparison (the service does not use it).
@@ -14,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
+import time
 
 import asyncpg
 
@@ -94,6 +100,43 @@ async def plans(url: str, queries: list[str]) -> None:
         await connection.close()
 
 
+async def latencies(url: str, queries: list[str], rounds: int) -> None:
+    """p50/p99 of search pages beside the same timeline's first page without ``q`` (the
+    baseline), on one connection with the service's session settings, alternating by round."""
+    from bench.replay.pages import _busiest_agency
+    from service.queries.statements import statement_page
+    from service.queries.timeline import timeline_page
+
+    connection = await asyncpg.connect(url, server_settings=database.SESSION)
+    try:
+        agency_id, entries = await _busiest_agency(connection)
+        cases = {"timeline page (baseline)": lambda: timeline_page(connection, agency_id, limit=50)}
+        for q in queries:
+            text = normalized(q)
+            cases[f"timeline q={q}"] = lambda t=text: timeline_page(connection, agency_id, q=t, limit=50)
+            cases[f"statements q={q}"] = lambda t=text: statement_page(connection, q=t, limit=50)
+        timings: dict[str, list[float]] = {name: [] for name in cases}
+        for round_ in range(rounds + 20):
+            for name, page in cases.items():
+                start = time.perf_counter()
+                await page()
+                if round_ >= 20:  # warm-up rounds are not kept
+                    timings[name].append((time.perf_counter() - start) * 1000)
+        base = _p99(timings["timeline page (baseline)"])
+        print(f"\nlatency, {rounds} rounds, agency {agency_id} ({entries:,} entries), 50 a page")
+        print("| page | p50 ms | p99 ms | p99 / timeline page p99 |\n|---|---:|---:|---:|")
+        for name, values in timings.items():
+            print(f"| {name} | {statistics.median(values):.2f} | {_p99(values):.2f} "
+                  f"| {_p99(values) / base:.2f}x |")
+    finally:
+        await connection.close()
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
 def _flat(pair: tuple[str, list]) -> tuple:
     sql, arguments = pair
     return (sql, *arguments)
@@ -112,7 +155,9 @@ async def main(args: argparse.Namespace) -> None:
             connection = await asyncpg.connect(url)
             await connection.execute("VACUUM (ANALYZE) statements")
             await connection.close()
-        await plans(url, args.q)
+        if not args.latency_only:
+            await plans(url, args.q)
+        await latencies(url, args.q, args.rounds)
 
 
 if __name__ == "__main__":
@@ -122,4 +167,6 @@ if __name__ == "__main__":
     parser.add_argument("--q", nargs="+", default=["가명", "오픈소스"])
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--reuse", action="store_true", help="use a kept database as it is")
+    parser.add_argument("--rounds", type=int, default=200, help="timed rounds of each page")
+    parser.add_argument("--latency-only", action="store_true", help="skip the plans")
     asyncio.run(main(parser.parse_args()))
