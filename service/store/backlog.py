@@ -68,6 +68,10 @@ _BLOCKING = """SELECT pid, datname, application_name, state,
     ORDER BY age(backend_xid) DESC
     LIMIT 1"""
 
+COUNT_CAP = 100_000
+"""Readable events after a cursor are counted up to this many: a projection rebuilt from
+zero must not make every status request walk the whole log."""
+
 # Per cursor: the oldest readable event after it is the first in feed order (transaction ids
 # follow transaction starts, and recorded_at is the start, up to one short transaction), so
 # its age comes from one index probe; counting the readable ones walks their index range.
@@ -77,9 +81,12 @@ _AFTER = """WITH unreadable AS (
     )
     SELECT
         CASE WHEN $3 THEN (
-            SELECT count(*) FROM events e
-            WHERE (e.transaction_id, e.position) > (c.transaction_id::text::xid8, c.position)
-              AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            SELECT count(*) FROM (
+                SELECT FROM events e
+                WHERE (e.transaction_id, e.position) > (c.transaction_id::text::xid8, c.position)
+                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                LIMIT $4
+            ) AS behind
         ) END,
         unreadable.events,
         coalesce(extract(epoch FROM now() - least(unreadable.oldest, (
@@ -121,12 +128,14 @@ async def backlog_after(
 ) -> list[CursorBacklog]:
     """For each cursor, the events committed after it. Every unreadable event is after every
     cursor (a cursor is only ever a readable place), so ``events_unreadable`` is the feed's.
-    Without ``count_readable`` the cost does not grow with the backlog (readiness probes)."""
+    Readable events are counted up to ``COUNT_CAP``; without ``count_readable`` they are not
+    counted, and the cost does not grow with the backlog (readiness probes)."""
     rows = await connection.fetch(
         _AFTER,
         [cursor.transaction_id for cursor in cursors],
         [cursor.position for cursor in cursors],
         count_readable,
+        COUNT_CAP,
     )
     return [
         CursorBacklog(
