@@ -21,7 +21,7 @@ from events.actors import (
 from events.base import Event, EventError, InvalidEvent, Reference, UnknownEventType
 from events.corrections import FactCorrected, FactRetracted, apply_changes
 from events.dates import Occurred, Precision, date_range
-from events.evidence import Evidence, quote_in_text, sha256_text
+from events.evidence import Evidence, in_context, locate, occurrences, quote_in_text, sha256_text
 from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
 from events.meetings import Count, MeetingHeld
 from events.sources import SourceRegistered
@@ -123,6 +123,9 @@ __all__ = [
     "date_range",
     "decode_event",
     "encode_event_data",
+    "in_context",
+    "locate",
+    "occurrences",
     "quote_in_text",
     "sha256_text",
 ]

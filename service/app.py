@@ -27,6 +27,7 @@ from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
 from service.http.strict_input import refuse_undeclared_input
 from service.http.schema_viewer import schema_assets, schema_viewer
+from service.http.locate import locate
 from service.http.streams import FeedController, StreamController
 from service.live import LiveFeed
 from service.projections import PROJECTIONS
@@ -107,6 +108,7 @@ def create_app(
             StreamController,
             FeedController,
             live_events,
+            locate,
             ProjectionController,
             read_model_router(),
             health,

@@ -1,5 +1,5 @@
 """``policy-timeline``: serve, project, migrate, status, token, and the data commands (seed,
-replay, export, import)."""
+replay, export, import, source add)."""
 
 from __future__ import annotations
 
@@ -183,6 +183,37 @@ def replay(settings: Settings, names: list[str]) -> int:
             return 1
     return 0
 
+def add_source(settings: Settings, arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from service.store import PostgresEventStore, StoreError
+    from service.writing import Appender, BadFact
+    from service.writing.sources import read_text, source_command
+
+    async def run(url: str, command) -> None:
+        pool = await database.create_pool(url, settings)
+        try:
+            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
+            await Appender(store, pool).append(command)
+            await store.notifier.flush()
+        finally:
+            await pool.close()
+
+    try:
+        command = source_command(
+            read_text(Path(arguments.file)), source_id=arguments.id, title=arguments.title,
+            publisher=arguments.publisher, published=arguments.published, url=arguments.url,
+            language=arguments.language,
+        )
+        with database.in_use(settings) as url:
+            database.migrate(url)
+            asyncio.run(run(url, command))
+    except (OSError, ValueError, BadFact, StoreError) as error:
+        print(f"policy-timeline source add: {error}", file=sys.stderr)
+        return 1
+    print(command.events[0].id)
+    return 0
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -238,6 +269,18 @@ def main(argv: list[str] | None = None) -> int:
         "--into-non-empty", action="store_true",
         help="add to a store that holds events (appended at its end, with new positions)",
     )
+    source_parser = commands.add_parser("source", help="register a source document")
+    source_commands = source_parser.add_subparsers(dest="source_command", required=True)
+    add_parser = source_commands.add_parser(
+        "add", help="register a UTF-8 text file as a source; prints the event id"
+    )
+    add_parser.add_argument("file", help="the document's text, UTF-8 (kept byte for byte)")
+    add_parser.add_argument("--id", required=True, help="the source id, e.g. article-2025-03")
+    add_parser.add_argument("--title", required=True)
+    add_parser.add_argument("--publisher", required=True)
+    add_parser.add_argument("--published", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")
+    add_parser.add_argument("--url")
+    add_parser.add_argument("--language", default="ko", help="default: ko")
     arguments = parser.parse_args(argv)
 
     try:
@@ -282,6 +325,8 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
         export(settings, arguments.file)
     elif arguments.command == "import":
         return import_(settings, arguments.file, arguments.into_non_empty)
+    elif arguments.command == "source":
+        return add_source(settings, arguments)
     return 0
 
 

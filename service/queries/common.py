@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 import events
+from service.queries.offsets import OFFSETS_SQL, LocatedEvidence, located
 
 State = Literal["active", "corrected", "retracted"]
 
@@ -55,7 +56,7 @@ class Query:
 # The columns every table of facts has (migration 0003), as the row fields below read them.
 FACT_COLUMNS = """{t}.event_id, {t}.position, {t}.type, {t}.recorded_at, {t}.state,
     {t}.fact::text AS fact, {t}.corrections::text AS corrections,
-    {t}.retraction::text AS retraction"""
+    {t}.retraction::text AS retraction, """ + OFFSETS_SQL
 
 
 def fact_columns(alias: str) -> str:
@@ -85,7 +86,7 @@ class FactRecord(msgspec.Struct, kw_only=True):
 
     event_id: uuid.UUID
     position: int
-    evidence: list[events.Evidence]
+    evidence: list[LocatedEvidence]
     source_ids: list[str]
     state: State
     corrections: list[Correction]
@@ -125,7 +126,7 @@ def decode_fact(row: asyncpg.Record) -> events.Event:
 
 def record_fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
     """The ``FactRecord`` fields of a row selected with ``fact_columns``."""
-    evidence = list(getattr(fact, "evidence", ()))
+    evidence = located(getattr(fact, "evidence", ()), row["offsets"])
     return {
         "event_id": row["event_id"],
         "position": row["position"],

@@ -19,6 +19,7 @@ from service.queries.common import (
     entity_rows,
     record_fields,
 )
+from service.queries.offsets import span_in
 from service.queries.paging import IdKey, next_id_cursor
 
 
@@ -30,6 +31,11 @@ class SupportedFact(msgspec.Struct, kw_only=True):
     stream_id: str
     position: int
     quote: str
+    prefix: str | None
+    suffix: str | None
+    start: int | None
+    """Where the quote stands in the source's text: ``text[start:end]``, in code points."""
+    end: int | None
     state: State
 
 
@@ -78,7 +84,8 @@ async def get_source(
         return None
     fact = decode_fact(row)
     return Source(
-        **_fields(row, fact), text=fact.text, facts=await _supported(connection, source_id, as_of)
+        **_fields(row, fact), text=fact.text,
+        facts=await _supported(connection, source_id, fact.text, as_of),
     )
 
 
@@ -99,20 +106,26 @@ def _fields(row: asyncpg.Record, fact: events.Event) -> dict:
 
 
 async def _supported(
-    connection: asyncpg.Connection, source_id: str, as_of: datetime | None
+    connection: asyncpg.Connection, source_id: str, text: str, as_of: datetime | None
 ) -> list[SupportedFact]:
     query = Query(as_of)
     source = query.param(source_id)
     rows = await query.fetch(
         connection,
-        f"""SELECT f.event_id, f.type, f.stream_id, f.position, f.state, e.quote
+        f"""SELECT f.event_id, f.type, f.stream_id, f.position, f.state, e.quote, e.prefix, e.suffix
             FROM source_facts AS q
             {query.fact_of("q")}
             CROSS JOIN LATERAL jsonb_array_elements(f.fact -> 'evidence') WITH ORDINALITY
                 AS item (evidence, number)
-            CROSS JOIN LATERAL (SELECT item.evidence ->> 'quote' AS quote) AS e
+            CROSS JOIN LATERAL (SELECT item.evidence ->> 'quote' AS quote,
+                item.evidence ->> 'prefix' AS prefix, item.evidence ->> 'suffix' AS suffix) AS e
             WHERE q.source_id = {source} AND {query.known("q")}
               AND item.evidence ->> 'source_id' = {source}
             ORDER BY f.position, item.number""",
     )
-    return [SupportedFact(**dict(row)) for row in rows]
+    supported = []
+    for row in rows:
+        span = span_in(text, row["quote"], row["prefix"], row["suffix"])
+        start, end = span or (None, None)
+        supported.append(SupportedFact(**dict(row), start=start, end=end))
+    return supported

@@ -18,6 +18,7 @@ from service.queries.common import (
     decode_retraction,
     fact_columns,
 )
+from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import matches
 
@@ -268,7 +269,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
     if view is None:
         raise ValueError(f"{type_name} is not a timeline fact")
     fact = view.decode(row["fact"])
-    evidence = fact.evidence
+    evidence = located(fact.evidence, row["offsets"])
     occurred = fact.occurred
     earliest, latest, precision = _date_range(occurred.date)
     return TimelineEntry(
@@ -292,7 +293,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
     )
 
 
-def _source_ids(evidence: list[events.Evidence]) -> list[str]:
+def _source_ids(evidence: list[LocatedEvidence]) -> list[str]:
     if len(evidence) == 1:  # most facts: no generator to run
         return [evidence[0].source_id]
     return list(dict.fromkeys(e.source_id for e in evidence))

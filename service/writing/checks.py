@@ -166,6 +166,34 @@ def check_evidence(facts: Sequence[events.Event], known: KnownFacts) -> None:
                     source_id=evidence.source_id,
                     quote=evidence.quote,
                 )
+            check_quote_located(evidence, text, f"events[{index}].evidence[{number}]", index)
+
+
+def check_quote_located(evidence: events.Evidence, text: str, where: str, index: int) -> None:
+    """A quote found in the text must be found once: where it occurs more than once, its
+    prefix and suffix must single out one occurrence; given, they must match one."""
+    spans = events.occurrences(evidence.quote, text)
+    chosen = [s for s in spans if events.in_context(text, s, evidence.prefix, evidence.suffix)]
+    if len(chosen) == 1:
+        return
+    if not chosen:
+        raise BadFact(
+            f"{where}: the prefix or suffix does not match the text around any of the "
+            f"{len(spans)} occurrences of the quote in source {evidence.source_id!r}",
+            "quote-context-mismatch",
+            event_index=index,
+            source_id=evidence.source_id,
+            occurrences=[{"start": start, "end": end} for start, end in spans],
+        )
+    raise BadFact(
+        f"{where}: the quote occurs {len(chosen)} times in source {evidence.source_id!r}"
+        f"{' with this prefix and suffix' if evidence.prefix or evidence.suffix else ''}; "
+        "give a prefix or suffix (the text right before or after it) that singles one out",
+        "ambiguous-quote",
+        event_index=index,
+        source_id=evidence.source_id,
+        occurrences=[{"start": start, "end": end} for start, end in chosen],
+    )
 
 
 def creation_rule(

@@ -13,7 +13,7 @@ def test_every_environment_variable_is_documented():
 
 
 def test_every_command_is_documented():
-    for command in ("serve", "project", "migrate", "seed", "replay", "status", "token", "export", "import"):
+    for command in ("serve", "project", "migrate", "seed", "replay", "status", "token", "export", "import", "source add"):
         assert f"`policy-timeline {command}" in README
 
 

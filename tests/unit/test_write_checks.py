@@ -92,3 +92,51 @@ def test_a_client_may_not_write_appended_by():
 def test_an_unknown_type_names_the_known_ones():
     with pytest.raises(BadFact, match="meeting.held"):
         decode_batch([ProposedEvent(id=uuid.uuid4(), type="meeting.dreamt", data={})])
+
+
+TWICE = "이 사업은 계속된다. 시험부는 이 사업은 계속된다고 말했다."
+
+
+def quoting(**evidence_item) -> events.Event:
+    return fact("statement.made", {
+        "statement_id": "s", "speaker": {"kind": "agency", "id": "test-ministry"},
+        "kind": "remark", "text": "t", "occurred": {"date": "2025"},
+        "evidence": [{"source_id": SOURCE_ID, **evidence_item}],
+    })
+
+
+def test_a_quote_found_twice_is_ambiguous_and_names_each_occurrence():
+    known = KnownFacts(source_texts={SOURCE_ID: TWICE})
+    with pytest.raises(BadFact) as refused:
+        check_evidence([quoting(quote="이 사업은 계속된다")], known)
+    assert refused.value.slug == "ambiguous-quote"
+    assert refused.value.extra["occurrences"] == [{"start": 0, "end": 10}, {"start": 17, "end": 27}]
+    assert TWICE[17:27] == "이 사업은 계속된다"
+
+
+def test_a_prefix_or_suffix_singles_out_one_occurrence():
+    known = KnownFacts(source_texts={SOURCE_ID: TWICE})
+    check_evidence([quoting(quote="이 사업은 계속된다", prefix="시험부는 ")], known)
+    check_evidence([quoting(quote="이 사업은 계속된다", suffix=".")], known)
+    second = events.Evidence(source_id=SOURCE_ID, quote="이 사업은 계속된다", suffix="고")
+    assert events.locate(second, TWICE) == (17, 27)
+    assert events.locate(events.Evidence(source_id=SOURCE_ID, quote="이 사업은 계속된다"), TWICE) is None
+
+
+def test_a_prefix_that_matches_no_occurrence_is_refused():
+    known = KnownFacts(source_texts={SOURCE_ID: TWICE})
+    for context in ({"prefix": "장관은 "}, {"suffix": "!"}):
+        with pytest.raises(BadFact) as refused:
+            check_evidence([quoting(quote="이 사업은 계속된다", **context)], known)
+        assert refused.value.slug == "quote-context-mismatch"
+        assert len(refused.value.extra["occurrences"]) == 2
+    # A quote found once must still match the context given for it.
+    with pytest.raises(BadFact):
+        check_evidence([quoting(quote="시험부는", prefix="장관은 ")], known)
+
+
+def test_a_prefix_at_the_start_of_the_text_does_not_wrap_around():
+    text = "끝이다 시작 끝이다"
+    assert events.occurrences("끝이다", text) == [(0, 3), (7, 10)]
+    assert events.locate(events.Evidence(source_id=SOURCE_ID, quote="끝이다", prefix="다"), text) is None
+    assert events.locate(events.Evidence(source_id=SOURCE_ID, quote="끝이다", prefix="작 "), text) == (7, 10)

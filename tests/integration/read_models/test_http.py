@@ -55,7 +55,9 @@ async def test_an_agency_profile_has_its_korean_and_english_names(api):
         "MSS",
     )
     assert "중소벤처기업부".encode() in response.content  # UTF-8 as is, not \u escapes
-    assert mss["evidence"] == [{"source_id": SOURCE_ID, "quote": "중소벤처기업부(이하 중기부)"}]
+    [evidence] = mss["evidence"]
+    assert evidence["quote"] == "중소벤처기업부(이하 중기부)"
+    assert ARTICLE_TEXT[evidence["start"]:evidence["end"]] == evidence["quote"]
 
 
 async def test_the_mss_timeline_starts_with_the_plan_of_last_month(api):

@@ -1,0 +1,52 @@
+"""``POST /sources/{id}/locate``: where a quote stands in a source's text, or the nearest passage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+import msgspec
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from service.http.auth import requires_append, requires_json_body
+from service.http.openapi import BEARER, answers
+from service.http.problems import problem
+from service.http.read_params import EntityId, is_entity_id
+from service.queries.locating import Location, locate_quote
+from service.store.lookups import stream_openings
+
+Words = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000, pattern=r"\S")]
+
+
+class LocateRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    quote: Words
+    prefix: Words | None = None
+    """The text right before the quote (as in a W3C TextQuoteSelector), to single it out."""
+    suffix: Words | None = None
+    """The text right after it."""
+
+
+@post(
+    "/sources/{source_id:str}/locate",
+    tags=["read models"],
+    guards=[requires_append, requires_json_body],
+    status_code=200,
+    security=BEARER,
+    responses=answers(401, 403, 404, 415, 422, read=False),
+)
+async def locate(
+    source_id: EntityId, data: JSONBody[LocateRequest], pool: NamedDependency[asyncpg.Pool]
+) -> Location:
+    """Every occurrence of the quote in the source's text (offsets in code points). Where it
+    is not there exactly, the nearest passage and what differs: typographic or straight
+    quotation marks, middle dots, spaces (runs, no-break spaces), or the words."""
+    rows = []
+    if is_entity_id(source_id):
+        # The log, as the append checks read it: a source is there once its append is answered.
+        async with pool.acquire() as connection:
+            rows = await stream_openings(connection, [f"source-{source_id}"])
+    if not rows or rows[0]["type"] != "source.registered":
+        raise problem(404, "source-not-found", f"no source {source_id!r}")
+    return locate_quote(source_id, rows[0]["text"], data.quote, data.prefix, data.suffix)
