@@ -23,7 +23,7 @@ from events.corrections import FactCorrected, FactRetracted, apply_changes
 from events.dates import Occurred, Precision, date_range
 from events.evidence import Evidence, quote_in_text, sha256_text
 from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
-from events.meetings import Count, MeetingHeld
+from events.meetings import Count, MeetingHeld, Place
 from events.sources import SourceRegistered
 from events.statements import Speaker, StatementMade
 
@@ -54,6 +54,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 _DECODERS = {tag: msgspec.json.Decoder(cls) for tag, cls in EVENT_TYPES.items()}
 _ENCODER = msgspec.json.Encoder(order="deterministic")
+_IN_ORDER = msgspec.json.Encoder()
 
 
 def _event_type(type_name: str) -> type[Event]:
@@ -89,6 +90,13 @@ def convert_event(type_name: str, data: Mapping[str, Any]) -> Event:
 
 def encode_event_data(event: Event) -> bytes:
     """The event's fields as canonical JSON, without its tag: `decode_event(event.TYPE, ...)` reads it."""
+    if any(getattr(event, name) is None for name in event.ADDED):
+        # Builtins in field order with sorted dictionaries; the encoder keeps that order.
+        fields = msgspec.to_builtins(event, order="deterministic")
+        for name in event.ADDED:
+            if fields[name] is None:
+                del fields[name]
+        return _IN_ORDER.encode(fields)
     return _ENCODER.encode(event)
 
 
@@ -112,6 +120,7 @@ __all__ = [
     "Occurred",
     "OrganizationRegistered",
     "PersonRegistered",
+    "Place",
     "Precision",
     "Reference",
     "SourceRegistered",

@@ -62,6 +62,8 @@ class TimelineEntry(DatedRecord, kw_only=True):
     status: str | None
     """An initiative's status, as announced or as changed."""
     meeting_id: str | None
+    place: events.Place | None = None
+    """Where a meeting was held, when its source says."""
     participants: list[Participant]
 
 
@@ -214,6 +216,7 @@ class _Meeting(_Fact, kw_only=True):
     attendees: list[events.ActorRef] = []
     summary_ko: str | None = None
     summary_en: str | None = None
+    place: events.Place | None = None
 
 
 class _Announcement(_Fact, kw_only=True):
@@ -329,6 +332,7 @@ def _describe(fact: _Fact, announcement_json: str | None) -> dict[str, Any]:
             kind=fact.kind,
             meeting_id=fact.meeting_id,
             participants=[organiser, *attendees],
+            place=fact.place,
         )
     if isinstance(fact, _Announcement):
         return _fields(
@@ -363,6 +367,7 @@ def _fields(
     status: str | None = None,
     meeting_id: str | None = None,
     participants: list[Participant],
+    place: events.Place | None = None,
 ) -> dict[str, Any]:
     return {
         "subject": subject,
@@ -374,4 +379,5 @@ def _fields(
         "status": status,
         "meeting_id": meeting_id,
         "participants": participants,
+        "place": place,
     }
