@@ -26,6 +26,7 @@ from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
 from events.meetings import Count, MeetingHeld, Place
 from events.sources import SourceRegistered
 from events.statements import Speaker, StatementMade
+from events.upcasting import upcast
 
 CREATING_TYPES = frozenset({
     "source.registered", "agency.registered", "organization.registered", "person.registered",
@@ -55,6 +56,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
 _DECODERS = {tag: msgspec.json.Decoder(cls) for tag, cls in EVENT_TYPES.items()}
 _ENCODER = msgspec.json.Encoder(order="deterministic")
 _IN_ORDER = msgspec.json.Encoder()
+_OBJECT = msgspec.json.Decoder(dict[str, Any])
 
 
 def _event_type(type_name: str) -> type[Event]:
@@ -86,6 +88,29 @@ def convert_event(type_name: str, data: Mapping[str, Any]) -> Event:
         return msgspec.convert(data, cls)
     except msgspec.ValidationError as error:
         raise InvalidEvent(str(error)) from error
+
+
+def current_version(type_name: str) -> int:
+    """The schema version that events of this type are appended at."""
+    return _event_type(type_name).VERSION
+
+
+def current_data(type_name: str, schema_version: int, data: Any) -> Any:
+    """Stored JSON (bytes, str or msgspec.Raw) in the current shape of its type: the same object
+    when it was stored at the current version (or its type is unknown), else upcast JSON bytes."""
+    cls = EVENT_TYPES.get(type_name)
+    if cls is None or schema_version == cls.VERSION:
+        return data
+    try:
+        parsed = _OBJECT.decode(data)
+    except msgspec.DecodeError as error:
+        raise InvalidEvent(f"malformed JSON: {error}") from error
+    return _ENCODER.encode(upcast(type_name, schema_version, cls.VERSION, parsed))
+
+
+def decode_stored(type_name: str, schema_version: int, data: Any) -> Event:
+    """A stored event, upcast to the current shape and decoded: every read of the log uses this."""
+    return decode_event(type_name, current_data(type_name, schema_version, data))
 
 
 def encode_event_data(event: Event) -> bytes:
@@ -129,8 +154,11 @@ __all__ = [
     "UnknownEventType",
     "apply_changes",
     "convert_event",
+    "current_data",
+    "current_version",
     "date_range",
     "decode_event",
+    "decode_stored",
     "encode_event_data",
     "quote_in_text",
     "sha256_text",
