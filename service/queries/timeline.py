@@ -17,6 +17,7 @@ from service.queries.common import (
     decode_corrections,
     decode_retraction,
     fact_columns,
+    meeting_date_join,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import matches
@@ -81,10 +82,11 @@ MAX_SPAN = timedelta(days=366)
 def _select(query: Query) -> str:
     """Entries ``e`` with their facts as known then."""
     return f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
-            announcement.fact::text AS announcement
+            announcement.fact::text AS announcement, meeting_date.meeting_occurred
         FROM timeline_entries AS e
         {query.fact_of("e")}
-        {announcement_join(query)}"""
+        {announcement_join(query)}
+        {meeting_date_join(query)}"""
 
 
 def announcement_join(query: Query) -> str:
@@ -203,7 +205,7 @@ class _Fact(msgspec.Struct, kw_only=True):
     each page's facts into the vocabulary's types was most of a timeline request's CPU
     (docs/benchmarks.md, HTTP). Unknown fields are ignored; the values kept are the same."""
 
-    occurred: _Occurred
+    occurred: _Occurred | None = None
     evidence: list[events.Evidence] = []
 
 
@@ -261,6 +263,7 @@ _VIEWS: dict[str, msgspec.json.Decoder] = {
     "statement.made": msgspec.json.Decoder(_Statement),
 }
 _announcement_view = msgspec.json.Decoder(dict[str, Any])
+_meeting_occurred = msgspec.json.Decoder(_Occurred)
 _date_range = functools.lru_cache(maxsize=8192)(events.date_range)
 """A page's dates repeat (and the result is immutable): parsed once per process and date."""
 
@@ -272,7 +275,9 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         raise ValueError(f"{type_name} is not a timeline fact")
     fact = view.decode(row["fact"])
     evidence = fact.evidence
-    occurred = fact.occurred
+    occurred, date_from = fact.occurred, "own"
+    if occurred is None:  # a statement dated by its meeting
+        occurred, date_from = _meeting_occurred.decode(row["meeting_occurred"]), "meeting"
     earliest, latest, precision = _date_range(occurred.date)
     return TimelineEntry(
         event_id=row["event_id"],
@@ -289,6 +294,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         latest=latest,
         approximate=occurred.approximate,
         original_words=occurred.original,
+        date_from=date_from,
         type=type_name,
         roles=list(row["roles"]),
         **_describe(fact, row["announcement"]),
