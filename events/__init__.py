@@ -23,9 +23,10 @@ from events.corrections import FactCorrected, FactRetracted, apply_changes
 from events.dates import Occurred, Precision, date_range
 from events.evidence import Evidence, in_context, locate, occurrences, quote_in_text, sha256_text
 from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
-from events.meetings import Count, MeetingHeld
+from events.meetings import Count, MeetingHeld, Place
 from events.sources import SourceRegistered
 from events.statements import Speaker, StatementMade
+from events.upcasting import upcast
 
 CREATING_TYPES = frozenset({
     "source.registered", "agency.registered", "organization.registered", "person.registered",
@@ -54,6 +55,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 _DECODERS = {tag: msgspec.json.Decoder(cls) for tag, cls in EVENT_TYPES.items()}
 _ENCODER = msgspec.json.Encoder(order="deterministic")
+_IN_ORDER = msgspec.json.Encoder()
+_OBJECT = msgspec.json.Decoder(dict[str, Any])
 
 
 def _event_type(type_name: str) -> type[Event]:
@@ -87,8 +90,38 @@ def convert_event(type_name: str, data: Mapping[str, Any]) -> Event:
         raise InvalidEvent(str(error)) from error
 
 
+def current_version(type_name: str) -> int:
+    """The schema version that events of this type are appended at."""
+    return _event_type(type_name).VERSION
+
+
+def current_data(type_name: str, schema_version: int, data: Any) -> Any:
+    """Stored JSON (bytes, str or msgspec.Raw) in the current shape of its type: the same object
+    when it was stored at the current version (or its type is unknown), else upcast JSON bytes."""
+    cls = EVENT_TYPES.get(type_name)
+    if cls is None or schema_version == cls.VERSION:
+        return data
+    try:
+        parsed = _OBJECT.decode(data)
+    except msgspec.DecodeError as error:
+        raise InvalidEvent(f"malformed JSON: {error}") from error
+    return _ENCODER.encode(upcast(type_name, schema_version, cls.VERSION, parsed))
+
+
+def decode_stored(type_name: str, schema_version: int, data: Any) -> Event:
+    """A stored event, upcast to the current shape and decoded: every read of the log uses this."""
+    return decode_event(type_name, current_data(type_name, schema_version, data))
+
+
 def encode_event_data(event: Event) -> bytes:
     """The event's fields as canonical JSON, without its tag: `decode_event(event.TYPE, ...)` reads it."""
+    if any(getattr(event, name) is None for name in event.ADDED):
+        # Builtins in field order with sorted dictionaries; the encoder keeps that order.
+        fields = msgspec.to_builtins(event, order="deterministic")
+        for name in event.ADDED:
+            if fields[name] is None:
+                del fields[name]
+        return _IN_ORDER.encode(fields)
     return _ENCODER.encode(event)
 
 
@@ -112,6 +145,7 @@ __all__ = [
     "Occurred",
     "OrganizationRegistered",
     "PersonRegistered",
+    "Place",
     "Precision",
     "Reference",
     "SourceRegistered",
@@ -120,8 +154,11 @@ __all__ = [
     "UnknownEventType",
     "apply_changes",
     "convert_event",
+    "current_data",
+    "current_version",
     "date_range",
     "decode_event",
+    "decode_stored",
     "encode_event_data",
     "in_context",
     "locate",

@@ -62,6 +62,12 @@ class Event(Value, kw_only=True):
     TYPE: ClassVar[str] = ""
     STREAM: ClassVar[str | None] = None  # stream prefix, e.g. "agency"
     KEY: ClassVar[str | None] = None  # the field holding the entity id, e.g. "agency_id"
+    VERSION: ClassVar[int] = 1
+    """The schema version appended now; older stored versions are upcast (events/upcasting.py)."""
+    ADDED: ClassVar[tuple[str, ...]] = ()
+    """Optional fields added after events of this type were first stored. Encoding leaves them
+    out while they are None, so such an event encodes to the bytes it had before they existed
+    (a retried append, a second seed, stay recognised as the same content)."""
 
     def __post_init__(self) -> None:
         if _may_hold_blank_or_nul(self):

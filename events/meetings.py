@@ -24,6 +24,15 @@ class Count(Value, kw_only=True):
     original: Text | None = None
 
 
+class Place(Value, kw_only=True):
+    """Where a meeting was held, as the source names it ("스타트업얼라이언스", Startup Alliance)."""
+
+    name_ko: Text
+    name_en: Text
+    note: Text | None = None
+    url: Text | None = None
+
+
 class MeetingHeld(Event, kw_only=True):
     """`attendees` are the registered actors the source places at the meeting; `attendee_count`
     is the source's head count, which may include people who are not registered."""
@@ -31,6 +40,7 @@ class MeetingHeld(Event, kw_only=True):
     TYPE: ClassVar[str] = "meeting.held"
     STREAM: ClassVar[str] = "meeting"
     KEY: ClassVar[str] = "meeting_id"
+    ADDED: ClassVar[tuple[str, ...]] = ("place",)
 
     meeting_id: Id
     organiser: Id  # an agency
@@ -43,6 +53,7 @@ class MeetingHeld(Event, kw_only=True):
     topics: tuple[Slug, ...] = ()
     summary_ko: Text | None = None
     summary_en: Text | None = None
+    place: Place | None = None
     occurred: Occurred
     evidence: EvidenceList
 

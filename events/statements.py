@@ -43,7 +43,8 @@ class Speaker(Value, kw_only=True):
 class StatementMade(Event, kw_only=True):
     """`text` is in Korean. `verbatim` is true only for a direct quote: then each line of `text`
     (separately quoted passages go on separate lines) must be an exact substring of one of the
-    evidence quotes. Otherwise `text` renders what the source reports in indirect speech."""
+    evidence quotes. Otherwise `text` renders what the source reports in indirect speech.
+    A statement made at a meeting may leave out `occurred`: it then has the meeting's date."""
 
     TYPE: ClassVar[str] = "statement.made"
     STREAM: ClassVar[str] = "statement"
@@ -58,10 +59,12 @@ class StatementMade(Event, kw_only=True):
     verbatim: bool = False
     topics: tuple[Slug, ...] = ()
     related_initiatives: tuple[Id, ...] = ()
-    occurred: Occurred
+    occurred: Occurred | None = None
     evidence: EvidenceList
 
     def _check(self) -> None:
+        if self.occurred is None and self.meeting is None:
+            raise at("$.occurred", "a statement needs occurred unless it names its meeting")
         if not self.verbatim:
             return
         for line in self.text.split("\n"):

@@ -15,6 +15,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from service.http.event_cursors import feed_cursor, parse_feed_cursor
 from service.http.head import HEAD_ONLY
+from service.http.schemas import current_shape
 from service.http.openapi import answers
 from service.http.problems import unavailable
 from service.live import LiveFeed, NotConnected, Subscription, TooManySubscribers
@@ -31,6 +32,7 @@ class LiveEvent(msgspec.Struct, kw_only=True):
     stream_version: int
     type: str
     schema_version: int
+    stored_schema_version: int
     data: dict[str, Any]
     metadata: dict[str, Any]
     recorded_at: datetime
@@ -40,14 +42,16 @@ _encode = msgspec.json.Encoder().encode
 
 
 def live_message(event: RecordedEvent) -> ServerSentEventMessage:
+    schema_version, data = current_shape(event)
     body = LiveEvent(
         event_id=event.event_id,
         position=event.position,
         stream_id=event.stream_id,
         stream_version=event.stream_version,
         type=event.type,
-        schema_version=event.schema_version,
-        data=event.data,  # type: ignore[arg-type]  # msgspec.Raw, written verbatim
+        schema_version=schema_version,
+        stored_schema_version=event.schema_version,
+        data=data,  # type: ignore[arg-type]  # msgspec.Raw, written verbatim
         metadata=event.metadata,  # type: ignore[arg-type]
         recorded_at=event.recorded_at,
     )

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+import events
 from service.store import RecordedEvent
 from service.writing.command import AppendCommand, ProposedEvent
 
@@ -68,6 +69,9 @@ class EventResponse(msgspec.Struct, kw_only=True):
     stream_version: int
     type: str
     schema_version: int
+    """The version of the shape ``data`` has: the type's current one."""
+    stored_schema_version: int
+    """The version the event was stored at; older data is upcast to the current shape."""
     data: dict[str, Any]
     metadata: dict[str, Any]
     recorded_at: datetime
@@ -96,9 +100,21 @@ class FeedResponse(msgspec.Struct, kw_only=True):
     """Deprecated: what ``resume_cursor`` is, in the form the deprecated ``after`` takes."""
 
 
+def current_shape(event: RecordedEvent) -> tuple[int, msgspec.Raw]:
+    """The event's schema version and data as answered: upcast when stored at an older version.
+    Data that cannot be upcast is answered as stored, with the version it was stored at."""
+    try:
+        version = events.current_version(event.type)
+        data = events.current_data(event.type, event.schema_version, event.data)
+    except events.EventError:
+        return event.schema_version, event.data
+    return version, data if isinstance(data, msgspec.Raw) else msgspec.Raw(data)
+
+
 def event_response(event: RecordedEvent) -> EventResponse:
     # Raw JSON from the database is passed through as-is (msgspec writes Raw verbatim),
-    # so text comes back byte for byte and nothing is decoded on the read path.
+    # so text comes back byte for byte and, at the current version, nothing is decoded.
+    schema_version, data = current_shape(event)
     return EventResponse(
         event_id=event.event_id,
         id=event.event_id,
@@ -106,8 +122,9 @@ def event_response(event: RecordedEvent) -> EventResponse:
         stream_id=event.stream_id,
         stream_version=event.stream_version,
         type=event.type,
-        schema_version=event.schema_version,
-        data=event.data,  # type: ignore[arg-type]
+        schema_version=schema_version,
+        stored_schema_version=event.schema_version,
+        data=data,  # type: ignore[arg-type]
         metadata=event.metadata,  # type: ignore[arg-type]
         recorded_at=event.recorded_at,
     )

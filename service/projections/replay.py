@@ -30,6 +30,7 @@ from typing import Literal
 import asyncpg
 import msgspec
 
+import events
 from events import AMENDING_TYPES
 from service.projections import connections
 from service.projections.base import Projection
@@ -513,8 +514,9 @@ _target = msgspec.json.Decoder(dict)
 def _target_of(event) -> uuid.UUID | None:
     """The target of an amendment, without decoding (and checking) all of it."""
     try:
-        return uuid.UUID(_target.decode(event.data)["target"])
-    except (msgspec.DecodeError, KeyError, TypeError, ValueError):
+        data = events.current_data(event.type, event.schema_version, event.data)
+        return uuid.UUID(_target.decode(data)["target"])
+    except (msgspec.DecodeError, events.EventError, KeyError, TypeError, ValueError):
         return None  # the fold skips it
 
 

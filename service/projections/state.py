@@ -151,7 +151,7 @@ class FactView:
 
     def load(self, event: Any) -> Fact:
         """A fact from its event, as it stood before any amendment (a released fact)."""
-        return self.record(event, events.decode_event(event.type, event.data))
+        return self.record(event, events.decode_stored(event.type, event.schema_version, event.data))
 
     def record(self, event: Any, value: events.Event) -> Fact:
         """A new fact from its event (a ``RecordedEvent``) and its decoded value."""
@@ -163,7 +163,7 @@ class FactView:
                 position=event.position,
                 type=event.type,
                 recorded_at=event.recorded_at,
-                json=bytes(event.data).decode(),
+                json=bytes(events.current_data(event.type, event.schema_version, event.data)).decode(),
                 lookups=lookups,
                 value=value,
             )

@@ -104,6 +104,8 @@ class DatedRecord(FactRecord, kw_only=True):
     latest: date
     approximate: bool
     original_words: str | None
+    date_from: Literal["own", "meeting"] = "own"
+    """``meeting``: a statement that gives no date of its own has its meeting's."""
 
 
 _corrections = msgspec.json.Decoder(list[Correction])
@@ -139,6 +141,30 @@ def record_fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
     }
 
 
+def meeting_date_join(query: Query) -> str:
+    """``meeting_occurred``: for a statement of ``f`` without a date of its own, the date of
+    its meeting as known then."""
+    return f"""LEFT JOIN LATERAL (
+            SELECT (mf.fact -> 'occurred')::text AS meeting_occurred FROM facts AS mf
+            WHERE f.type = 'statement.made'
+              AND jsonb_typeof(f.fact -> 'occurred') IS DISTINCT FROM 'object'
+              AND mf.entity = 'meeting-' || (f.fact ->> 'meeting') AND {query.known("mf")}
+            LIMIT 1
+        ) AS meeting_date ON true"""
+
+
+_occurred = msgspec.json.Decoder(events.Occurred)
+
+
+def occurred_of(row: asyncpg.Record, fact: Any) -> tuple[Any, Literal["own", "meeting"]]:
+    """The fact's date and where it comes from (a row selected with ``meeting_date_join``)."""
+    if fact.occurred is not None:
+        return fact.occurred, "own"
+    if row["meeting_occurred"] is None:
+        raise ValueError(f"{fact.statement_id}: its meeting has no date known")
+    return _occurred.decode(row["meeting_occurred"]), "meeting"
+
+
 def date_fields(occurred: events.Occurred) -> dict[str, Any]:
     """The ``DatedRecord`` date fields."""
     earliest, latest, precision = events.date_range(occurred.date)
@@ -153,7 +179,8 @@ def date_fields(occurred: events.Occurred) -> dict[str, Any]:
 
 
 def dated_fields(row: asyncpg.Record, fact: Any) -> dict[str, Any]:
-    return {**record_fields(row, fact), **date_fields(fact.occurred)}
+    occurred, date_from = occurred_of(row, fact)
+    return {**record_fields(row, fact), **date_fields(occurred), "date_from": date_from}
 
 
 async def entity_rows(

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import asyncpg
 
-from service.queries.common import Query, fact_columns
+from service.queries.common import Query, fact_columns, meeting_date_join
 from service.queries.timeline import TIMELINE_TYPES, TimelineEntry, announcement_join, timeline_entry
 
 
@@ -32,11 +32,12 @@ async def recent_facts(
     rows = await query.fetch(
         connection,
         f"""SELECT {fact_columns("f")}, f.known_from AS updated, ARRAY[]::text[] AS roles,
-                announcement.fact::text AS announcement
+                announcement.fact::text AS announcement, meeting_date.meeting_occurred
             FROM events AS ev
             {agency}
             {query.fact_of("ev")}
             {announcement_join(query)}
+            {meeting_date_join(query)}
             WHERE ev.type = ANY ({query.param(list(TIMELINE_TYPES))}::text[])
             ORDER BY ev.recorded_at DESC, ev.position DESC
             LIMIT {query.param(limit)}""",

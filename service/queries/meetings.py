@@ -33,6 +33,7 @@ class MeetingSummary(DatedRecord, kw_only=True):
     topics: list[str]
     summary_ko: str | None
     summary_en: str | None
+    place: events.Place | None
 
 
 class Meeting(MeetingSummary, kw_only=True):
@@ -97,6 +98,7 @@ def _fields(row: asyncpg.Record) -> dict:
         "topics": list(fact.topics),
         "summary_ko": fact.summary_ko,
         "summary_en": fact.summary_en,
+        "place": fact.place,
     }
 
 

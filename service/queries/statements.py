@@ -8,7 +8,14 @@ import asyncpg
 import msgspec
 
 import events
-from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
+from service.queries.common import (
+    DatedRecord,
+    Query,
+    dated_fields,
+    decode_fact,
+    fact_columns,
+    meeting_date_join,
+)
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import matches
 
@@ -34,8 +41,9 @@ class StatementPage(msgspec.Struct, kw_only=True):
 
 
 def _select(query: Query) -> str:
-    return f"""SELECT {fact_columns("f")}, s.earliest, s.precision_rank FROM statements AS s
-        {query.fact_of("s")}"""
+    return f"""SELECT {fact_columns("f")}, s.earliest, s.precision_rank,
+            meeting_date.meeting_occurred
+        FROM statements AS s {query.fact_of("s")} {meeting_date_join(query)}"""
 
 
 async def statement_page(

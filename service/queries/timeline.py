@@ -17,6 +17,7 @@ from service.queries.common import (
     decode_corrections,
     decode_retraction,
     fact_columns,
+    meeting_date_join,
 )
 from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
@@ -63,6 +64,8 @@ class TimelineEntry(DatedRecord, kw_only=True):
     status: str | None
     """An initiative's status, as announced or as changed."""
     meeting_id: str | None
+    place: events.Place | None = None
+    """Where a meeting was held, when its source says."""
     participants: list[Participant]
 
 
@@ -80,10 +83,11 @@ MAX_SPAN = timedelta(days=366)
 def _select(query: Query) -> str:
     """Entries ``e`` with their facts as known then."""
     return f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
-            announcement.fact::text AS announcement
+            announcement.fact::text AS announcement, meeting_date.meeting_occurred
         FROM timeline_entries AS e
         {query.fact_of("e")}
-        {announcement_join(query)}"""
+        {announcement_join(query)}
+        {meeting_date_join(query)}"""
 
 
 def announcement_join(query: Query) -> str:
@@ -202,7 +206,7 @@ class _Fact(msgspec.Struct, kw_only=True):
     each page's facts into the vocabulary's types was most of a timeline request's CPU
     (docs/benchmarks.md, HTTP). Unknown fields are ignored; the values kept are the same."""
 
-    occurred: _Occurred
+    occurred: _Occurred | None = None
     evidence: list[events.Evidence] = []
 
 
@@ -215,6 +219,7 @@ class _Meeting(_Fact, kw_only=True):
     attendees: list[events.ActorRef] = []
     summary_ko: str | None = None
     summary_en: str | None = None
+    place: events.Place | None = None
 
 
 class _Announcement(_Fact, kw_only=True):
@@ -259,6 +264,7 @@ _VIEWS: dict[str, msgspec.json.Decoder] = {
     "statement.made": msgspec.json.Decoder(_Statement),
 }
 _announcement_view = msgspec.json.Decoder(dict[str, Any])
+_meeting_occurred = msgspec.json.Decoder(_Occurred)
 _date_range = functools.lru_cache(maxsize=8192)(events.date_range)
 """A page's dates repeat (and the result is immutable): parsed once per process and date."""
 
@@ -270,7 +276,9 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         raise ValueError(f"{type_name} is not a timeline fact")
     fact = view.decode(row["fact"])
     evidence = located(fact.evidence, row["offsets"])
-    occurred = fact.occurred
+    occurred, date_from = fact.occurred, "own"
+    if occurred is None:  # a statement dated by its meeting
+        occurred, date_from = _meeting_occurred.decode(row["meeting_occurred"]), "meeting"
     earliest, latest, precision = _date_range(occurred.date)
     return TimelineEntry(
         event_id=row["event_id"],
@@ -287,6 +295,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         latest=latest,
         approximate=occurred.approximate,
         original_words=occurred.original,
+        date_from=date_from,
         type=type_name,
         roles=list(row["roles"]),
         **_describe(fact, row["announcement"]),
@@ -330,6 +339,7 @@ def _describe(fact: _Fact, announcement_json: str | None) -> dict[str, Any]:
             kind=fact.kind,
             meeting_id=fact.meeting_id,
             participants=[organiser, *attendees],
+            place=fact.place,
         )
     if isinstance(fact, _Announcement):
         return _fields(
@@ -364,6 +374,7 @@ def _fields(
     status: str | None = None,
     meeting_id: str | None = None,
     participants: list[Participant],
+    place: events.Place | None = None,
 ) -> dict[str, Any]:
     return {
         "subject": subject,
@@ -375,4 +386,5 @@ def _fields(
         "status": status,
         "meeting_id": meeting_id,
         "participants": participants,
+        "place": place,
     }

@@ -16,3 +16,15 @@ def date_columns(reduced: str) -> tuple[date, date, int]:
     Timelines sort by earliest day, then precision (year, month, day), then position."""
     earliest, latest, precision = events.date_range(reduced)
     return earliest, latest, PRECISION_RANK[precision]
+
+
+def occurred_of(view, fact) -> events.Occurred:
+    """A fact's own date, or for a statement without one, its meeting's date as corrected (the
+    projections that call this look meetings up, so a corrected meeting moves the statement)."""
+    own = fact.value.occurred
+    if own is not None:
+        return own
+    meeting = view.entity(f"meeting-{fact.value.meeting}")
+    if meeting is None:
+        raise ValueError(f"statement {fact.value.statement_id}: meeting {fact.value.meeting} not known")
+    return meeting.value.occurred

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
-from service.read_models.dates import date_columns
+from service.read_models.dates import date_columns, occurred_of
 from service.read_models.search import fact_texts, search_columns
 
 
@@ -20,7 +20,7 @@ def statement_made(view: FactView, fact: Fact):
     statement = fact.value
     yield "statements", (
         statement.statement_id, fact.event_id, speaker_ids(statement), statement.meeting,
-        statement.kind, *date_columns(statement.occurred.date), fact.position,
+        statement.kind, *date_columns(occurred_of(view, fact).date), fact.position,
         *search_columns(fact_texts(statement)),
     )
 
@@ -32,6 +32,7 @@ PROJECTION = Projection(
         "earliest", "latest", "precision_rank", "position", "search_text", "search_grams",
     )},
     handlers={"statement.made": statement_made},
+    looks_up=frozenset({"meeting"}),  # a statement without a date of its own has its meeting's
     ignored=frozenset({
         "source.registered", "agency.registered", "organization.registered", "person.registered",
         "initiative.announced", "initiative.status_changed", "meeting.held",

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
-from service.read_models.dates import date_columns
+from service.read_models.dates import date_columns, occurred_of
 from service.read_models.search import fact_texts, search_columns
 from service.read_models.statements import speaker_ids
 
@@ -24,10 +24,12 @@ COLUMNS = (
 )
 
 
-def _entries(fact: Fact, involved: dict[str, set[str]], titles: tuple[str | None, ...] = ()):
+def _entries(
+    view: FactView, fact: Fact, involved: dict[str, set[str]], titles: tuple[str | None, ...] = ()
+):
     """``titles``: what the entry is titled by besides the fact's own texts (a status change
     by its initiative's announcement), so that a search finds it by the title it shows."""
-    dates = date_columns(fact.value.occurred.date)
+    dates = date_columns(occurred_of(view, fact).date)
     search = search_columns([*titles, *fact_texts(fact.value)])
     for agency_id, roles in involved.items():
         yield "timeline_entries", (
@@ -37,11 +39,11 @@ def _entries(fact: Fact, involved: dict[str, set[str]], titles: tuple[str | None
 
 
 def meeting_held(view: FactView, fact: Fact):
-    yield from _entries(fact, {fact.value.organiser: {"organiser"}})
+    yield from _entries(view, fact, {fact.value.organiser: {"organiser"}})
 
 
 def initiative_announced(view: FactView, fact: Fact):
-    yield from _entries(fact, {fact.value.agency: {"responsible"}})
+    yield from _entries(view, fact, {fact.value.agency: {"responsible"}})
 
 
 def status_changed(view: FactView, fact: Fact):
@@ -49,7 +51,7 @@ def status_changed(view: FactView, fact: Fact):
     if announcement is not None:
         initiative = announcement.value
         yield from _entries(
-            fact, {initiative.agency: {"responsible"}}, (initiative.title_ko, initiative.title_en)
+            view, fact, {initiative.agency: {"responsible"}}, (initiative.title_ko, initiative.title_en)
         )
 
 
@@ -68,7 +70,7 @@ def statement_made(view: FactView, fact: Fact):
         meeting = view.entity(f"meeting-{statement.meeting}")
         if meeting is not None:
             involved[meeting.value.organiser].add("host")
-    yield from _entries(fact, involved)
+    yield from _entries(view, fact, involved)
 
 
 PROJECTION = Projection(

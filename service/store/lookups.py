@@ -38,7 +38,7 @@ async def extent(connection: asyncpg.Connection) -> tuple[int, int]:
 async def amendments_of(
     connection: asyncpg.Connection, targets: Sequence[tuple[str, str]]
 ) -> list[asyncpg.Record]:
-    """``(target, type, data)`` of every correction and retraction of the ``(stream_id,
+    """``(target, type, schema_version, data)`` of every correction and retraction of the ``(stream_id,
     event_id)`` targets, in stream order. Amendments live in their target's stream, so this
     reads those streams only (the ``(stream_id, stream_version)`` index)."""
     if not targets:
@@ -46,7 +46,7 @@ async def amendments_of(
     streams = sorted({stream_id for stream_id, _ in targets})
     ids = sorted({event_id for _, event_id in targets})
     return await connection.fetch(
-        """SELECT data ->> 'target' AS target, type, data::text AS data FROM events
+        """SELECT data ->> 'target' AS target, type, schema_version, data::text AS data FROM events
            WHERE stream_id = ANY ($1::text[])
              AND type IN ('fact.corrected', 'fact.retracted')
              AND data ->> 'target' = ANY ($2::text[])

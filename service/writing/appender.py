@@ -30,6 +30,7 @@ class Appender:
             NewEvent(
                 id=event.id,
                 type=event.type,
+                schema_version=fact.VERSION,
                 data=events.encode_event_data(fact),
                 metadata=_encode(checks.stored_metadata(event.metadata, command.appended_by)),
             )

@@ -49,7 +49,7 @@ async def load_known(connection: asyncpg.Connection, facts: Sequence[events.Even
         for event in await read_events_by_id(connection, target_ids):
             fact = None
             if event.type in events.EVENT_TYPES and event.type not in events.AMENDING_TYPES:
-                fact = events.decode_event(event.type, event.data)
+                fact = events.decode_stored(event.type, event.schema_version, event.data)
             known.targets[event.event_id] = Target(event.stream_id, event.type, fact)
         await _apply_stored_amendments(connection, known.targets)
     return known
@@ -66,7 +66,7 @@ async def _apply_stored_amendments(
         if row["type"] == "fact.retracted":
             target.retracted = True
             continue
-        correction = events.decode_event(row["type"], row["data"])
+        correction = events.decode_stored(row["type"], row["schema_version"], row["data"])
         try:
             target.fact = events.apply_changes(target.fact, correction.changes)
         except events.InvalidEvent:

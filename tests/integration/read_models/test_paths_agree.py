@@ -62,6 +62,11 @@ amendments = st.one_of(
         st.sampled_from(["mss", "pipc"]),
     ),
     st.builds(retraction, st.sampled_from(STATEMENTS)),
+    # Dated by its meeting from then on: a correction of the meeting moves it.
+    st.builds(
+        lambda stream_id: correction(stream_id, {"occurred": None}, MEETING_QUOTE),
+        st.sampled_from([s for s in STATEMENTS if s.startswith("statement-mss-review-")]),
+    ),
 )
 
 
