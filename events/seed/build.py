@@ -303,7 +303,7 @@ MSS_FACTS: list[Event] = [
             " 마련한다는 계획이다"
         ),
     ),
-    # The minister attended the meeting (the article says so), so his remarks are placed there.
+    # The minister attended the meeting (the article says so), so her remarks are placed there.
     StatementMade(
         statement_id="mss-review-oh-young-ju-remarks",
         speaker=Speaker(kind="person", id="oh-young-ju"),
