@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Request, get
@@ -15,48 +13,20 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from service.http.event_cursors import feed_cursor, parse_feed_cursor
 from service.http.head import HEAD_ONLY
-from service.http.schemas import current_shape
 from service.http.openapi import answers
 from service.http.problems import unavailable
+from service.http.schemas import event_document
 from service.live import LiveFeed, NotConnected, Subscription, TooManySubscribers
 from service.settings import Settings
 from service.store import RecordedEvent
-
-
-class LiveEvent(msgspec.Struct, kw_only=True):
-    """An event as ``GET /events/{event_id}`` shows it, its id named ``event_id`` (issue 9)."""
-
-    event_id: uuid.UUID
-    position: int
-    stream_id: str
-    stream_version: int
-    type: str
-    schema_version: int
-    stored_schema_version: int
-    data: dict[str, Any]
-    metadata: dict[str, Any]
-    recorded_at: datetime
 
 
 _encode = msgspec.json.Encoder().encode
 
 
 def live_message(event: RecordedEvent) -> ServerSentEventMessage:
-    schema_version, data = current_shape(event)
-    body = LiveEvent(
-        event_id=event.event_id,
-        position=event.position,
-        stream_id=event.stream_id,
-        stream_version=event.stream_version,
-        type=event.type,
-        schema_version=schema_version,
-        stored_schema_version=event.schema_version,
-        data=data,  # type: ignore[arg-type]  # msgspec.Raw, written verbatim
-        metadata=event.metadata,  # type: ignore[arg-type]
-        recorded_at=event.recorded_at,
-    )
     return ServerSentEventMessage(
-        data=_encode(body).decode(), event=event.type, id=feed_cursor(event.cursor)
+        data=_encode(event_document(event)).decode(), event=event.type, id=feed_cursor(event.cursor)
     )
 
 

@@ -60,10 +60,10 @@ class AppendResponse(msgspec.Struct, kw_only=True):
     """True when this answers a retry: the events were stored by an earlier request."""
 
 
-class EventResponse(msgspec.Struct, kw_only=True):
+class EventDocument(msgspec.Struct, kw_only=True):
+    """An event as the API shows it (the live feed's ``data``)."""
+
     event_id: uuid.UUID
-    id: uuid.UUID
-    """Deprecated: the same as ``event_id``, kept for one release."""
     position: int
     stream_id: str
     stream_version: int
@@ -75,6 +75,13 @@ class EventResponse(msgspec.Struct, kw_only=True):
     data: dict[str, Any]
     metadata: dict[str, Any]
     recorded_at: datetime
+
+
+class EventResponse(EventDocument, kw_only=True):
+    """``GET /events``, ``/events/{id}`` and streams: the document and its deprecated ``id``."""
+
+    id: uuid.UUID
+    """Deprecated: the same as ``event_id``, kept for one release."""
 
 
 class StreamResponse(msgspec.Struct, kw_only=True):
@@ -111,20 +118,27 @@ def current_shape(event: RecordedEvent) -> tuple[int, msgspec.Raw]:
     return version, data if isinstance(data, msgspec.Raw) else msgspec.Raw(data)
 
 
+def event_document(event: RecordedEvent) -> EventDocument:
+    return EventDocument(**_document_fields(event))
+
+
 def event_response(event: RecordedEvent) -> EventResponse:
+    return EventResponse(id=event.event_id, **_document_fields(event))
+
+
+def _document_fields(event: RecordedEvent) -> dict[str, Any]:
     # Raw JSON from the database is passed through as-is (msgspec writes Raw verbatim),
     # so text comes back byte for byte and, at the current version, nothing is decoded.
     schema_version, data = current_shape(event)
-    return EventResponse(
-        event_id=event.event_id,
-        id=event.event_id,
-        position=event.position,
-        stream_id=event.stream_id,
-        stream_version=event.stream_version,
-        type=event.type,
-        schema_version=schema_version,
-        stored_schema_version=event.schema_version,
-        data=data,  # type: ignore[arg-type]
-        metadata=event.metadata,  # type: ignore[arg-type]
-        recorded_at=event.recorded_at,
-    )
+    return {
+        "event_id": event.event_id,
+        "position": event.position,
+        "stream_id": event.stream_id,
+        "stream_version": event.stream_version,
+        "type": event.type,
+        "schema_version": schema_version,
+        "stored_schema_version": event.schema_version,
+        "data": data,
+        "metadata": event.metadata,
+        "recorded_at": event.recorded_at,
+    }
