@@ -3,6 +3,7 @@ a primary, and a streaming replica of it made with ``pg_basebackup``."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
 import shutil
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import asyncpg
 
+from service import database
 from tests.e2e.processes import free_port
+from tests.tokens import make_test_tokens
 
 
 async def binaries_of(server_url: str) -> Path:
@@ -69,6 +72,17 @@ class Cluster:
     def init_primary(self) -> None:
         # initdb --auth=trust also lets local and 127.0.0.1 connections replicate.
         self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+
+    async def start_migrated(self) -> None:
+        """A new primary, started, at the schema's head, with the test tokens in it."""
+        self.init_primary()
+        self.start()
+        await asyncio.to_thread(database.migrate, self.url)
+        connection = await asyncpg.connect(self.url)
+        try:
+            await make_test_tokens(connection)
+        finally:
+            await connection.close()
 
     def base_backup_of(self, primary: Cluster) -> None:
         self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",

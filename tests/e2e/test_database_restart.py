@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import time
 
-import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from service import database, tokens
 from service.app import create_app
 from service.settings import Settings
 from tests.e2e.postgres_cluster import Cluster, binaries_of
@@ -22,14 +20,7 @@ from tests.tokens import WRITER, bearer
 async def stoppable(server_url):
     cluster = Cluster(await binaries_of(server_url), "outage")
     try:
-        cluster.init_primary()
-        cluster.start()
-        await asyncio.to_thread(database.migrate, cluster.url)
-        connection = await asyncpg.connect(cluster.url)
-        try:
-            await tokens.create(connection, "test-writer", ["append"], WRITER)
-        finally:
-            await connection.close()
+        await cluster.start_migrated()
         yield cluster
     finally:
         cluster.stop()

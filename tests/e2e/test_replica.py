@@ -3,13 +3,11 @@ client reads its own write through the replica with ``min_position``."""
 
 from __future__ import annotations
 
-import asyncio
 
 import asyncpg
 import httpx
 import pytest
 
-from service import database, tokens
 from tests.e2e.postgres_cluster import Cluster, binaries_of
 from tests.e2e.processes import Running, free_port
 from tests.factories import agency, source
@@ -21,14 +19,7 @@ async def primary_and_replica(server_url):
     bin_dir = await binaries_of(server_url)
     primary, replica = Cluster(bin_dir, "primary"), Cluster(bin_dir, "replica")
     try:
-        primary.init_primary()
-        primary.start()
-        await asyncio.to_thread(database.migrate, primary.url)
-        connection = await asyncpg.connect(primary.url)
-        try:
-            await tokens.create(connection, "test-writer", ["append"], WRITER)
-        finally:
-            await connection.close()
+        await primary.start_migrated()
         replica.base_backup_of(primary)
         replica.start()
         yield primary, replica
