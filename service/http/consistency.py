@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 
+from litestar import Router
 from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import QueryParameter
+from litestar.types import ControllerRouterHandler
 
 from service.http.problems import problem, unavailable
 from service.store.lookups import folded_through
@@ -51,3 +56,19 @@ async def wait_for_min_position(connection: ASGIConnection, _: BaseRouteHandler)
 async def _folded(pool, position: int, names: list[str]) -> bool:
     async with pool.acquire() as database:
         return await folded_through(database, position, names)
+
+
+def _read_pool(state: State) -> object:
+    return state.read_pool
+
+
+def reading_router(route_handlers: Sequence[ControllerRouterHandler]) -> Router:
+    """Routes that read the read models: their ``pool`` is the replica when there is one, and
+    they take ``min_position``."""
+    return Router(
+        path="/",
+        route_handlers=route_handlers,
+        dependencies={"pool": Provide(_read_pool, sync_to_thread=False)},
+        guards=[wait_for_min_position],
+        parameters={"min_position": MIN_POSITION_PARAMETER},
+    )

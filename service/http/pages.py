@@ -8,13 +8,12 @@ from typing import Annotated
 
 import asyncpg
 from litestar import Router, get
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 
-from service.http.consistency import MIN_POSITION_PARAMETER, wait_for_min_position
+from service.http.consistency import reading_router
 from service.http.read_params import AsOf, instant, is_entity_id
 from service.queries.sources import get_source
 from service.web import STATIC, quotes
@@ -71,21 +70,13 @@ async def source_view(
     return Template("source.html", context={"source": source, "passage": passage, "quote": quote})
 
 
-def _read_pool(state: State) -> object:
-    return state.read_pool
-
-
 def page_router() -> Router:
     """The pages and their static files. Like the read endpoints, they read from the replica
     when there is one and take ``min_position`` (the live page refetches with it)."""
-    return Router(
-        path="/",
-        route_handlers=[
+    return reading_router(
+        [
             home,
             source_view,
             create_static_files_router(path="/static", directories=[STATIC], name="page-static"),
-        ],
-        dependencies={"pool": Provide(_read_pool, sync_to_thread=False)},
-        guards=[wait_for_min_position],
-        parameters={"min_position": MIN_POSITION_PARAMETER},
+        ]
     )

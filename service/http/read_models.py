@@ -4,11 +4,9 @@ the replica when there is one and all take ``min_position``."""
 from __future__ import annotations
 
 from litestar import Router
-from litestar.di import Provide
-from litestar.datastructures import State
 
 from service.http.agencies import AgencyController
-from service.http.consistency import MIN_POSITION_PARAMETER, wait_for_min_position
+from service.http.consistency import reading_router
 from service.http.entities import meeting, organization, person, source
 from service.http.entity_lists import meetings, organizations, people, sources
 from service.http.feeds import agency_feed, all_agencies_feed
@@ -32,15 +30,5 @@ READ_MODEL_ROUTES = [
 ]
 
 
-def _read_pool(state: State) -> object:
-    return state.read_pool
-
-
 def read_model_router() -> Router:
-    return Router(
-        path="/",
-        route_handlers=READ_MODEL_ROUTES,
-        dependencies={"pool": Provide(_read_pool, sync_to_thread=False)},
-        guards=[wait_for_min_position],
-        parameters={"min_position": MIN_POSITION_PARAMETER},
-    )
+    return reading_router(READ_MODEL_ROUTES)
