@@ -41,8 +41,10 @@ def seed(settings: Settings) -> None:
         report = asyncio.run(seed_database(url, settings))
     print(
         f"seed: {report.events} events in {report.streams} streams; "
-        f"{report.appended} appended, {report.events - report.appended} already stored"
+        f"{report.appended} appended, {report.events - report.appended} already stored or refused"
     )
+    for refusal in report.refused:
+        print(f"seed: refused {refusal}", file=sys.stderr)
 
 
 def _with_connection(settings: Settings, work) -> object:
@@ -223,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser(
         "serve",
         help="migrate, seed an empty store, then serve the API and run the projector",
-        description="Migrate, seed an empty store, then run the API processes and the "
+        description="Migrate, seed an empty store (or bring the seed up to date), then run the API processes and the "
         "projector until SIGTERM, SIGINT or SIGHUP.",
         epilog=SERVE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -240,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     migrate_parser = commands.add_parser("migrate", help="upgrade the schema (or downgrade)")
     migrate_parser.add_argument("revision", nargs="?", default="head")
-    commands.add_parser("seed", help="append the seed article's facts (once; again appends nothing)")
+    commands.add_parser(
+        "seed", help="append the seed article's facts and errata the store lacks (again: nothing)"
+    )
     commands.add_parser("status", help="the database in use, event count, last position")
     replay_parser = commands.add_parser(
         "replay", help="rebuild projections from the whole log, blue/green (all when none named)"

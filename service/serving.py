@@ -36,9 +36,11 @@ def serve(settings: Settings) -> int:
     with unwinding_on(STOP_SIGNALS), database.in_use(settings) as url:
         database.migrate(url)
         if settings.seed_on_start:
-            report = asyncio.run(seed_database(url, settings, only_if_empty=True))
-            if report is not None:
-                log.info("seeded an empty store: %d events", report.appended)
+            report = asyncio.run(seed_database(url, settings, on_start=True))
+            if report is not None and report.appended:
+                log.info("seed: appended %d events", report.appended)
+            for refusal in report.refused if report is not None else ():
+                log.warning("seed: the store refused %s", refusal)
         if not asyncio.run(_has_tokens(url)):
             log.warning(
                 "no API token exists, so nothing can append or replay over HTTP; make one with "

@@ -50,7 +50,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     notify_channel: str = "policy_timeline_events"
     poll_interval_seconds: float = 5.0
     seed_on_start: bool = True
-    """``serve`` seeds an empty store with the article before the API starts."""
+    """``serve`` seeds an empty store with the article before the API starts, and brings a
+    store that holds the seed up to date with its errata."""
     run_projector: bool = True
     """The app's lifespan keeps the projections current in its own process (one leader per
     projection cluster-wide). ``load_settings`` sets it from ``projector``: only ``inline``."""

@@ -6,8 +6,10 @@ publication in March 2025, see shared/seed/README.md) and no more.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import uuid
+from typing import Any
 
 import msgspec
 
@@ -19,6 +21,7 @@ from events import (
     Count,
     Event,
     Evidence,
+    FactCorrected,
     InitiativeAnnounced,
     MeetingHeld,
     Occurred,
@@ -303,7 +306,7 @@ MSS_FACTS: list[Event] = [
             " 마련한다는 계획이다"
         ),
     ),
-    # The minister attended the meeting (the article says so), so her remarks are placed there.
+    # First recorded at the meeting; the erratum OH_REMARKS_UNLINKED below takes them out of it.
     StatementMade(
         statement_id="mss-review-oh-young-ju-remarks",
         speaker=Speaker(kind="person", id="oh-young-ju"),
@@ -502,6 +505,184 @@ PIPC_FACTS: list[Event] = [
 ]
 
 FACTS: list[Event] = [SOURCE, *ACTORS, *MSS_FACTS, *PIPC_FACTS]
+"""The seed as first published. Its events keep their ids and order for ever: stores that were
+seeded with it receive what follows as new events."""
+
+
+def fact(statement_or_id: str) -> Event:
+    """The seed fact whose entity id is ``statement_or_id``."""
+    return next(f for f in FACTS if getattr(f, type(f).KEY) == statement_or_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class Erratum:
+    """A slip in a seed fact, found after the seed was published: appended as a `fact.corrected`
+    in the fact's stream, because the log is never edited."""
+
+    target: Event
+    changes: dict[str, Any]
+    reason: str
+    evidence: tuple[Evidence, ...]
+
+
+GOVERNMENT = AgencyRegistered(
+    agency_id="kr-government",
+    name_ko="대한민국 정부",
+    name_en="Government of the Republic of Korea",
+    short_ko="정부",
+    short_en="Government",
+    kind="government",
+    country="KR",
+    evidence=cite("정부가 AI 시대 경쟁력 강화를 위해"),
+)
+
+# The lede's plan: the article gives it to "정부" (the government) and names no body, so it is
+# the government's, not a ministry's guessed for it.
+GOVERNMENT_OPEN_SOURCE_PLAN = InitiativeAnnounced(
+    initiative_id="kr-government-open-source-ai-model-support",
+    agency="kr-government",
+    title_ko="오픈 소스 기반 AI 모델 발전 지원",
+    title_en="Support for the development of open-source AI models",
+    kind="plan",
+    status="planned",
+    summary_ko=(
+        "정부가 AI 분야에서 경쟁력 있는 인재를 양성하고 관련 스타트업이 글로벌 시장에서 더 큰 영향을 미칠 수"
+        " 있도록 오픈 소스 기반 AI 모델의 발전을 적극 지원할 계획. 기사는 이를 '정부'의 계획으로만 전하고 어느"
+        " 부처가 맡는지 밝히지 않는다."
+    ),
+    summary_en=(
+        "The government plans to actively support the development of open-source AI models, so as"
+        " to train competitive AI talent and help the startups concerned have a greater impact on"
+        " global markets. The article gives the plan to \"the government\" (정부) and names no"
+        " ministry or body for it."
+    ),
+    topics=("open-source-ai", "ai-talent", "ai-startups"),
+    occurred=BY_PUBLICATION,
+    evidence=cite(
+        "정부가 AI 시대 경쟁력 강화를 위해 국내 AI 스타트업 생태계 혁신을 위한 다양한 정책을 추진하고 있다",
+        "AI 분야에서 경쟁력 있는 인재를 양성하고, 관련 스타트업이 글로벌 시장에서 더 큰 영향을 미칠 수 있도록"
+        " 오픈 소스 기반 AI 모델의 발전을 적극 지원한다는 계획이다",
+    ),
+)
+
+OH_REMARKS = fact("mss-review-oh-young-ju-remarks")
+OH_REMARKS_UNLINKED = Erratum(
+    OH_REMARKS,
+    {"meeting": None, "occurred": msgspec.to_builtins(BY_PUBLICATION)},
+    "The article does not place the minister's remarks at the review meeting: Yoo's and Seo's"
+    " proposals are introduced with '이 자리에서' (at the meeting), her paragraph has no such words,"
+    " and Ko's remarks, written the same way, name no meeting either. She attended the meeting (it"
+    " lists her); the remarks are dated by the article's publication, as Ko's are.",
+    cite("또한 이 자리에서", "오영주 중기부 장관은"),
+)
+
+# Statements made at a meeting that the article dates only through the meeting: with no date of
+# their own they take the meeting's, and follow it when a later source dates the meeting.
+AT_THE_MEETING = {
+    "mss-review-policies-presented": "다양한 정책이 제시됐다",
+    "mss-review-yoo-young-joon-proposal": "또한 이 자리에서 유영준",
+    "mss-review-seo-ji-ho-proposal": "또한 이 자리에서",
+    "pipc-roundtable-scatter-lab-presentation": "간담회에는 국내 AI 스타트업들이 참여해",
+    "pipc-roundtable-moreh-presentation": "간담회에는 국내 AI 스타트업들이 참여해",
+    "pipc-roundtable-elice-group-presentation": "간담회에는 국내 AI 스타트업들이 참여해",
+    "pipc-roundtable-companies-proposals": "발표 이후 진행된 자유 토론에서는",
+}
+DATED_BY_THEIR_MEETING = [
+    Erratum(
+        fact(statement_id),
+        {"occurred": None},
+        "Made at the meeting, which is all the article says of when: the statement has the"
+        " meeting's date, and follows it when a later source dates the meeting more precisely.",
+        cite(quote),
+    )
+    for statement_id, quote in AT_THE_MEETING.items()
+]
+
+ENGLISH_SLIPS = [
+    Erratum(
+        fact(MSS_REVIEW),
+        {
+            "summary_en": (
+                "About 20 people, among them the minister and people from AI startups,"
+                " manufacturing AI companies and experts, discussed concrete policy directions for"
+                " training and supplying skilled people to AI startups and manufacturing AI companies."
+            )
+        },
+        "The English counted the minister apart from the '20여명' (about 20 people); in the Korean"
+        " she is one of them.",
+        cite("회의는 오영주 장관과 국내 AI 스타트업, 제조 AI 기업, 전문가 등 20여명이 참석한 가운데"),
+    ),
+    Erratum(
+        fact("mss-review-seo-ji-ho-proposal"),
+        {
+            "text_en": (
+                "More exchange of talent between large companies and startups, and a better"
+                " compensation system at startups through wider stock-option support."
+            )
+        },
+        "'보상 체계' is a compensation system, not pay.",
+        cite("스톡옵션 지원 확대를 통한 스타트업의 보상 체계 개선의 필요성을 강조했다"),
+    ),
+    Erratum(
+        OH_REMARKS,
+        {
+            "text_en": (
+                "Securing skilled AI people must come first if we are to foster national-champion"
+                " AI startups and seize an early lead in AI technology and markets.\n"
+                "The government will spare no support so that skilled people grow together with"
+                " startups and manufacturing AI companies and unicorns are born."
+            )
+        },
+        "'선점' is to seize an early lead (to get there first), not to lead.",
+        cite("AI 기술과 시장 선점을 위해서는"),
+    ),
+    Erratum(
+        fact(PIPC_ROUNDTABLE),
+        {
+            "summary_ko": (
+                "개인정보위가 오픈소스 기반 AI 생태계 혁신을 위한 지원 방안을 논의했다. 국내 AI 스타트업들이"
+                " 오픈소스 모델을 활용한 성과와 사례를 공유했고, 자유 토론에서 참석 기업들이 데이터 및"
+                " 개인정보 관련 애로·건의사항을 제시했다."
+            ),
+            "summary_en": (
+                "PIPC discussed support for innovation in an AI ecosystem built on open source."
+                " Korean AI startups shared results and cases of using open-source models, and in an"
+                " open discussion the companies raised difficulties and requests on data and"
+                " personal information."
+            ),
+        },
+        "The summary had no subject: it is PIPC that held the roundtable and discussed the support.",
+        cite("24일 개인정보위는 'AI 스타트업 간담회'를 열고"),
+    ),
+    Erratum(
+        fact("pipc-roundtable-companies-proposals"),
+        {
+            "speaker": {
+                "kind": "group",
+                "description_ko": "다수의 기업들",
+                "description_en": "many companies at the roundtable (not named in the article)",
+            },
+            "text_en": (
+                "They pointed to legal uncertainty in using their own or their customers' user data"
+                " to develop AI, and proposed support for lawful use of user data: guidance on the"
+                " legal standards, methods for processing anonymised and pseudonymised data, and"
+                " criteria for assessing the re-identification of de-identified data."
+            ),
+        },
+        "'다수의 기업들' is many companies, not several; '익명·가명' data is anonymised and"
+        " pseudonymised data, not anonymous and pseudonymous.",
+        cite("다수의 기업들은", "△익명·가명 데이터 처리 방법론"),
+    ),
+]
+
+ERRATA: list[Event | Erratum] = [
+    GOVERNMENT,
+    GOVERNMENT_OPEN_SOURCE_PLAN,
+    OH_REMARKS_UNLINKED,
+    *DATED_BY_THEIR_MEETING,
+    *ENGLISH_SLIPS,
+]
+"""What a review of the seed against the article found, in the order it is appended."""
 
 
 class _Line(msgspec.Struct):
@@ -516,17 +697,28 @@ def event_id(stream_id: str, version: int) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"policy-timeline:seed:{stream_id}:{version}")
 
 
-def render(facts: list[Event] = FACTS) -> bytes:
+def render(facts: list[Event] = FACTS, errata: list[Event | Erratum] = ERRATA) -> bytes:
     """The JSON Lines; each event is decoded again, so Meta constraints are checked too."""
     versions: dict[str, int] = {}
+    ids: dict[int, uuid.UUID] = {}  # id(fact) -> its event id, for the errata's targets
     lines = []
-    for fact in facts:
-        data = events.encode_event_data(fact)
-        events.decode_event(fact.TYPE, data)
-        stream = fact.stream_id()
-        assert stream is not None, "the seed records no corrections"
+    for item in [*facts, *errata]:
+        if isinstance(item, Erratum):
+            stream = item.target.stream_id()
+            fact_ = FactCorrected(
+                target=ids[id(item.target)],
+                changes=item.changes,
+                reason=item.reason,
+                evidence=item.evidence,
+            )
+        else:
+            stream, fact_ = item.stream_id(), item
+        assert stream is not None
+        data = events.encode_event_data(fact_)
+        events.decode_event(fact_.TYPE, data)
         versions[stream] = versions.get(stream, 0) + 1
-        line = _Line(stream, event_id(stream, versions[stream]), fact.TYPE, msgspec.Raw(data), METADATA)
+        ids[id(item)] = event_id(stream, versions[stream])
+        line = _Line(stream, ids[id(item)], fact_.TYPE, msgspec.Raw(data), METADATA)
         lines.append(msgspec.json.encode(line))
     return b"\n".join(lines) + b"\n"
 
@@ -540,7 +732,7 @@ def main(argv: list[str]) -> int:
             return 1
         return 0
     EVENTS_PATH.write_bytes(content)
-    print(f"wrote {len(FACTS)} events to {EVENTS_PATH}")
+    print(f"wrote {len(FACTS) + len(ERRATA)} events to {EVENTS_PATH}")
     return 0
 
 

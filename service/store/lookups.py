@@ -6,6 +6,7 @@ The store owns every statement on ``events``: nothing else in the service reads 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 import asyncpg
@@ -25,6 +26,10 @@ async def stream_openings(
 
 async def is_empty(connection: asyncpg.Connection | asyncpg.Pool) -> bool:
     return await connection.fetchval("SELECT NOT EXISTS (SELECT FROM events)")
+
+
+async def has_event(connection: asyncpg.Connection | asyncpg.Pool, event_id: uuid.UUID) -> bool:
+    return await connection.fetchval("SELECT EXISTS (SELECT FROM events WHERE event_id = $1)", event_id)
 
 
 async def extent(connection: asyncpg.Connection) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import signal
 import asyncpg
 import httpx
 
+from events.seed import load_seed
 from tests.e2e.processes import Running, free_port, still_running, until
 from tests.factories import agency, initiative, source
 from tests.tokens import ADMIN, WRITER, bearer
@@ -22,6 +23,9 @@ API_POOL = "policy-timeline"
 """The application_name of the API processes' pooled connections."""
 
 QUICK_POLL = {"POLICY_TIMELINE_POLL_INTERVAL": "0.5"}
+SEEDED_AGENCIES = {
+    e.stream_id.removeprefix("agency-") for e in load_seed() if e.type == "agency.registered"
+}
 """An event becomes readable only when every older transaction of the server has ended (other
 test sessions' included); after a longer stall, a reader looks again at its next poll."""
 
@@ -103,7 +107,7 @@ def test_serve_runs_two_api_workers_and_the_projector_in_a_process_of_its_own(
 
     with Running(["serve", "--workers", "2"], environment, tmp_path / "serve.log") as serve:
         serve.wait_until_healthy(base)
-        assert until(lambda: agency_ids(base) == {"mss", "pipc"}, what="the seeded agencies")
+        assert until(lambda: agency_ids(base) == SEEDED_AGENCIES, what="the seeded agencies")
 
         projector = serve.child_running("project")
         uvicorn = serve.child_running("uvicorn")
@@ -167,7 +171,7 @@ def test_project_alone_keeps_the_projections_current_for_an_api_that_runs_none(
 
         project_environment = {"DATABASE_URL": database_url, **QUICK_POLL}
         with Running(["project"], project_environment, tmp_path / "project.log") as projector:
-            assert until(lambda: agency_ids(base) == {"mss", "pipc"}, what="the seeded agencies")
+            assert until(lambda: agency_ids(base) == SEEDED_AGENCIES, what="the seeded agencies")
             until(lambda: projector_leaders(base, database_url), what="leaders")
             given_the_test_ministry(base)
             appended = announce(base, "test-plan")

@@ -6,14 +6,17 @@ import asyncio
 import os
 import subprocess
 import sys
+import uuid
 
 import msgspec
 import pytest
 
 import events
-from events.seed import ARTICLE_TEXT, load_seed
+from events.seed import ARTICLE_TEXT, SOURCE_ID, load_seed
+from service.settings import Settings
 from service.writing import Appender
-from service.writing.seeding import seed
+from service.writing.command import AppendCommand, ProposedEvent
+from service.writing.seeding import seed, seed_database
 from service.store import START
 from tests.integration.projector.helpers import every_event_readable
 
@@ -113,3 +116,63 @@ async def test_the_seed_command_appends_once(database_url):
     second = await asyncio.to_thread(run)
     assert f"{len(load_seed())} appended" in first
     assert "0 appended" in second
+
+
+FIRST_PUBLISHED = 26  # the seed's events before its errata
+
+
+async def test_a_store_seeded_before_the_errata_gets_them_and_the_same_log(store, pool):
+    seed_events = load_seed()
+    earlier = await seed(Appender(store, pool), seed_events[:FIRST_PUBLISHED])
+    assert earlier.appended == FIRST_PUBLISHED
+    upgraded = await seed(Appender(store, pool))
+    assert upgraded.appended == len(seed_events) - FIRST_PUBLISHED and upgraded.refused == []
+    stored = await all_events(store)
+    assert [(e.event_id, e.stream_id) for e in stored] == [(s.id, s.stream_id) for s in seed_events]
+
+
+async def test_an_erratum_a_store_refuses_is_reported_and_the_rest_appended(store, pool):
+    """A store that retracted the minister's remarks before her errata were published keeps
+    its own history: the seed says what it could not append and appends everything else."""
+    seed_events = load_seed()
+    appender = Appender(store, pool)
+    await seed(appender, seed_events[:FIRST_PUBLISHED])
+    remarks = next(s for s in seed_events if s.stream_id == "statement-mss-review-oh-young-ju-remarks")
+    await appender.append(AppendCommand(
+        stream_id=remarks.stream_id, expected_version="any", appended_by="test",
+        events=[ProposedEvent(id=uuid.uuid4(), type="fact.retracted", data={
+            "target": str(remarks.id), "reason": "withdrawn by the test",
+            "evidence": [{"source_id": SOURCE_ID, "quote": "오영주 중기부 장관은"}],
+        })],
+    ))
+    report = await seed(appender)
+    assert len(report.refused) == 2  # both of her errata
+    assert all(r.startswith(remarks.stream_id) and "retracted" in r for r in report.refused)
+    stored_ids = {e.event_id for e in await all_events(store)}
+    errata = seed_events[FIRST_PUBLISHED:]
+    missing = [e.stream_id for e in errata if e.id not in stored_ids]
+    assert missing == [remarks.stream_id, remarks.stream_id]
+
+
+async def test_serve_seeds_an_empty_store_or_one_with_the_seed_and_leaves_others_alone(
+    database_url, store, pool
+):
+    settings = Settings(database_url=database_url)
+    seed_events = load_seed()
+    first = await seed_database(database_url, settings, on_start=True)
+    assert first is not None and first.appended == len(seed_events)
+    again = await seed_database(database_url, settings, on_start=True)
+    assert again is not None and again.appended == 0
+
+
+async def test_serve_does_not_force_the_seed_on_a_store_of_other_facts(database_url, store, pool):
+    text = "다른 기사의 본문."
+    await Appender(store, pool).append(AppendCommand(
+        stream_id="source-other", expected_version="no_stream", appended_by="test",
+        events=[ProposedEvent(id=uuid.uuid4(), type="source.registered", data={
+            "source_id": "other", "title": "다른 기사", "language": "ko",
+            "text": text, "sha256": events.sha256_text(text),
+        })],
+    ))
+    assert await seed_database(database_url, Settings(database_url=database_url), on_start=True) is None
+    assert len(await all_events(store)) == 1

@@ -50,6 +50,8 @@ def seed_event(stream_id: str) -> events.Event:
 def test_an_entity_fact_belongs_to_its_entitys_stream() -> None:
     for line in load_seed():
         event = events.decode_event(line.type, line.data)
+        if line.type in events.AMENDING_TYPES:
+            continue  # in its target's stream: see the next test
         prefix = line.type.split(".")[0]
         assert event.stream_id() == f"{prefix}-{getattr(event, prefix + '_id')}"
     changed = InitiativeStatusChanged(

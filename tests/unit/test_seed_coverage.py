@@ -23,8 +23,6 @@ BACKGROUND = "background: context that reports no act of an agency, official or 
 
 # Sentence opening -> why no event quotes it.
 UNCOVERED = {
-    "정부가 AI 시대 경쟁력 강화를 위해": LEDE + " ('the government' in general)",
-    "AI 분야에서 경쟁력 있는 인재를 양성하고": LEDE + " (the government's aims, recorded as the initiatives below)",
     "특히 중소벤처기업부(이하 중기부)와": LEDE + " (the agency names are quoted by their registrations)",
     "전 세계적으로 AI 핵심 인재 확보가": BACKGROUND + " (global competition for AI talent)",
     "글로벌 주요 기업들은 AI 역량 제고를": BACKGROUND

@@ -13,8 +13,25 @@ from events.seed.build import render
 
 SEED = load_seed()
 DECODED = [(line, events.decode_event(line.type, line.data)) for line in SEED]
-BY_STREAM = {line.stream_id: event for line, event in DECODED}
+FIRST_PUBLISHED = 26
 FACT_TYPES = {"initiative.announced", "initiative.status_changed", "meeting.held", "statement.made"}
+
+
+def corrected_facts() -> dict[str, events.Event]:
+    """Each stream's fact with the seed's errata applied, as the read models show it."""
+    facts: dict[str, events.Event] = {}
+    ids = {line.id: line.stream_id for line in SEED}
+    for line, event in DECODED:
+        if isinstance(event, events.FactCorrected):
+            stream = ids[event.target]
+            facts[stream] = events.apply_changes(facts[stream], event.changes)
+        else:
+            facts[line.stream_id] = event
+    return facts
+
+
+BY_STREAM = corrected_facts()
+ERRATA = [(line, event) for line, event in DECODED if isinstance(event, events.FactCorrected)]
 
 
 def test_the_article_is_kept_byte_for_byte() -> None:
@@ -30,7 +47,7 @@ def test_the_json_lines_are_what_the_build_script_writes() -> None:
 
 
 def test_every_line_decodes_and_is_marked_as_seed() -> None:
-    assert len(SEED) == 26
+    assert len(SEED) == FIRST_PUBLISHED + 15
     for line, event in DECODED:
         assert event.TYPE == line.type
         assert msgspec.json.decode(line.metadata) == {"source": "seed"}
@@ -47,8 +64,26 @@ def test_the_article_is_registered_first_as_the_source() -> None:
 
 
 def test_each_line_is_in_its_events_stream() -> None:
+    ids = {line.id: line.stream_id for line in SEED}
     for line, event in DECODED:
-        assert line.stream_id == event.stream_id()
+        if isinstance(event, events.FactCorrected):
+            assert line.stream_id == ids[event.target]
+        else:
+            assert line.stream_id == event.stream_id()
+
+
+def test_the_errata_come_after_the_seed_as_first_published() -> None:
+    """Stores seeded by an earlier release receive the errata as new events: the first events
+    never change, and every erratum corrects a fact published before it."""
+    first = SEED[:FIRST_PUBLISHED]
+    assert [line.type for line in first].count("fact.corrected") == 0
+    assert first[0].type == "source.registered" and first[-1].stream_id == (
+        "initiative-pipc-generative-ai-guide"
+    )
+    first_ids = {line.id for line in first}
+    for line, erratum in ERRATA:
+        assert erratum.target in first_ids, line.stream_id
+        assert erratum.reason and erratum.evidence
 
 
 def test_ids_are_unique_and_deterministic() -> None:
@@ -75,10 +110,15 @@ def test_every_fact_and_registration_cites_the_article() -> None:
 
 def test_references_point_at_entities_registered_earlier() -> None:
     registered: set[str] = set()
+    stored: set[str] = set()
     for line, event in DECODED:
         for reference in event.references():
-            assert reference.stream_id in registered, f"{line.stream_id} uses {reference} too early"
+            if reference.kind == "event":
+                assert reference.id in stored, f"{line.stream_id} amends {reference.id} too early"
+            else:
+                assert reference.stream_id in registered, f"{line.stream_id} uses {reference} too early"
         registered.add(line.stream_id)
+        stored.add(str(line.id))
 
 
 def test_the_two_agencies_with_their_official_names() -> None:
@@ -134,6 +174,8 @@ def test_the_review_meeting_was_held_recently_with_about_twenty_people() -> None
     assert meeting.occurred == events.Occurred(date="2025-03", approximate=True, original="최근")
     assert events.ActorRef(kind="person", id="oh-young-ju") in meeting.attendees
     assert meeting.attendee_count == events.Count(value=20, approximate=True, original="20여명")
+    # She is one of the 20여명, in the English too.
+    assert meeting.summary_en.startswith("About 20 people, among them the minister")
 
 
 def test_the_roundtable_was_on_the_24th_of_march_2025() -> None:
@@ -141,6 +183,17 @@ def test_the_roundtable_was_on_the_24th_of_march_2025() -> None:
     assert roundtable.title_ko == "AI 스타트업 간담회" and roundtable.organiser == "pipc"
     assert roundtable.occurred == events.Occurred(date="2025-03-24", original="24일")
     assert roundtable.occurred.precision == "day"
+    assert roundtable.summary_ko.startswith("개인정보위가") and roundtable.summary_en.startswith("PIPC ")
+
+
+def test_statements_made_at_a_meeting_have_its_date_and_no_copy_of_it() -> None:
+    statements = [e for e in BY_STREAM.values() if isinstance(e, events.StatementMade)]
+    at_meetings = [s for s in statements if s.meeting is not None]
+    assert len(at_meetings) == 7
+    assert all(s.occurred is None for s in at_meetings)
+    elsewhere = [s for s in statements if s.meeting is None]
+    assert {s.speaker.id for s in elsewhere} == {"oh-young-ju", "ko-hak-soo"}
+    assert all(s.occurred == events.Occurred(date="2025-03", approximate=True) for s in elsewhere)
 
 
 def test_no_day_is_invented() -> None:
@@ -178,7 +231,7 @@ def test_the_statements_each_speaker_made() -> None:
         ("회의 참석자 (정책을 제시한 주체는 기사에 나오지 않음)", "proposal", "mss-workforce-policy-review"),
         ("yoo-young-joon", "proposal", "mss-workforce-policy-review"),
         ("seo-ji-ho", "proposal", "mss-workforce-policy-review"),
-        ("oh-young-ju", "pledge", "mss-workforce-policy-review"),
+        ("oh-young-ju", "pledge", None),  # the article does not place her remarks at the meeting
         ("scatter-lab", "presentation", "pipc-ai-startup-roundtable"),
         ("moreh", "presentation", "pipc-ai-startup-roundtable"),
         ("elice-group", "presentation", "pipc-ai-startup-roundtable"),
@@ -203,5 +256,23 @@ def test_the_unnamed_companies_are_a_group_without_invented_members() -> None:
     assert proposals.speaker == events.Speaker(
         kind="group",
         description_ko="다수의 기업들",
-        description_en="several companies at the roundtable (not named in the article)",
+        description_en="many companies at the roundtable (not named in the article)",
     )
+    assert "anonymised and pseudonymised data" in proposals.text_en
+
+
+def test_the_english_says_what_the_korean_says() -> None:
+    seo = BY_STREAM["statement-mss-review-seo-ji-ho-proposal"]
+    oh = BY_STREAM["statement-mss-review-oh-young-ju-remarks"]
+    assert "compensation system" in seo.text_en and "pay" not in seo.text_en
+    assert "seize an early lead" in oh.text_en
+
+
+def test_the_ledes_plan_is_the_governments_and_names_no_body() -> None:
+    government = BY_STREAM["agency-kr-government"]
+    assert (government.kind, government.short_ko) == ("government", "정부")
+    plan = BY_STREAM["initiative-kr-government-open-source-ai-model-support"]
+    assert plan.agency == "kr-government" and plan.status == "planned"
+    assert not plan.title_is_official
+    assert any("오픈 소스 기반 AI 모델의 발전을 적극 지원한다는 계획" in e.quote for e in plan.evidence)
+    assert plan.occurred == events.Occurred(date="2025-03", approximate=True)

@@ -41,7 +41,8 @@ async def test_a_corrected_date_moves_the_entry_and_keeps_what_it_replaced(conne
     assert (meeting.date, meeting.precision, meeting.approximate) == ("2025-03-11", "day", False)
     assert meeting.earliest == meeting.latest == date(2025, 3, 11)
     assert meeting.state == "corrected"
-    [change] = meeting.corrections
+    erratum, change = meeting.corrections  # the seed's erratum of its English summary, then this
+    assert list(erratum.changes) == ["summary_en"]
     assert change.event_id == correction
     assert change.changes == {"occurred": {"date": "2025-03-11"}}
     assert change.previous == {
@@ -49,11 +50,17 @@ async def test_a_corrected_date_moves_the_entry_and_keeps_what_it_replaced(conne
     }
     assert change.reason == "another report gives the day of the meeting"
     assert change.evidence[0].quote == MEETING_QUOTE
-    # Month-precision facts of March now come before the day it was held.
-    assert subjects(page)[-1] == "mss-workforce-policy-review"
+    # Month-precision facts of March now come before the day it was held, and the statements
+    # made at the meeting moved with it.
+    assert subjects(page)[-4:] == [
+        "mss-workforce-policy-review",
+        "mss-review-policies-presented",
+        "mss-review-yoo-young-joon-proposal",
+        "mss-review-seo-ji-ho-proposal",
+    ]
     # The other read models of the meeting follow the same correction.
     held = await get_meeting(connection, "mss-workforce-policy-review")
-    assert (held.date, held.state, held.corrections[0].event_id) == (
+    assert (held.date, held.state, held.corrections[-1].event_id) == (
         "2025-03-11",
         "corrected",
         correction,
@@ -67,11 +74,11 @@ async def test_a_corrected_organiser_moves_the_meeting_and_its_statements(connec
     assert "mss-workforce-policy-review" not in subjects(mss)
     assert entry(pipc, "mss-workforce-policy-review").roles == ["organiser"]
     assert entry(pipc, "mss-review-yoo-young-joon-proposal").roles == ["host"]
-    # The minister still speaks for MSS, now at PIPC's meeting.
+    # The minister's remarks were not made at the meeting: they stay with MSS alone.
     assert entry(mss, "mss-review-oh-young-ju-remarks").roles == ["speaker"]
-    assert entry(pipc, "mss-review-oh-young-ju-remarks").roles == ["host"]
+    assert "mss-review-oh-young-ju-remarks" not in subjects(pipc)
     counts = (await get_agency(connection, "pipc")).counts
-    assert (counts.meetings_organised, counts.statements) == (2, 9)
+    assert (counts.meetings_organised, counts.statements) == (2, 8)
 
 
 async def test_a_retracted_statement_stays_on_the_timeline_marked_with_the_reason(
@@ -192,7 +199,7 @@ async def test_a_corrected_statement_changes_where_filters_find_it(connection, s
     assert "mss-review-seo-ji-ho-proposal" not in [s.statement_id for s in proposals.statements]
     [remark] = remarks.statements
     assert (remark.statement_id, remark.state) == ("mss-review-seo-ji-ho-proposal", "corrected")
-    assert remark.corrections[0].previous == {"kind": "proposal"}
+    assert remark.corrections[-1].previous == {"kind": "proposal"}
 
 
 async def test_a_source_lists_the_quotes_of_facts_as_corrected_and_the_correction_itself(
@@ -233,5 +240,5 @@ async def test_a_retracted_organization_is_still_there_marked_retracted(connecti
     moreh = await get_organization(connection, "moreh")
     assert (moreh.name_ko, moreh.state) == ("모레", "retracted")
     assert moreh.retraction.reason == "a test of retraction"
-    # Its statement is another fact, and stands.
-    assert [s.state for s in moreh.statements] == ["active"]
+    # Its statement is another fact, and stands (as the seed's erratum of its date left it).
+    assert [s.state for s in moreh.statements] == ["corrected"]

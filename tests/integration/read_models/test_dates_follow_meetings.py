@@ -1,5 +1,7 @@
 """A statement made at a meeting may leave out ``occurred``: it then has its meeting's date as
-corrected, on every read model, and says so (``date_from: "meeting"``)."""
+corrected, on every read model, and says so (``date_from: "meeting"``). The seed's errata leave
+the statements made at its two meetings that way, so a later report that dates a meeting moves
+them too."""
 
 from __future__ import annotations
 
@@ -14,12 +16,21 @@ from service.queries.timeline import timeline_page
 from service.writing import BadFact
 
 MSS_MEETING = "meeting-mss-workforce-policy-review"
-FOLLOWER = "statement-mss-review-yoo-young-joon-proposal"
-OWN_DATE = "statement-mss-review-seo-ji-ho-proposal"
-# A made-up second report, registered by the test, that gives the meeting's day.
+AT_THE_MEETING = [
+    "mss-review-policies-presented",
+    "mss-review-yoo-young-joon-proposal",
+    "mss-review-seo-ji-ho-proposal",
+]
+MINISTER = "mss-review-oh-young-ju-remarks"
+# A made-up second report, written for the test (not copied from any publication), that gives
+# the meeting's day and names its place.
 REPORT_ID = "test-mss-review-report"
-REPORT_TEXT = "중소벤처기업부는 2025년 3월 20일 인력정책 방향 점검 회의를 열었다."
-DAY_QUOTE = "2025년 3월 20일 인력정책 방향 점검 회의를 열었다"
+REPORT_TEXT = (
+    "중소벤처기업부는 2025년 3월 20일 서울 구로구 중소기업 인재개발원 회의실에서 인력정책 방향 점검 회의를"
+    " 열었다. 회의에는 AI 스타트업 대표들이 참석했다."
+)
+DAY_AND_PLACE_QUOTE = "2025년 3월 20일 서울 구로구 중소기업 인재개발원 회의실에서 인력정책 방향 점검 회의를 열었다"
+PLACE = {"name_ko": "중소기업 인재개발원", "name_en": "SME Talent Development Institute", "note": "구로구, 서울"}
 
 
 async def recorded_at(connection, event_id: uuid.UUID):
@@ -30,60 +41,84 @@ def entry(page, subject_id):
     return next(e for e in page.entries if e.subject.id == subject_id)
 
 
-async def dated_by_meeting(log) -> uuid.UUID:
-    return await log.correct(
-        FOLLOWER, {"occurred": None}, "it was said at the meeting: its date is the meeting's",
-        "유영준 뤼튼테크놀로지스 이사는",
-    )
+async def test_the_seeds_statements_at_a_meeting_have_its_date_and_say_so(connection, seeded_log):
+    page = await timeline_page(connection, "mss")
+    for statement_id in AT_THE_MEETING:
+        statement = await get_statement(connection, statement_id)
+        assert (statement.date, statement.approximate, statement.date_from) == ("2025-03", True, "meeting")
+        assert statement.original_words == "최근"
+        assert (entry(page, statement_id).date, entry(page, statement_id).date_from) == ("2025-03", "meeting")
+    minister = await get_statement(connection, MINISTER)
+    assert (minister.meeting_id, minister.date_from) == (None, "own")
+    roundtable = await timeline_page(connection, "pipc", types=["statement.made"])
+    at_roundtable = [e for e in roundtable.entries if e.meeting_id == "pipc-ai-startup-roundtable"]
+    assert len(at_roundtable) == 4
+    assert {(e.date, e.date_from) for e in at_roundtable} == {("2025-03-24", "meeting")}
 
 
-async def test_a_statement_without_a_date_has_its_meetings(connection, seeded_log):
-    await dated_by_meeting(seeded_log)
-    follower = await get_statement(connection, FOLLOWER.removeprefix("statement-"))
-    assert (follower.date, follower.approximate, follower.date_from) == ("2025-03", True, "meeting")
-    assert follower.original_words == "최근"
-    own = await get_statement(connection, OWN_DATE.removeprefix("statement-"))
-    assert own.date_from == "own"
-    timeline = entry(await timeline_page(connection, "mss"), FOLLOWER.removeprefix("statement-"))
-    assert (timeline.date, timeline.date_from) == ("2025-03", "meeting")
-
-
-async def test_correcting_the_meetings_date_moves_its_statements_everywhere(connection, seeded_log):
-    dated = await dated_by_meeting(seeded_log)
-    before = await recorded_at(connection, dated)
+async def test_a_later_report_dates_the_meeting_names_its_place_and_moves_its_statements(
+    connection, seeded_log
+):
+    before = await connection.fetchval("SELECT max(recorded_at) FROM events")
     await seeded_log.append(f"source-{REPORT_ID}", "source.registered", {
         "source_id": REPORT_ID, "title": "중기부 인력정책 점검 회의 (test)", "language": "ko",
         "text": REPORT_TEXT, "sha256": events.sha256_text(REPORT_TEXT),
     })
     moved = await seeded_log.append(MSS_MEETING, "fact.corrected", {
         "target": str(seeded_log.event_of(MSS_MEETING).id),
-        "changes": {"occurred": {"date": "2025-03-20"}},
-        "reason": "another report gives the day of the meeting",
-        "evidence": [{"source_id": REPORT_ID, "quote": DAY_QUOTE}],
+        "changes": {"occurred": {"date": "2025-03-20"}, "place": PLACE},
+        "reason": "another report gives the day and the place of the meeting",
+        "evidence": [{"source_id": REPORT_ID, "quote": DAY_AND_PLACE_QUOTE}],
     })
     after = await recorded_at(connection, moved)
-    follower_id = FOLLOWER.removeprefix("statement-")
-    own_id = OWN_DATE.removeprefix("statement-")
 
-    page = await timeline_page(connection, "mss")
-    assert (entry(page, follower_id).date, entry(page, follower_id).date_from) == (
-        "2025-03-20", "meeting"
-    )
-    assert entry(page, own_id).date == "2025-03", "a statement's own date wins"
-    then = await timeline_page(connection, "mss", as_of=before)
-    assert entry(then, follower_id).date == "2025-03"
-    now = await timeline_page(connection, "mss", as_of=after)
-    assert entry(now, follower_id).date == "2025-03-20"
-    follower = await get_statement(connection, follower_id)
-    assert (follower.date, follower.precision, follower.approximate) == ("2025-03-20", "day", False)
-    assert (await get_statement(connection, follower_id, as_of=before)).date == "2025-03"
+    # The meeting, on its own read model and on the timeline: the day and the place.
     meeting = await get_meeting(connection, "mss-workforce-policy-review")
-    [listed] = [s for s in meeting.statements if s.statement_id == follower_id]
-    assert (listed.date, listed.date_from) == ("2025-03-20", "meeting")
-    # Sorted by its new day: after the month-precision statements of March.
+    assert (meeting.date, meeting.precision, meeting.place) == ("2025-03-20", "day", events.Place(**PLACE))
     page = await timeline_page(connection, "mss")
+    held = entry(page, "mss-workforce-policy-review")
+    assert (held.date, held.place) == ("2025-03-20", events.Place(**PLACE))
+    assert held.corrections[-1].evidence[0].source_id == REPORT_ID
+    # Its statements moved with it, everywhere; the minister's remarks, not made there, did not.
+    for statement_id in AT_THE_MEETING:
+        assert (entry(page, statement_id).date, entry(page, statement_id).date_from) == (
+            "2025-03-20", "meeting"
+        )
+        statement = await get_statement(connection, statement_id)
+        assert (statement.date, statement.precision, statement.approximate) == ("2025-03-20", "day", False)
+        assert entry(page, statement_id).place is None  # a statement has no place of its own
+    [listed] = [s for s in meeting.statements if s.statement_id == AT_THE_MEETING[1]]
+    assert (listed.date, listed.date_from) == ("2025-03-20", "meeting")
+    assert entry(page, MINISTER).date == "2025-03"
+    # Sorted by the new day: after every entry of March at month precision.
     order = [e.subject.id for e in page.entries]
-    assert order.index(follower_id) > order.index(own_id)
+    assert order[-4:] == ["mss-workforce-policy-review", *AT_THE_MEETING]
+
+    # As known before the report: March, approximate, nowhere in particular.
+    then = await timeline_page(connection, "mss", as_of=before)
+    assert (entry(then, "mss-workforce-policy-review").date, entry(then, "mss-workforce-policy-review").place) == (
+        "2025-03", None
+    )
+    assert {entry(then, s).date for s in AT_THE_MEETING} == {"2025-03"}
+    assert (await get_statement(connection, AT_THE_MEETING[0], as_of=before)).date == "2025-03"
+    assert (await get_meeting(connection, "mss-workforce-policy-review", as_of=before)).place is None
+    now = await timeline_page(connection, "mss", as_of=after)
+    assert {entry(now, s).date for s in AT_THE_MEETING} == {"2025-03-20"}
+
+
+async def test_a_statements_own_date_wins_over_its_meetings(connection, seeded_log):
+    own = "statement-mss-review-seo-ji-ho-proposal"
+    await seeded_log.correct(
+        own, {"occurred": {"date": "2025-03-05"}}, "a test of an own date", "또한 이 자리에서",
+    )
+    await seeded_log.correct(
+        MSS_MEETING, {"occurred": {"date": "2025-03-20"}}, "a test of a later day",
+        "최근 '인력정책 방향 점검 회의'를 개최하고",
+    )
+    statement = await get_statement(connection, own.removeprefix("statement-"))
+    assert (statement.date, statement.date_from) == ("2025-03-05", "own")
+    follower = await get_statement(connection, AT_THE_MEETING[1])
+    assert (follower.date, follower.date_from) == ("2025-03-20", "meeting")
 
 
 async def test_a_statement_not_at_a_meeting_keeps_a_date(seeded_log):
@@ -95,7 +130,8 @@ async def test_a_statement_not_at_a_meeting_keeps_a_date(seeded_log):
 
 
 async def test_a_new_statement_at_a_meeting_may_leave_out_its_date(connection, seeded_log):
-    data = {**seeded_log.data_of(FOLLOWER), "statement_id": "test-undated-proposal"}
+    data = {**seeded_log.data_of("statement-mss-review-yoo-young-joon-proposal"),
+            "statement_id": "test-undated-proposal"}
     del data["occurred"]
     await seeded_log.append("statement-test-undated-proposal", "statement.made", data)
     statement = await get_statement(connection, "test-undated-proposal")

@@ -119,8 +119,12 @@ async def test_as_of_answers_as_the_timeline_was_known_before_a_correction(api, 
         api, "/agencies/mss/timeline", type="meeting.held", as_of=seeded_at.isoformat()
     )
     assert (now["entries"][0]["date"], now["entries"][0]["state"]) == ("2025-03-11", "corrected")
-    assert (then["entries"][0]["date"], then["entries"][0]["state"]) == ("2025-03", "active")
-    assert then["entries"][0]["corrections"] == []
+    assert then["entries"][0]["date"] == "2025-03"
+    # Then, only the seed's erratum of the English summary had corrected the meeting.
+    assert [list(c["changes"]) for c in then["entries"][0]["corrections"]] == [["summary_en"]]
+    assert [list(c["changes"]) for c in now["entries"][0]["corrections"]] == [
+        ["summary_en"], ["occurred"]
+    ]
 
 
 async def test_before_anything_was_recorded_the_agency_is_unknown(api):
@@ -298,7 +302,7 @@ async def test_an_agency_and_its_initiatives_as_of_before_a_status_change(api, s
     assert then["latest_activity"]["date"] == "2025-03-24"
 
     listed_then = await get_json(api, "/agencies", as_of=as_of)
-    assert {a["agency_id"] for a in listed_then["agencies"]} == {"mss", "pipc"}
+    assert {a["agency_id"] for a in listed_then["agencies"]} == {"kr-government", "mss", "pipc"}
 
     initiatives_now = await get_json(api, "/agencies/pipc/initiatives")
     initiatives_then = await get_json(api, "/agencies/pipc/initiatives", as_of=as_of)

@@ -11,7 +11,10 @@ SEED = load_seed()
 
 
 def ids_of(prefix: str) -> list[str]:
-    return [e.stream_id.removeprefix(prefix) for e in SEED if e.stream_id.startswith(prefix)]
+    """The ids of the seed's entities whose streams start with ``prefix``, once each (a
+    stream also holds the seed's errata of its entity)."""
+    streams = dict.fromkeys(e.stream_id for e in SEED if e.stream_id.startswith(prefix))
+    return [stream_id.removeprefix(prefix) for stream_id in streams]
 
 
 # list path, the key of its items, the item id field

@@ -44,7 +44,7 @@ async def test_a_correction_sets_the_place_of_a_meeting(connection, seeded_log):
     expected = events.Place(**PLACE)
     meeting = await get_meeting(connection, "pipc-ai-startup-roundtable")
     assert (meeting.place, meeting.state) == (expected, "corrected")
-    assert meeting.corrections[0].previous == {"place": None}
+    assert meeting.corrections[-1].previous == {"place": None}
     entry = roundtable_entry(await timeline_page(connection, "pipc"))
     assert entry.place == expected
     # Statements made there carry no place of their own.

@@ -55,37 +55,45 @@ async def amend_the_seed(seeded_log) -> None:
     )
 
 
+# The seed's errata (events/seed/build.py) corrected most statements: those made at a meeting
+# lost their copy of its date and follow it; the minister's remarks left the meeting.
 MSS_TIMELINE = [
     ("initiative.announced", "mss-ai-startup-ai-diffusion-plan", "2025-02", "active"),
-    ("statement.made", "mss-review-policies-presented", "2025-03", "active"),
-    ("statement.made", "mss-review-yoo-young-joon-proposal", "2025-03", "active"),
-    ("statement.made", "mss-review-seo-ji-ho-proposal", "2025-03", "active"),
     ("initiative.announced", "mss-ai-startup-competitiveness-measures", "2025-03", "active"),
-    ("statement.made", "mss-review-oh-young-ju-remarks", "2025-03", "active"),
-    # Corrected to a day, the meeting now comes after every entry of "March".
+    ("statement.made", "mss-review-oh-young-ju-remarks", "2025-03", "corrected"),
+    # Corrected to a day, the meeting now comes after every entry of "March", and the
+    # statements made at it move with it.
     ("meeting.held", "mss-workforce-policy-review", "2025-03-11", "corrected"),
+    ("statement.made", "mss-review-policies-presented", "2025-03-11", "corrected"),
+    ("statement.made", "mss-review-yoo-young-joon-proposal", "2025-03-11", "corrected"),
+    ("statement.made", "mss-review-seo-ji-ho-proposal", "2025-03-11", "corrected"),
 ]
 
 PIPC_TIMELINE = [
     ("statement.made", "pipc-ko-hak-soo-open-source-remarks", "2025-03", "active"),
     ("initiative.announced", "pipc-generative-ai-guide", "2025-03", "active"),
-    ("meeting.held", "pipc-ai-startup-roundtable", "2025-03-24", "active"),
-    ("statement.made", "pipc-roundtable-scatter-lab-presentation", "2025-03-24", "active"),
-    ("statement.made", "pipc-roundtable-moreh-presentation", "2025-03-24", "active"),
-    ("statement.made", "pipc-roundtable-elice-group-presentation", "2025-03-24", "active"),
+    ("meeting.held", "pipc-ai-startup-roundtable", "2025-03-24", "corrected"),
+    ("statement.made", "pipc-roundtable-scatter-lab-presentation", "2025-03-24", "corrected"),
+    ("statement.made", "pipc-roundtable-moreh-presentation", "2025-03-24", "corrected"),
+    ("statement.made", "pipc-roundtable-elice-group-presentation", "2025-03-24", "corrected"),
     # Retracted entries stay on the timeline, marked.
     ("statement.made", "pipc-roundtable-companies-proposals", "2025-03-24", "retracted"),
 ]
 
+GOVERNMENT_TIMELINE = [
+    ("initiative.announced", "kr-government-open-source-ai-model-support", "2025-03", "active"),
+]
+
+# In date order: the officials' remarks of March, then the meetings' days.
 STATEMENTS = [
-    ("mss-review-policies-presented", "active"),
-    ("mss-review-yoo-young-joon-proposal", "active"),
-    ("mss-review-seo-ji-ho-proposal", "active"),
-    ("mss-review-oh-young-ju-remarks", "active"),
+    ("mss-review-oh-young-ju-remarks", "corrected"),
     ("pipc-ko-hak-soo-open-source-remarks", "active"),
-    ("pipc-roundtable-scatter-lab-presentation", "active"),
-    ("pipc-roundtable-moreh-presentation", "active"),
-    ("pipc-roundtable-elice-group-presentation", "active"),
+    ("mss-review-policies-presented", "corrected"),
+    ("mss-review-yoo-young-joon-proposal", "corrected"),
+    ("mss-review-seo-ji-ho-proposal", "corrected"),
+    ("pipc-roundtable-scatter-lab-presentation", "corrected"),
+    ("pipc-roundtable-moreh-presentation", "corrected"),
+    ("pipc-roundtable-elice-group-presentation", "corrected"),
     ("pipc-roundtable-companies-proposals", "retracted"),
 ]
 
@@ -98,7 +106,7 @@ async def timeline_of(api, agency_id: str) -> list[tuple[str, str, str, str]]:
 
 async def assert_the_agencies_answer_as_amended(api) -> None:
     agencies = {a["agency_id"]: a for a in (await get_json(api, "/agencies"))["agencies"]}
-    assert sorted(agencies) == ["mss", "pipc"]
+    assert sorted(agencies) == ["kr-government", "mss", "pipc"]
     mss, pipc = agencies["mss"], agencies["pipc"]
     assert (mss["name_ko"], mss["short_en"], mss["state"]) == ("중소벤처기업부", "MSS", "active")
     assert (pipc["name_ko"], pipc["short_en"], pipc["state"]) == ("개인정보보호위원회", "PIPC", "active")
@@ -115,12 +123,12 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
         "statements": 4,
         "timeline_entries": 6,
     }
-    latest = mss["latest_activity"]
+    latest = mss["latest_activity"]  # the last statement made at the meeting, on its new day
     assert (latest["type"], latest["date"], latest["precision"], latest["title_ko"]) == (
-        "meeting.held",
+        "statement.made",
         "2025-03-11",
         "day",
-        "인력정책 방향 점검 회의",
+        "대기업과 스타트업 간 인재 교류 활성화, 스톡옵션 지원 확대를 통한 스타트업의 보상 체계 개선",
     )
     latest = pipc["latest_activity"]
     assert (latest["type"], latest["date"], latest["event_id"]) == (
@@ -139,6 +147,7 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
 async def assert_the_timelines_answer_as_amended(api) -> None:
     assert await timeline_of(api, "mss") == MSS_TIMELINE
     assert await timeline_of(api, "pipc") == PIPC_TIMELINE
+    assert await timeline_of(api, "kr-government") == GOVERNMENT_TIMELINE
 
 
 async def assert_the_initiatives_answer_as_amended(api) -> None:
@@ -164,13 +173,13 @@ async def assert_the_meetings_answer_as_amended(api) -> None:
         "day",
         "corrected",
     )
-    assert [c["reason"] for c in review["corrections"]] == ["another report gives the day"]
+    assert [c["reason"] for c in review["corrections"]][1:] == ["another report gives the day"]
     assert [s["statement_id"] for s in review["statements"]] == [
         "mss-review-policies-presented",
         "mss-review-yoo-young-joon-proposal",
         "mss-review-seo-ji-ho-proposal",
-        "mss-review-oh-young-ju-remarks",
     ]
+    assert {s["date"] for s in review["statements"]} == {"2025-03-11"}
     roundtable = await get_json(api, "/meetings/pipc-ai-startup-roundtable")
     assert [(s["statement_id"], s["state"]) for s in roundtable["statements"]] == STATEMENTS[5:]
 
@@ -206,16 +215,25 @@ async def assert_the_source_answers_as_amended(api) -> None:
         "e986a88a7ba95d739b3b0718256a26855db219e4e003de6a17b4adfde34e02ea",
     )
     facts = source["facts"]
-    # The seed's 31 quotes (one per quote of each fact), the correction's and the retraction's.
-    assert len(facts) == 33
-    assert [(f["stream_id"], f["type"], f["state"]) for f in facts if f["state"] != "active"] == [
-        ("meeting-mss-workforce-policy-review", "meeting.held", "corrected"),
-        ("meeting-mss-workforce-policy-review", "meeting.held", "corrected"),
-        ("meeting-mss-workforce-policy-review", "meeting.held", "corrected"),
-        ("statement-pipc-roundtable-companies-proposals", "statement.made", "retracted"),
+    # One per quote of each fact: the seed's 31 as first published, its errata's 18 (3 of two
+    # new facts, 15 of 13 corrections), and the test's correction and retraction.
+    assert len(facts) == 51
+    not_active = [(f["stream_id"], f["state"]) for f in facts if f["state"] != "active"]
+    assert not_active == [
+        *[("meeting-mss-workforce-policy-review", "corrected")] * 3,
+        ("statement-mss-review-policies-presented", "corrected"),
+        ("statement-mss-review-yoo-young-joon-proposal", "corrected"),
+        *[("statement-mss-review-seo-ji-ho-proposal", "corrected")] * 2,
+        ("statement-mss-review-oh-young-ju-remarks", "corrected"),
+        *[("meeting-pipc-ai-startup-roundtable", "corrected")] * 4,
+        ("statement-pipc-roundtable-scatter-lab-presentation", "corrected"),
+        ("statement-pipc-roundtable-moreh-presentation", "corrected"),
+        ("statement-pipc-roundtable-elice-group-presentation", "corrected"),
+        ("statement-pipc-roundtable-companies-proposals", "retracted"),
     ]
     amendments = [f for f in facts if f["type"].startswith("fact.")]
-    assert [(f["stream_id"], f["type"], f["quote"]) for f in amendments] == [
+    assert len(amendments) == 15 + 2
+    assert [(f["stream_id"], f["type"], f["quote"]) for f in amendments[-2:]] == [
         ("meeting-mss-workforce-policy-review", "fact.corrected", MEETING_DAY_QUOTE),
         ("statement-pipc-roundtable-companies-proposals", "fact.retracted", PROPOSALS_QUOTE),
     ]
@@ -342,7 +360,7 @@ async def test_a_retracted_agency_stays_listed_marked_retracted_with_the_reason(
     assert pipc["retraction"]["event_id"] == str(retraction)
     assert pipc["retraction"]["reason"] == "a test of retracting an agency"
     listed = {a["agency_id"]: a["state"] for a in (await get_json(api, "/agencies"))["agencies"]}
-    assert listed == {"mss": "active", "pipc": "retracted"}
+    assert listed == {"kr-government": "active", "mss": "active", "pipc": "retracted"}
 
 
 async def test_a_retracted_person_stays_there_marked_retracted_with_the_reason(api, seeded_log):
@@ -355,7 +373,7 @@ async def test_a_retracted_person_stays_there_marked_retracted_with_the_reason(a
     assert seo["retraction"]["reason"] == "a test of retracting a person"
     # The person's statement is a fact of its own: it is not retracted with them.
     assert [(s["statement_id"], s["state"]) for s in seo["statements"]] == [
-        ("mss-review-seo-ji-ho-proposal", "active")
+        ("mss-review-seo-ji-ho-proposal", "corrected")
     ]
     other = await get_json(api, "/people/ko-hak-soo")
     assert other["state"] == "active"

@@ -39,8 +39,8 @@ async def test_mss_timeline_holds_its_meeting_the_proposals_made_there_and_its_p
     assert roles["mss-workforce-policy-review"] == ["organiser"]
     # Startup executives spoke at MSS's meeting: their proposals are on MSS's timeline as host.
     assert roles["mss-review-yoo-young-joon-proposal"] == ["host"]
-    # The minister speaks for MSS, at MSS's meeting.
-    assert roles["mss-review-oh-young-ju-remarks"] == ["host", "speaker"]
+    # The minister speaks for MSS; the article does not place her remarks at the meeting.
+    assert roles["mss-review-oh-young-ju-remarks"] == ["speaker"]
 
 
 async def test_the_mss_meeting_is_recent_so_march_and_approximate(connection):
@@ -95,14 +95,18 @@ async def test_the_chairpersons_remarks_are_on_pipcs_timeline_through_his_affili
 
 
 async def test_every_entry_quotes_the_article_exactly_and_names_its_source(connection):
-    for agency in ("mss", "pipc"):
+    for agency in ("kr-government", "mss", "pipc"):
         page = await timeline_page(connection, agency)
         for entry in page.entries:
             assert entry.evidence, entry.subject
             for evidence in entry.evidence:
                 assert evidence.quote in ARTICLE_TEXT
             assert entry.source_ids == ["article-ai-startup-ecosystem-2025-03"]
-            assert entry.state == "active" and entry.corrections == [] and entry.retraction is None
+            assert entry.retraction is None
+            # The seed's errata are corrections that quote the article too.
+            assert entry.state == ("corrected" if entry.corrections else "active")
+            for correction in entry.corrections:
+                assert correction.reason and all(e.quote in ARTICLE_TEXT for e in correction.evidence)
 
 
 async def test_korean_text_comes_back_as_it_was_appended(connection, seeded_log):
