@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -21,8 +21,21 @@ def _query(**values: object) -> str:
     return urlencode(pairs)
 
 
+def _web_link(url: str | None) -> str | None:
+    """``url`` when it is a web address (http or https, with a host) that the page may link
+    to; None for any other scheme (``javascript:``, ``data:``), which is shown as text only."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
 def _show(value: object) -> str:
-    """A corrected field's value as people read it: text as is, a date as a date label."""
+    """A corrected field's value as people read it: text as is, a date as a date label, a
+    place as its names and note."""
     if value is None:
         return "—"
     if isinstance(value, str):
@@ -30,6 +43,11 @@ def _show(value: object) -> str:
     if isinstance(value, dict) and isinstance(value.get("date"), str):
         ko, en = labels.date_label(value["date"], bool(value.get("approximate")))
         return f"{ko} ({en})"
+    if isinstance(value, dict) and isinstance(value.get("name_ko"), str):
+        name = value["name_ko"]
+        if value.get("name_en") and value["name_en"] != name:
+            name += f" ({value['name_en']})"
+        return ", ".join(str(v) for v in (name, value.get("note"), value.get("url")) if v)
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -44,6 +62,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         role_label=lambda role: labels.pair(labels.ROLES, role),
         query=_query,
         show=_show,
+        web_link=_web_link,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True
