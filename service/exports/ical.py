@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from service.exports.wording import Heading, date_note, place, state_note, summary, title
 from service.queries.timeline import TimelineEntry
@@ -55,7 +55,7 @@ def event_lines(entry: TimelineEntry) -> list[str]:
     end = entry.latest + timedelta(days=1)
     modified = _utc(max([entry.recorded_at, *(c.recorded_at for c in entry.corrections)]))
     location = place(entry)
-    link = _web_uri(entry.place.url) if entry.place else None
+    link = _quoted_uri(entry.place.web_url()) if entry.place else None
     where = location and f"장소 (place): {location}" + (f" <{link}>" if link else "")
     description = [summary(entry), where, date_note(entry), state_note(entry)]
     description += [f"“{e.quote}” ({e.source_id})" for e in entry.evidence]
@@ -104,19 +104,10 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces) + "\r\n"
 
 
-def _web_uri(url: str | None) -> str | None:
-    """An http(s) URL as a URI that fits a quoted parameter value (3.2: no DQUOTE or control
-    characters): anything outside URI characters, non-ASCII included, percent-encoded. None
-    for any other scheme."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+def _quoted_uri(url: str | None) -> str | None:
+    """A URL as a URI that fits a quoted parameter value (3.2: no DQUOTE or control
+    characters): anything outside URI characters, non-ASCII included, percent-encoded."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~") if url else None
 
 
 def _day(day: date) -> str:

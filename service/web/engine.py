@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -19,18 +19,6 @@ def _query(**values: object) -> str:
             if item not in (None, ""):
                 pairs.append((name, str(item)))
     return urlencode(pairs)
-
-
-def _web_link(url: str | None) -> str | None:
-    """``url`` when it is a web address (http or https, with a host) that the page may link
-    to; None for any other scheme (``javascript:``, ``data:``), which is shown as text only."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def _show(value: object) -> str:
@@ -62,7 +50,6 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         role_label=lambda role: labels.pair(labels.ROLES, role),
         query=_query,
         show=_show,
-        web_link=_web_link,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True
