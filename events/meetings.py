@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -31,6 +32,17 @@ class Place(Value, kw_only=True):
     name_en: Text
     note: Text | None = None
     url: Text | None = None
+
+    def web_url(self) -> str | None:
+        """``url`` when it is a web address (http or https, with a host) that a page or a
+        calendar may link to; None for any other scheme (``javascript:``, ``data:``)."""
+        if not self.url:
+            return None
+        try:
+            parts = urlsplit(self.url.strip())
+        except ValueError:
+            return None
+        return self.url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 class MeetingHeld(Event, kw_only=True):

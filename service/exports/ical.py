@@ -2,9 +2,13 @@
 
 A meeting known to the day is that DATE; one known only to the month or the year spans the
 whole period (DTEND is exclusive), is TRANSPARENT (it blocks no one's calendar) and says so
-in its DESCRIPTION. Retracted meetings are left out. Written by hand (escaping and folding are
-a few lines; no runtime dependency): TEXT values escape ``\\ ; ,`` and newlines, and lines are
-folded at 75 octets without splitting a UTF-8 character.
+in its DESCRIPTION. A meeting's place, when a source names it, is its LOCATION: the Korean
+name, the English one in parentheses, then the note ("스타트업얼라이언스 (Startup Alliance),
+Gangnam, Seoul"). A web (http or https) URL of the place is the LOCATION's ALTREP (3.2.1) and,
+since many calendar apps ignore ALTREP, a line of the DESCRIPTION too. Retracted meetings are
+left out. Written by hand (escaping and folding are a few lines; no runtime dependency): TEXT
+values escape ``\\ ; ,`` and newlines, and lines are folded at 75 octets without splitting a
+UTF-8 character.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
 
-from service.exports.wording import Heading, date_note, state_note, summary, title
+from service.exports.wording import Heading, date_note, place, state_note, summary, title
 from service.queries.timeline import TimelineEntry
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -49,7 +54,10 @@ def chunks(heading: Heading, entries: Iterable[TimelineEntry]) -> Iterator[bytes
 def event_lines(entry: TimelineEntry) -> list[str]:
     end = entry.latest + timedelta(days=1)
     modified = _utc(max([entry.recorded_at, *(c.recorded_at for c in entry.corrections)]))
-    description = [summary(entry), date_note(entry), state_note(entry)]
+    location = place(entry)
+    link = _quoted_uri(entry.place.web_url()) if entry.place else None
+    where = location and f"장소 (place): {location}" + (f" <{link}>" if link else "")
+    description = [summary(entry), where, date_note(entry), state_note(entry)]
     description += [f"“{e.quote}” ({e.source_id})" for e in entry.evidence]
     lines = [
         "BEGIN:VEVENT",
@@ -63,6 +71,9 @@ def event_lines(entry: TimelineEntry) -> list[str]:
         f"SUMMARY:{text(title(entry))}",
         f"DESCRIPTION:{text(chr(10).join(d for d in description if d))}",
     ]
+    if location:
+        altrep = f';ALTREP="{link}"' if link else ""
+        lines.append(f"LOCATION{altrep}:{text(location)}")
     if entry.kind:
         lines.append(f"CATEGORIES:{text(entry.kind)}")
     if entry.precision != "day":
@@ -91,6 +102,12 @@ def fold(line: str) -> str:
         size += octets
     pieces.append("".join(current))
     return "\r\n ".join(pieces) + "\r\n"
+
+
+def _quoted_uri(url: str | None) -> str | None:
+    """A URL as a URI that fits a quoted parameter value (3.2: no DQUOTE or control
+    characters): anything outside URI characters, non-ASCII included, percent-encoded."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~") if url else None
 
 
 def _day(day: date) -> str:

@@ -25,6 +25,17 @@ def title(entry: TimelineEntry) -> str:
     return " / ".join(t for t in (entry.title_ko, entry.title_en) if t) or entry.type
 
 
+def place(entry: TimelineEntry) -> str | None:
+    """Where a meeting was held: "스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul" (the
+    English name only when it differs, then the note); None when no source names the place."""
+    if entry.place is None:
+        return None
+    name = entry.place.name_ko
+    if entry.place.name_en != name:
+        name += f" ({entry.place.name_en})"
+    return f"{name}, {entry.place.note}" if entry.place.note else name
+
+
 def summary(entry: TimelineEntry) -> str:
     return "\n".join(s for s in (entry.summary_ko, entry.summary_en) if s)
 

@@ -22,7 +22,8 @@ def _query(**values: object) -> str:
 
 
 def _show(value: object) -> str:
-    """A corrected field's value as people read it: text as is, a date as a date label."""
+    """A corrected field's value as people read it: text as is, a date as a date label, a
+    place as its names and note."""
     if value is None:
         return "—"
     if isinstance(value, str):
@@ -30,6 +31,11 @@ def _show(value: object) -> str:
     if isinstance(value, dict) and isinstance(value.get("date"), str):
         ko, en = labels.date_label(value["date"], bool(value.get("approximate")))
         return f"{ko} ({en})"
+    if isinstance(value, dict) and isinstance(value.get("name_ko"), str):
+        name = value["name_ko"]
+        if value.get("name_en") and value["name_en"] != name:
+            name += f" ({value['name_en']})"
+        return ", ".join(str(v) for v in (name, value.get("note"), value.get("url")) if v)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -35,3 +35,17 @@ def test_a_quote_is_cut_at_its_exact_occurrence():
     assert (passage.before, passage.quote, passage.after, passage.found) == ("가나다 ", "가나다", "", True)
     assert not cut("가나다", "라마").found
     assert cut("가나다", None).before == "가나다"
+
+
+def test_only_web_addresses_become_links():
+    from events import Place
+
+    def web_url(url: str) -> str | None:
+        return Place(name_ko="장소", name_en="Place", url=url).web_url()
+
+    for url in ("https://www.startupall.kr/", "HTTP://example.org/a?b=c", "http://[::1]:8000/"):
+        assert web_url(url) == url
+    for url in ("javascript:alert(1)", " javascript:alert(1)", "java\nscript:alert(1)",
+                "data:text/html,x", "//example.org/", "www.example.org", "https:///path",
+                "mailto:a@example.org", "http://[::1"):
+        assert web_url(url) is None, url

@@ -7,6 +7,7 @@ from datetime import date
 import icalendar
 
 from tests.integration.exports.conftest import REVIEW_MEETING, ROUNDTABLE
+from tests.integration.read_models.test_places import PLACE, set_place
 
 
 async def calendar(api, agency_id: str, **params) -> tuple[icalendar.Calendar, bytes]:
@@ -29,6 +30,7 @@ async def test_the_pipc_roundtable_is_one_day_as_a_date(api, seeded_log):
     assert (type(start), start, end) == (date, date(2025, 3, 24), date(2025, 3, 25))
     assert str(event["SUMMARY"]) == "AI 스타트업 간담회 / AI startup roundtable"
     assert "TRANSP" not in event
+    assert "LOCATION" not in event  # no source names its place
     assert "개인정보보호위원회" in str(parsed["X-WR-CALNAME"])
 
 
@@ -57,3 +59,33 @@ async def test_lines_are_folded_at_75_octets_and_end_in_crlf(api):
 async def test_a_type_filter_without_meetings_gives_an_empty_calendar(api):
     parsed, _ = await calendar(api, "mss", params={"format": "ics", "type": "statement.made"})
     assert parsed.walk("VEVENT") == []
+
+
+async def test_a_meetings_place_is_its_location_with_the_web_address_as_altrep(api, seeded_log):
+    url = "https://www.startupall.kr/행사"
+    await set_place(seeded_log, {**PLACE, "url": url})
+    parsed, content = await calendar(api, "pipc", params={"format": "ics"})
+    event = only_event(parsed)
+    assert str(event["UID"]) == str(seeded_log.event_of(ROUNDTABLE).id)
+    location = event["LOCATION"]
+    assert str(location) == "스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul"
+    # A URI in a quoted parameter: the Korean path percent-encoded.
+    altrep = "https://www.startupall.kr/%ED%96%89%EC%82%AC"
+    assert location.params["ALTREP"] == altrep
+    # Calendar apps that ignore ALTREP show the link in the description.
+    assert f"장소 (place): 스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul <{altrep}>" in str(
+        event["DESCRIPTION"]
+    )
+    assert all(len(line) <= 75 for line in content.split(b"\r\n"))
+
+
+async def test_a_place_with_delimiters_and_no_web_url_reads_back_as_written(api, seeded_log):
+    name = "스타트업얼라이언스; 세미나실, 2층 \\ B동"
+    await set_place(seeded_log, {
+        "name_ko": name, "name_en": "Startup Alliance", "url": 'javascript:alert("x")',
+    })
+    parsed, _ = await calendar(api, "pipc", params={"format": "ics"})
+    event = only_event(parsed)
+    assert str(event["LOCATION"]) == f"{name} (Startup Alliance)"
+    assert "ALTREP" not in event["LOCATION"].params  # not a web address
+    assert "javascript" not in str(event["DESCRIPTION"])

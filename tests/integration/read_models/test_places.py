@@ -1,7 +1,10 @@
 """A meeting's place (added to meeting.held with a default): stored events still decode without
-one, and a correction quoting a source that names the place shows it on every read model."""
+one, and a correction quoting a source that names the place shows it on every read model and
+in the meeting's details on the timeline page."""
 
 from __future__ import annotations
+
+from html.parser import HTMLParser
 
 import pytest
 
@@ -24,6 +27,16 @@ async def register_report(log) -> None:
     })
 
 
+async def set_place(log, place: dict) -> None:
+    """Correct the PIPC roundtable's place to ``place``, quoting the made-up report."""
+    await register_report(log)
+    await log.append(PIPC_ROUNDTABLE, "fact.corrected", {
+        "target": str(log.event_of(PIPC_ROUNDTABLE).id), "changes": {"place": place},
+        "reason": "another report names the place",
+        "evidence": [{"source_id": REPORT_ID, "quote": PLACE_QUOTE}],
+    })
+
+
 def roundtable_entry(page):
     return next(e for e in page.entries if e.subject.id == "pipc-ai-startup-roundtable")
 
@@ -34,13 +47,7 @@ async def test_meetings_stored_without_a_place_show_none(connection, seeded_log)
 
 
 async def test_a_correction_sets_the_place_of_a_meeting(connection, seeded_log):
-    await register_report(seeded_log)
-    target = seeded_log.event_of(PIPC_ROUNDTABLE).id
-    await seeded_log.append(PIPC_ROUNDTABLE, "fact.corrected", {
-        "target": str(target), "changes": {"place": PLACE},
-        "reason": "another report names the place",
-        "evidence": [{"source_id": REPORT_ID, "quote": PLACE_QUOTE}],
-    })
+    await set_place(seeded_log, PLACE)
     expected = events.Place(**PLACE)
     meeting = await get_meeting(connection, "pipc-ai-startup-roundtable")
     assert (meeting.place, meeting.state) == (expected, "corrected")
@@ -58,3 +65,107 @@ async def test_a_place_needs_both_names(seeded_log):
     assert meeting.place is None
     with pytest.raises(events.InvalidEvent, match="name_en"):
         events.apply_changes(meeting, {"place": {"name_ko": "스타트업얼라이언스"}})
+
+
+class EntryDetails(HTMLParser):
+    """The rows (term, text) and links (href, text) of one timeline entry on the page."""
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.depth = 0  # of <li> elements, inside the entry's
+        self.rows: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str]] = []
+        self.english: list[str] = []
+        self._cell: tuple[str, list[str]] | None = None
+        self._link: tuple[str, list[str]] | None = None
+        self.changes: list[str] = []
+        self._change: list[str] | None = None
+        self._lang_en = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "li" and (self.depth or attrs.get("id") == f"entry-{self.entry_id}"):
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag in ("dt", "dd"):
+            self._cell = (tag, [])
+        if tag == "p" and self._cell:
+            self._cell[1].append(" ")  # paragraphs read apart
+        if tag == "a":
+            self._link = (attrs.get("href"), [])
+        if tag == "ins":
+            self._change = []
+        if tag == "span" and attrs.get("lang") == "en":
+            self._lang_en += 1
+            self.english.append("")
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "li":
+            self.depth -= 1
+        if tag in ("dt", "dd") and self._cell:
+            text = " ".join("".join(self._cell[1]).split())
+            if tag == "dt":
+                self.rows.append((text, ""))
+            elif self.rows:
+                self.rows[-1] = (self.rows[-1][0], text)
+            self._cell = None
+        if tag == "a" and self._link:
+            self.links.append((self._link[0], "".join(self._link[1]).strip()))
+            self._link = None
+        if tag == "ins" and self._change is not None:
+            self.changes.append("".join(self._change))
+            self._change = None
+        if tag == "span" and self._lang_en:
+            self._lang_en -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            return
+        for part in (self._cell, self._link):
+            if part:
+                part[1].append(data)
+        if self._change is not None:
+            self._change.append(data)
+        if self._lang_en:
+            self.english[-1] += data
+
+
+async def roundtable_details(client, seeded_log) -> EntryDetails:
+    response = await client.get("/", params={"agency": "pipc"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    details = EntryDetails(str(seeded_log.event_of(PIPC_ROUNDTABLE).id))
+    details.feed(response.text)
+    assert dict(details.rows)["제목 · Title"].startswith("AI 스타트업 간담회")  # found the entry
+    return details
+
+
+async def test_the_page_shows_a_meetings_place_in_korean_and_english_with_its_link(
+    client, seeded_log
+):
+    before = await roundtable_details(client, seeded_log)
+    assert "장소 · Place" not in dict(before.rows)
+
+    url = "https://www.startupall.kr/"
+    await set_place(seeded_log, {**PLACE, "url": url})
+    details = await roundtable_details(client, seeded_log)
+    rows = dict(details.rows)
+    assert rows["장소 · Place"] == f"스타트업얼라이언스 (Startup Alliance) Gangnam, Seoul {url}"
+    assert "(Startup Alliance)" in details.english  # marked as English
+    assert (url, url) in details.links
+    # The correction that set it reads as a place, not as JSON.
+    assert details.changes == [f"스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul, {url}"]
+
+
+async def test_a_place_url_that_is_not_a_web_address_is_text_not_a_link(client, seeded_log):
+    url = "javascript:alert(1)"
+    note = "<b>3층</b> 세미나실"
+    await set_place(seeded_log, {**PLACE, "note": note, "url": url})
+    details = await roundtable_details(client, seeded_log)
+    # The note is text (escaped), the URL shown but not linked.
+    assert dict(details.rows)["장소 · Place"] == f"스타트업얼라이언스 (Startup Alliance) {note} {url}"
+    assert all(href != url and text != url for href, text in details.links)
