@@ -23,8 +23,9 @@ BOM = "\ufeff"
 COLUMNS = (
     "date", "precision", "approximate", "original_words", "type", "state",
     "title_ko", "title_en", "summary_ko", "summary_en", "evidence_quotes", "source_ids",
-    "event_id", "recorded_at",
+    "event_id", "recorded_at", "date_from",
 )
+"""``date_from`` came last, so readers of the columns before it by position still read them."""
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,6 +61,7 @@ def row(entry: TimelineEntry) -> list[str]:
         " ".join(entry.source_ids),
         str(entry.event_id),
         entry.recorded_at.isoformat(),
+        entry.date_from,
     ]
 
 

@@ -49,6 +49,8 @@ def date_note(entry: TimelineEntry) -> str | None:
         parts.append("대략적인 날짜 (approximate)")
     if entry.original_words:
         parts.append(f"원문: “{entry.original_words}”")
+    if entry.date_from == "meeting":
+        parts.append("회의 날짜를 따름 (the date of its meeting)")
     return "; ".join(parts) or None
 
 

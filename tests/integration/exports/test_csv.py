@@ -27,12 +27,14 @@ async def test_the_csv_has_one_row_per_timeline_entry_with_korean_intact(api):
         assert (row["date"], row["precision"], row["type"], row["state"]) == (
             entry["date"], entry["precision"], entry["type"], entry["state"],
         )
-        assert row["title_ko"] == entry["title_ko"]
+        assert (row["title_ko"], row["date_from"]) == (entry["title_ko"], entry["date_from"])
         assert entry["title_ko"].encode() in response.content  # byte for byte, no escapes
         assert row["evidence_quotes"] == "\n\n".join(e["quote"] for e in entry["evidence"])
         assert row["source_ids"] == SOURCE_ID
     first = rows[0]
     assert (first["date"], first["precision"], first["original_words"]) == ("2025-02", "month", "지난달")
+    # The statements made at the review meeting have its date.
+    assert [row["date_from"] for row in rows].count("meeting") == 3
 
 
 async def test_the_format_parameter_gives_the_same_csv_as_accept(api):

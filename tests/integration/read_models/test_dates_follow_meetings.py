@@ -14,6 +14,7 @@ from service.queries.meetings import get_meeting
 from service.queries.statements import get_statement
 from service.queries.timeline import timeline_page
 from service.writing import BadFact
+from tests.integration.read_models.page_entries import entry_details
 
 MSS_MEETING = "meeting-mss-workforce-policy-review"
 AT_THE_MEETING = [
@@ -136,3 +137,11 @@ async def test_a_new_statement_at_a_meeting_may_leave_out_its_date(connection, s
     await seeded_log.append("statement-test-undated-proposal", "statement.made", data)
     statement = await get_statement(connection, "test-undated-proposal")
     assert (statement.date, statement.date_from) == ("2025-03", "meeting")
+
+
+async def test_the_page_says_a_statements_date_is_its_meetings(client, seeded_log):
+    stream = "statement-mss-review-yoo-young-joon-proposal"
+    follower = await entry_details(client, "mss", seeded_log.event_of(stream).id)
+    assert dict(follower.rows)["날짜 · Date"].endswith("회의 날짜를 따름 · the date of its meeting")
+    minister = await entry_details(client, "mss", seeded_log.event_of(f"statement-{MINISTER}").id)
+    assert "회의 날짜를 따름" not in dict(minister.rows)["날짜 · Date"]

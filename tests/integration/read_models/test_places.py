@@ -4,13 +4,12 @@ in the meeting's details on the timeline page."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
 import events
 from service.queries.meetings import get_meeting
 from service.queries.timeline import timeline_page
+from tests.integration.read_models.page_entries import EntryDetails, entry_details
 
 PIPC_ROUNDTABLE = "meeting-pipc-ai-startup-roundtable"
 # A made-up second report, registered by the test: the seed article names no place.
@@ -67,79 +66,8 @@ async def test_a_place_needs_both_names(seeded_log):
         events.apply_changes(meeting, {"place": {"name_ko": "스타트업얼라이언스"}})
 
 
-class EntryDetails(HTMLParser):
-    """The rows (term, text) and links (href, text) of one timeline entry on the page."""
-
-    def __init__(self, entry_id: str) -> None:
-        super().__init__()
-        self.entry_id = entry_id
-        self.depth = 0  # of <li> elements, inside the entry's
-        self.rows: list[tuple[str, str]] = []
-        self.links: list[tuple[str, str]] = []
-        self.english: list[str] = []
-        self._cell: tuple[str, list[str]] | None = None
-        self._link: tuple[str, list[str]] | None = None
-        self.changes: list[str] = []
-        self._change: list[str] | None = None
-        self._lang_en = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "li" and (self.depth or attrs.get("id") == f"entry-{self.entry_id}"):
-            self.depth += 1
-        if not self.depth:
-            return
-        if tag in ("dt", "dd"):
-            self._cell = (tag, [])
-        if tag == "p" and self._cell:
-            self._cell[1].append(" ")  # paragraphs read apart
-        if tag == "a":
-            self._link = (attrs.get("href"), [])
-        if tag == "ins":
-            self._change = []
-        if tag == "span" and attrs.get("lang") == "en":
-            self._lang_en += 1
-            self.english.append("")
-
-    def handle_endtag(self, tag):
-        if not self.depth:
-            return
-        if tag == "li":
-            self.depth -= 1
-        if tag in ("dt", "dd") and self._cell:
-            text = " ".join("".join(self._cell[1]).split())
-            if tag == "dt":
-                self.rows.append((text, ""))
-            elif self.rows:
-                self.rows[-1] = (self.rows[-1][0], text)
-            self._cell = None
-        if tag == "a" and self._link:
-            self.links.append((self._link[0], "".join(self._link[1]).strip()))
-            self._link = None
-        if tag == "ins" and self._change is not None:
-            self.changes.append("".join(self._change))
-            self._change = None
-        if tag == "span" and self._lang_en:
-            self._lang_en -= 1
-
-    def handle_data(self, data):
-        if not self.depth:
-            return
-        for part in (self._cell, self._link):
-            if part:
-                part[1].append(data)
-        if self._change is not None:
-            self._change.append(data)
-        if self._lang_en:
-            self.english[-1] += data
-
-
 async def roundtable_details(client, seeded_log) -> EntryDetails:
-    response = await client.get("/", params={"agency": "pipc"})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/html")
-    details = EntryDetails(str(seeded_log.event_of(PIPC_ROUNDTABLE).id))
-    details.feed(response.text)
+    details = await entry_details(client, "pipc", seeded_log.event_of(PIPC_ROUNDTABLE).id)
     assert dict(details.rows)["제목 · Title"].startswith("AI 스타트업 간담회")  # found the entry
     return details
 
