@@ -165,6 +165,14 @@ async def test_serve_seeds_an_empty_store_or_one_with_the_seed_and_leaves_others
     assert again is not None and again.appended == 0
 
 
+async def test_serve_brings_a_store_seeded_by_an_earlier_release_up_to_date(database_url, store, pool):
+    seed_events = load_seed()
+    await seed(Appender(store, pool), seed_events[:FIRST_PUBLISHED])
+    report = await seed_database(database_url, Settings(database_url=database_url), on_start=True)
+    assert report is not None and report.appended == len(seed_events) - FIRST_PUBLISHED
+    assert {e.event_id for e in await all_events(store)} == {s.id for s in seed_events}
+
+
 async def test_serve_does_not_force_the_seed_on_a_store_of_other_facts(database_url, store, pool):
     text = "다른 기사의 본문."
     await Appender(store, pool).append(AppendCommand(
