@@ -144,7 +144,7 @@ def test_serve_runs_two_api_workers_and_the_projector_in_a_process_of_its_own(
             return agencies["replay"] is not None and agencies["replay"]["state"] == "completed"
 
         until(replay_completed, what="the replay")
-        assert agency_ids(base) == {"mss", "pipc", "test-ministry"}
+        assert agency_ids(base) == SEEDED_AGENCIES | {"test-ministry"}
 
         everything = serve.tree()
         assert replacement in everything
