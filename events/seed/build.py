@@ -509,9 +509,9 @@ FACTS: list[Event] = [SOURCE, *ACTORS, *MSS_FACTS, *PIPC_FACTS]
 seeded with it receive what follows as new events."""
 
 
-def fact(statement_or_id: str) -> Event:
-    """The seed fact whose entity id is ``statement_or_id``."""
-    return next(f for f in FACTS if getattr(f, type(f).KEY) == statement_or_id)
+def first_published(entity_id: str) -> Event:
+    """The fact, as first published, that registered or reported the entity ``entity_id``."""
+    return next(f for f in FACTS if getattr(f, type(f).KEY) == entity_id)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -565,7 +565,7 @@ GOVERNMENT_OPEN_SOURCE_PLAN = InitiativeAnnounced(
     ),
 )
 
-OH_REMARKS = fact("mss-review-oh-young-ju-remarks")
+OH_REMARKS = first_published("mss-review-oh-young-ju-remarks")
 OH_REMARKS_UNLINKED = Erratum(
     OH_REMARKS,
     {"meeting": None, "occurred": msgspec.to_builtins(BY_PUBLICATION)},
@@ -589,7 +589,7 @@ AT_THE_MEETING = {
 }
 DATED_BY_THEIR_MEETING = [
     Erratum(
-        fact(statement_id),
+        first_published(statement_id),
         {"occurred": None},
         "Made at the meeting, which is all the article says of when: the statement has the"
         " meeting's date, and follows it when a later source dates the meeting more precisely.",
@@ -600,7 +600,7 @@ DATED_BY_THEIR_MEETING = [
 
 ENGLISH_SLIPS = [
     Erratum(
-        fact(MSS_REVIEW),
+        first_published(MSS_REVIEW),
         {
             "summary_en": (
                 "About 20 people, among them the minister and people from AI startups,"
@@ -613,7 +613,7 @@ ENGLISH_SLIPS = [
         cite("회의는 오영주 장관과 국내 AI 스타트업, 제조 AI 기업, 전문가 등 20여명이 참석한 가운데"),
     ),
     Erratum(
-        fact("mss-review-seo-ji-ho-proposal"),
+        first_published("mss-review-seo-ji-ho-proposal"),
         {
             "text_en": (
                 "More exchange of talent between large companies and startups, and a better"
@@ -637,7 +637,7 @@ ENGLISH_SLIPS = [
         cite("AI 기술과 시장 선점을 위해서는"),
     ),
     Erratum(
-        fact(PIPC_ROUNDTABLE),
+        first_published(PIPC_ROUNDTABLE),
         {
             "summary_ko": (
                 "개인정보위가 오픈소스 기반 AI 생태계 혁신을 위한 지원 방안을 논의했다. 국내 AI 스타트업들이"
@@ -655,7 +655,7 @@ ENGLISH_SLIPS = [
         cite("24일 개인정보위는 'AI 스타트업 간담회'를 열고"),
     ),
     Erratum(
-        fact("pipc-roundtable-companies-proposals"),
+        first_published("pipc-roundtable-companies-proposals"),
         {
             "speaker": {
                 "kind": "group",
@@ -705,20 +705,20 @@ def render(facts: list[Event] = FACTS, errata: list[Event | Erratum] = ERRATA) -
     for item in [*facts, *errata]:
         if isinstance(item, Erratum):
             stream = item.target.stream_id()
-            fact_ = FactCorrected(
+            event = FactCorrected(
                 target=ids[id(item.target)],
                 changes=item.changes,
                 reason=item.reason,
                 evidence=item.evidence,
             )
         else:
-            stream, fact_ = item.stream_id(), item
+            stream, event = item.stream_id(), item
         assert stream is not None
-        data = events.encode_event_data(fact_)
-        events.decode_event(fact_.TYPE, data)
+        data = events.encode_event_data(event)
+        events.decode_event(event.TYPE, data)
         versions[stream] = versions.get(stream, 0) + 1
         ids[id(item)] = event_id(stream, versions[stream])
-        line = _Line(stream, ids[id(item)], fact_.TYPE, msgspec.Raw(data), METADATA)
+        line = _Line(stream, ids[id(item)], event.TYPE, msgspec.Raw(data), METADATA)
         lines.append(msgspec.json.encode(line))
     return b"\n".join(lines) + b"\n"
 
