@@ -16,7 +16,14 @@ import msgspec
 import events
 from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import WALK_ROWS, matches, search_rows, walk, walk_columns
+from service.queries.search import (
+    WALK_ROWS,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 
 
 class HistoryItem(DatedRecord, kw_only=True):
@@ -106,7 +113,7 @@ async def initiative_page(
         if q is not None and walk_bound is not None:
             hit = f"""EXISTS (SELECT FROM initiative_history AS m
                 WHERE m.initiative_id = a.initiative_id
-                  AND {matches("m", q, query)} AND {query.known("m")})"""
+                  AND {contains("m", q, query)} AND {query.known("m")})"""
             source, kept = walk("initiative_history", "a", conditions, hit, walk_bound, query)
             conditions, columns = [kept], walk_columns("a")
         elif q is not None:

@@ -17,7 +17,14 @@ from service.queries.common import (
     fact_columns,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import WALK_ROWS, matches, search_rows, walk, walk_columns
+from service.queries.search import (
+    WALK_ROWS,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 from service.queries.statements import Statement, statements_where
 
 
@@ -65,7 +72,7 @@ async def meeting_page(
         source, columns = "meetings AS m", ""
         if q is not None and walk_bound is not None:
             source, kept = walk(
-                "meetings", "m", conditions, matches("m", q, query), walk_bound, query
+                "meetings", "m", conditions, contains("m", q, query), walk_bound, query
             )
             conditions, columns = [kept], walk_columns("m")
         elif q is not None:

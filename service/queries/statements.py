@@ -17,7 +17,14 @@ from service.queries.common import (
     meeting_date_join,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import WALK_ROWS, matches, search_rows, walk, walk_columns
+from service.queries.search import (
+    WALK_ROWS,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 
 STATEMENT_KINDS = ("remark", "proposal", "presentation", "pledge")
 
@@ -83,7 +90,7 @@ async def statement_page(
         source, columns = "statements AS s", ""
         if q is not None and walk_bound is not None:
             source, kept = walk(
-                "statements", "s", conditions, matches("s", q, query), walk_bound, query
+                "statements", "s", conditions, contains("s", q, query), walk_bound, query
             )
             conditions, columns = [kept], walk_columns("s")
         elif q is not None:

@@ -21,7 +21,14 @@ from service.queries.common import (
 )
 from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import WALK_ROWS, matches, search_rows, walk, walk_columns
+from service.queries.search import (
+    WALK_ROWS,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
 TIMELINE_TYPES = (
@@ -167,7 +174,7 @@ async def timeline_rows(
         source, columns = "timeline_entries AS e", ""
         if q is not None and walk_bound is not None:
             source, kept = walk(
-                "timeline_entries", "e", conditions, matches("e", q, query), walk_bound, query
+                "timeline_entries", "e", conditions, contains("e", q, query), walk_bound, query
             )
             conditions, columns = [kept], walk_columns("e")
         elif q is not None:

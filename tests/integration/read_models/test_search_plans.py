@@ -63,7 +63,8 @@ def reference_cursors(items: list, limit: int) -> list:
     cursors = []
     for end in range(limit, len(items), limit):
         last = items[end - 1]
-        cursors.append(SortKey(last.earliest, PRECISION_RANK[last.precision], last.position).cursor())
+        key = SortKey(last.earliest, PRECISION_RANK[last.precision], last.position)
+        cursors.append(key.cursor())
     return cursors + [None]
 
 
