@@ -64,7 +64,10 @@ def walk(
     that keeps the hits and the walk's last row (so that the caller can tell a walk that
     reached its bound from a list that ended). The list's SELECT adds ``walk_columns``."""
     order = order_by(alias)
-    bound = query.param(rows)
+    # A literal, not a parameter: the service's statements are prepared, and a generic plan
+    # with an unknown LIMIT would assume a tenth of the list (a sort of a whole agency's
+    # entries, rather than the walk of its order index).
+    bound = int(rows)
     source = f"""(SELECT {alias}.*, {hit} AS search_hit,
                 row_number() OVER (ORDER BY {order}) AS search_n
             FROM {table} AS {alias} WHERE {" AND ".join(conditions) or "true"}
