@@ -18,6 +18,7 @@ from service.queries.common import DatedRecord, Query, dated_fields, decode_fact
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import (
     WALK_ROWS,
+    Walk,
     contains,
     matches,
     search_rows,
@@ -103,18 +104,18 @@ async def initiative_page(
     (``search_rows``: the first ``walk_rows`` announcements in order, each with its history
     rows, then the search index)."""
 
-    def sql(query: Query, walk_bound: int | None = None) -> str:
+    def sql(query: Query, walking: Walk | None = None) -> str:
         conditions = ["a.type = 'initiative.announced'", query.known("a")]
         if agency_id is not None:
             conditions.append(f"a.agency_id = {query.param(agency_id)}")
         if after is not None:
             conditions.append(after_clause("a", after, query))
         source, columns = "initiative_history AS a", ""
-        if q is not None and walk_bound is not None:
+        if q is not None and walking is not None:
             hit = f"""EXISTS (SELECT FROM initiative_history AS m
                 WHERE m.initiative_id = a.initiative_id
                   AND {contains("m", q, query)} AND {query.known("m")})"""
-            source, kept = walk("initiative_history", "a", conditions, hit, walk_bound, query)
+            source, kept = walk("initiative_history", "a", conditions, hit, walking, query)
             conditions, columns = [kept], walk_columns("a")
         elif q is not None:
             conditions.append(

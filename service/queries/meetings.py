@@ -19,6 +19,7 @@ from service.queries.common import (
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import (
     WALK_ROWS,
+    Walk,
     contains,
     matches,
     search_rows,
@@ -65,14 +66,14 @@ async def meeting_page(
     titles, summaries or quotes contain it (``search_rows``: the first ``walk_rows`` meetings
     in order, then the search index)."""
 
-    def sql(query: Query, walk_bound: int | None = None) -> str:
+    def sql(query: Query, walking: Walk | None = None) -> str:
         conditions = [query.known("m")]
         if after is not None:
             conditions.append(after_clause("m", after, query))
         source, columns = "meetings AS m", ""
-        if q is not None and walk_bound is not None:
+        if q is not None and walking is not None:
             source, kept = walk(
-                "meetings", "m", conditions, contains("m", q, query), walk_bound, query
+                "meetings", "m", conditions, contains("m", q, query), walking, query
             )
             conditions, columns = [kept], walk_columns("m")
         elif q is not None:

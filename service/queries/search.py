@@ -20,12 +20,14 @@ in its WHERE). Both give the same rows in the same order: the walk is a prefix o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import asyncpg
 
 from service.queries.common import Query
-from service.queries.paging import order_by
+from service.queries.paging import SortKey, after_clause, order_by
 from service.read_models.search import bigrams
 
 WALK_ROWS = 2000
@@ -55,19 +57,29 @@ def contains(alias: str, q: str, query) -> str:
     )
 
 
+class Walk(NamedTuple):
+    """A walk of at most ``rows`` rows of a list, after ``start`` (after the list's start)."""
+
+    rows: int
+    start: SortKey | None = None
+
+
 def walk(
-    table: str, alias: str, conditions: list[str], hit: str, rows: int, query: Query
+    table: str, alias: str, conditions: list[str], hit: str, walking: Walk, query: Query
 ) -> tuple[str, str]:
-    """The walk: a FROM item to use in place of ``table AS alias`` (the first ``rows`` rows of
-    ``table`` in list order that meet the list's ``conditions``, with ``search_hit``: whether
-    the row meets ``hit``, and ``search_n``: its number in the walk), and the WHERE condition
-    that keeps the hits and the walk's last row (so that the caller can tell a walk that
-    reached its bound from a list that ended). The list's SELECT adds ``walk_columns``."""
+    """The walk: a FROM item to use in place of ``table AS alias`` (the first
+    ``walking.rows`` rows of ``table`` in list order, after ``walking.start``, that meet the
+    list's ``conditions``, with ``search_hit``: whether the row meets ``hit``, and
+    ``search_n``: its number in the walk), and the WHERE condition that keeps the hits and the
+    walk's last row (so that the caller can tell a walk that reached its bound from a list
+    that ended, and continue after it). The list's SELECT adds ``walk_columns``."""
     order = order_by(alias)
     # A literal, not a parameter: the service's statements are prepared, and a generic plan
     # with an unknown LIMIT would assume a tenth of the list (a sort of a whole agency's
     # entries, rather than the walk of its order index).
-    bound = int(rows)
+    bound = int(walking.rows)
+    if walking.start is not None:
+        conditions = [*conditions, after_clause(alias, walking.start, query)]
     source = f"""(SELECT {alias}.*, {hit} AS search_hit,
                 row_number() OVER (ORDER BY {order}) AS search_n
             FROM {table} AS {alias} WHERE {" AND ".join(conditions) or "true"}
@@ -76,36 +88,66 @@ def walk(
 
 
 def walk_columns(alias: str) -> str:
-    """The walk's columns that ``walked_page`` reads, to add to the list's SELECT."""
-    return f", {alias}.search_hit, {alias}.search_n"
+    """The walk's columns that ``walked`` reads, to add to the list's SELECT."""
+    return (
+        f", {alias}.search_hit, {alias}.search_n, {alias}.earliest AS search_earliest,"
+        f" {alias}.precision_rank AS search_rank, {alias}.position AS search_position"
+    )
 
 
-def walked_page(rows: list, limit: int, walk_rows: int) -> list | None:
-    """The ``limit + 1`` rows (or fewer: the list's end) of a walk's result, or None when the
-    walk reached its bound before it found them (then the bitmap plan answers)."""
+def walked(rows: list, walking: Walk) -> tuple[list, SortKey | None]:
+    """The hits of a walk's result in order, and where the walk stopped if it reached its
+    bound (None: the list ended within it)."""
     hits = [row for row in rows if row["search_hit"]]
-    if len(hits) > limit:
-        return hits[: limit + 1]
-    if rows and rows[-1]["search_n"] == walk_rows:
-        return None
-    return hits
+    if not rows or rows[-1]["search_n"] != walking.rows:
+        return hits, None
+    last = rows[-1]
+    return hits, SortKey(last["search_earliest"], last["search_rank"], last["search_position"])
+
+
+SECOND_WALK = 9
+"""A second walk reads at most this many times ``walk_rows``."""
 
 
 async def search_rows(
     connection: asyncpg.Connection,
     as_of,
-    sql: Callable[[Query, int | None], str],
+    sql: Callable[[Query, Walk | None], str],
     *,
     limit: int,
     walk_rows: int,
 ) -> list[asyncpg.Record]:
-    """A list's rows for ``q``: ``sql(query, walk_rows)`` is the list's query over ``walk``,
-    ``sql(query, None)`` the same with ``matches`` in its WHERE (the bitmap plan); each with
-    ``ORDER BY`` the list's order and ``LIMIT limit + 1``."""
-    if walk_rows > 0:
+    """A list's rows for ``q`` (up to ``limit + 1``): ``sql(query, walk)`` is the list's query
+    over ``walk``, ``sql(query, None)`` the same with ``matches`` in its WHERE (the bitmap
+    plan); each with ``ORDER BY`` the list's order and ``LIMIT limit + 1``.
+
+    1. Walk ``walk_rows`` rows. A page of matches in them, or the list's end: done.
+    2. No match in them: a rare term, the bitmap plan answers.
+    3. Some: walk on after them, as many rows as their share of matches says a page needs
+       (a quarter more), at most ``SECOND_WALK`` times ``walk_rows``; a page or the end:
+       done; otherwise the bitmap plan answers."""
+    hits: list = []
+    walking = Walk(walk_rows)
+    for _ in range(2):
+        if walking.rows <= 0:
+            break
         query = Query(as_of)
-        rows = walked_page(await query.fetch(connection, sql(query, walk_rows)), limit, walk_rows)
-        if rows is not None:
-            return rows
+        found, stopped = walked(await query.fetch(connection, sql(query, walking)), walking)
+        hits += found
+        if len(hits) > limit:
+            return hits[: limit + 1]
+        if stopped is None:
+            return hits
+        if not hits:
+            break
+        needed = math.ceil((limit + 1 - len(hits)) * walk_rows / len(hits) * 1.25)
+        walking = Walk(min(needed, SECOND_WALK * walk_rows), stopped)
+    return await index_rows(connection, as_of, sql)
+
+
+async def index_rows(
+    connection: asyncpg.Connection, as_of, sql: Callable[[Query, Walk | None], str]
+) -> list[asyncpg.Record]:
+    """The bitmap plan: the list's query with ``matches``, as the planner plans it."""
     query = Query(as_of)
     return await query.fetch(connection, sql(query, None))

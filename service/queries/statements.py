@@ -19,6 +19,7 @@ from service.queries.common import (
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import (
     WALK_ROWS,
+    Walk,
     contains,
     matches,
     search_rows,
@@ -71,7 +72,7 @@ async def statement_page(
     (normalized) those whose text, English text or quotes contain it (``search_rows``: the
     first ``walk_rows`` statements in order, then the search index)."""
 
-    def sql(query: Query, walk_bound: int | None = None) -> str:
+    def sql(query: Query, walking: Walk | None = None) -> str:
         conditions = [query.known("s")]
         if agency_id is not None:
             conditions.append(
@@ -88,9 +89,9 @@ async def statement_page(
         if after is not None:
             conditions.append(after_clause("s", after, query))
         source, columns = "statements AS s", ""
-        if q is not None and walk_bound is not None:
+        if q is not None and walking is not None:
             source, kept = walk(
-                "statements", "s", conditions, contains("s", q, query), walk_bound, query
+                "statements", "s", conditions, contains("s", q, query), walking, query
             )
             conditions, columns = [kept], walk_columns("s")
         elif q is not None:

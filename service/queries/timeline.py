@@ -23,6 +23,7 @@ from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import (
     WALK_ROWS,
+    Walk,
     contains,
     matches,
     search_rows,
@@ -151,7 +152,7 @@ async def timeline_rows(
     (one round trip, not two, for every page that has entries). With ``q``: the first
     ``walk_rows`` entries in order, then the search index (``search_rows``)."""
 
-    def sql(query: Query, walk_bound: int | None = None) -> str:
+    def sql(query: Query, walking: Walk | None = None) -> str:
         agency = query.param(agency_id)
         conditions = [
             f"e.agency_id = {agency}",
@@ -172,9 +173,9 @@ async def timeline_rows(
         if after is not None:
             conditions.append(after_clause("e", after, query))
         source, columns = "timeline_entries AS e", ""
-        if q is not None and walk_bound is not None:
+        if q is not None and walking is not None:
             source, kept = walk(
-                "timeline_entries", "e", conditions, contains("e", q, query), walk_bound, query
+                "timeline_entries", "e", conditions, contains("e", q, query), walking, query
             )
             conditions, columns = [kept], walk_columns("e")
         elif q is not None:

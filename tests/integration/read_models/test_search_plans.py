@@ -1,13 +1,13 @@
-"""A list with ``q`` first walks the list in order for at most ``walk_rows`` rows, and falls
-back to the search index when those hold less than a page of matches
-(``service.queries.search.search_rows``). Whichever answers, the pages are those of a
+"""A list with ``q`` first walks the list in order for at most ``walk_rows`` rows, walks on
+for a bounded number of rows when those hold some matches but not a page, and falls back to
+the search index otherwise (``service.queries.search.search_rows``). Whichever answers, the pages are those of a
 straightforward reference: the list without ``q``, kept where the row's search text contains
 ``q`` (in Python), paged by ``limit`` — the same items, in the same order, with the same
 ``next_cursor`` — now and ``as_of`` an instant before a correction.
 
-The bound is made tiny here (a parameter, not a timing) so that on the seed both the walk and
-the fallback answer pages, and a walk that reaches its bound on the page's last item, or just
-after it, is met too."""
+The bound is made tiny here (a parameter, not a timing) so that on the seed the walk, the
+second walk and the fallback all answer pages, and a walk that reaches its bound on the
+page's last item, or just after it, is met too."""
 
 from __future__ import annotations
 
@@ -115,15 +115,19 @@ async def test_walk_and_fallback_page_like_the_reference(
     everything, _ = await every_page(page, key, 1000)
     assert len(everything) >= 5
 
-    answered = {"walk": 0, "fallback": 0}
-    walked_page = search.walked_page
+    answered = {"walk": 0, "second walk": 0, "index": 0}
+    walked, index_rows = search.walked, search.index_rows
 
-    def spy(rows, limit, walk_rows):
-        result = walked_page(rows, limit, walk_rows)
-        answered["walk" if result is not None else "fallback"] += 1
-        return result
+    def walked_spy(rows, walking):
+        answered["walk" if walking.start is None else "second walk"] += 1
+        return walked(rows, walking)
 
-    monkeypatch.setattr(search, "walked_page", spy)
+    async def index_spy(*args):
+        answered["index"] += 1
+        return await index_rows(*args)
+
+    monkeypatch.setattr(search, "walked", walked_spy)
+    monkeypatch.setattr(search, "index_rows", index_spy)
     for term in TERMS:
         q = normalized(term)
         having = {row["id"] for row in texts if q in row["search_text"]}
@@ -136,4 +140,4 @@ async def test_walk_and_fallback_page_like_the_reference(
                 )
                 assert found == expected, (term, limit, walk_rows)
                 assert found_cursors == cursors, (term, limit, walk_rows)
-    assert answered["walk"] > 0 and answered["fallback"] > 0, answered
+    assert all(answered.values()), answered
