@@ -16,7 +16,15 @@ import msgspec
 import events
 from service.queries.common import DatedRecord, Query, dated_fields, decode_fact, fact_columns
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import matches
+from service.queries.search import (
+    WALK_ROWS,
+    Walk,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 
 
 class HistoryItem(DatedRecord, kw_only=True):
@@ -88,27 +96,41 @@ async def initiative_page(
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
+    walk_rows: int = WALK_ROWS,
 ) -> InitiativePage:
     """Initiatives in the timeline order of their announcements (keyset over the
     announcement's key), each with its current status; ``agency_id`` keeps the agency's,
-    ``q`` (normalized) those whose announcement or a status change's note or quotes contain it."""
-    query = Query(as_of)
-    conditions = ["a.type = 'initiative.announced'", query.known("a")]
-    if agency_id is not None:
-        conditions.append(f"a.agency_id = {query.param(agency_id)}")
+    ``q`` (normalized) those whose announcement or a status change's note or quotes contain it
+    (``search_rows``: the first ``walk_rows`` announcements in order, each with its history
+    rows, then the search index)."""
+
+    def sql(query: Query, walking: Walk | None = None) -> str:
+        conditions = ["a.type = 'initiative.announced'", query.known("a")]
+        if agency_id is not None:
+            conditions.append(f"a.agency_id = {query.param(agency_id)}")
+        if after is not None:
+            conditions.append(after_clause("a", after, query))
+        source, columns = "initiative_history AS a", ""
+        if q is not None and walking is not None:
+            hit = f"""EXISTS (SELECT FROM initiative_history AS m
+                WHERE m.initiative_id = a.initiative_id
+                  AND {contains("m", q, query)} AND {query.known("m")})"""
+            source, kept = walk("initiative_history", "a", conditions, hit, walking, query)
+            conditions, columns = [kept], walk_columns("a")
+        elif q is not None:
+            conditions.append(
+                f"""a.initiative_id IN (SELECT m.initiative_id FROM initiative_history AS m
+                    WHERE {matches("m", q, query)} AND {query.known("m")})"""
+            )
+        return f"""SELECT a.initiative_id, a.earliest, a.precision_rank, a.position{columns}
+            FROM {source} WHERE {" AND ".join(conditions)}
+            ORDER BY {order_by("a")} LIMIT {query.param(limit + 1)}"""
+
     if q is not None:
-        conditions.append(
-            f"""a.initiative_id IN (SELECT m.initiative_id FROM initiative_history AS m
-                WHERE {matches("m", q, query)} AND {query.known("m")})"""
-        )
-    if after is not None:
-        conditions.append(after_clause("a", after, query))
-    page = await query.fetch(
-        connection,
-        f"""SELECT a.initiative_id, a.earliest, a.precision_rank, a.position
-            FROM initiative_history AS a WHERE {" AND ".join(conditions)}
-            ORDER BY {order_by("a")} LIMIT {query.param(limit + 1)}""",
-    )
+        page = await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
+    else:
+        query = Query(as_of)
+        page = await query.fetch(connection, sql(query))
     ids = [row["initiative_id"] for row in page[:limit]]
     histories = await _histories(connection, ids, as_of)
     return InitiativePage(

@@ -17,7 +17,15 @@ from service.queries.common import (
     fact_columns,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import matches
+from service.queries.search import (
+    WALK_ROWS,
+    Walk,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 from service.queries.statements import Statement, statements_where
 
 
@@ -52,21 +60,33 @@ async def meeting_page(
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
+    walk_rows: int = WALK_ROWS,
 ) -> MeetingPage:
     """Meetings by earliest day, precision, position; ``q`` (normalized) keeps those whose
-    titles, summaries or quotes contain it."""
-    query = Query(as_of)
-    conditions = [query.known("m")]
+    titles, summaries or quotes contain it (``search_rows``: the first ``walk_rows`` meetings
+    in order, then the search index)."""
+
+    def sql(query: Query, walking: Walk | None = None) -> str:
+        conditions = [query.known("m")]
+        if after is not None:
+            conditions.append(after_clause("m", after, query))
+        source, columns = "meetings AS m", ""
+        if q is not None and walking is not None:
+            source, kept = walk(
+                "meetings", "m", conditions, contains("m", q, query), walking, query
+            )
+            conditions, columns = [kept], walk_columns("m")
+        elif q is not None:
+            conditions.append(matches("m", q, query))
+        return f"""SELECT {fact_columns("f")}, m.earliest, m.precision_rank{columns}
+            FROM {source} {query.fact_of("m")} WHERE {" AND ".join(conditions)}
+            ORDER BY {order_by("m")} LIMIT {query.param(limit + 1)}"""
+
     if q is not None:
-        conditions.append(matches("m", q, query))
-    if after is not None:
-        conditions.append(after_clause("m", after, query))
-    rows = await query.fetch(
-        connection,
-        f"""SELECT {fact_columns("f")}, m.earliest, m.precision_rank
-            FROM meetings AS m {query.fact_of("m")} WHERE {" AND ".join(conditions)}
-            ORDER BY {order_by("m")} LIMIT {query.param(limit + 1)}""",
-    )
+        rows = await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
+    else:
+        query = Query(as_of)
+        rows = await query.fetch(connection, sql(query))
     return MeetingPage(
         meetings=[MeetingSummary(**_fields(row)) for row in rows[:limit]],
         next_cursor=next_cursor(rows, limit),

@@ -17,7 +17,15 @@ from service.queries.common import (
     meeting_date_join,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import matches
+from service.queries.search import (
+    WALK_ROWS,
+    Walk,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 
 STATEMENT_KINDS = ("remark", "proposal", "presentation", "pledge")
 
@@ -40,10 +48,10 @@ class StatementPage(msgspec.Struct, kw_only=True):
     next_cursor: str | None
 
 
-def _select(query: Query) -> str:
+def _select(query: Query, source: str = "statements AS s", columns: str = "") -> str:
     return f"""SELECT {fact_columns("f")}, s.earliest, s.precision_rank,
-            meeting_date.meeting_occurred
-        FROM statements AS s {query.fact_of("s")} {meeting_date_join(query)}"""
+            meeting_date.meeting_occurred{columns}
+        FROM {source} {query.fact_of("s")} {meeting_date_join(query)}"""
 
 
 async def statement_page(
@@ -57,33 +65,45 @@ async def statement_page(
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
+    walk_rows: int = WALK_ROWS,
 ) -> StatementPage:
     """``agency_id`` selects the statements on that agency's timeline (by its people, or at its
     meetings); ``speaker_id`` a speaker, or a named member of a group speaker; ``q``
-    (normalized) those whose text, English text or quotes contain it."""
-    query = Query(as_of)
-    conditions = [query.known("s")]
-    if agency_id is not None:
-        conditions.append(
-            "s.event_id IN (SELECT event_id FROM timeline_entries AS e"
-            f" WHERE e.agency_id = {query.param(agency_id)} AND e.type = 'statement.made'"
-            f" AND {query.known('e')})"
-        )
-    if speaker_id is not None:
-        conditions.append(f"s.speaker_ids @> ARRAY[{query.param(speaker_id)}::text]")
-    if meeting_id is not None:
-        conditions.append(f"s.meeting_id = {query.param(meeting_id)}")
-    if kind is not None:
-        conditions.append(f"s.kind = {query.param(kind)}")
+    (normalized) those whose text, English text or quotes contain it (``search_rows``: the
+    first ``walk_rows`` statements in order, then the search index)."""
+
+    def sql(query: Query, walking: Walk | None = None) -> str:
+        conditions = [query.known("s")]
+        if agency_id is not None:
+            conditions.append(
+                "s.event_id IN (SELECT event_id FROM timeline_entries AS e"
+                f" WHERE e.agency_id = {query.param(agency_id)} AND e.type = 'statement.made'"
+                f" AND {query.known('e')})"
+            )
+        if speaker_id is not None:
+            conditions.append(f"s.speaker_ids @> ARRAY[{query.param(speaker_id)}::text]")
+        if meeting_id is not None:
+            conditions.append(f"s.meeting_id = {query.param(meeting_id)}")
+        if kind is not None:
+            conditions.append(f"s.kind = {query.param(kind)}")
+        if after is not None:
+            conditions.append(after_clause("s", after, query))
+        source, columns = "statements AS s", ""
+        if q is not None and walking is not None:
+            source, kept = walk(
+                "statements", "s", conditions, contains("s", q, query), walking, query
+            )
+            conditions, columns = [kept], walk_columns("s")
+        elif q is not None:
+            conditions.append(matches("s", q, query))
+        return f"""{_select(query, source, columns)} WHERE {' AND '.join(conditions)}
+            ORDER BY {order_by('s')} LIMIT {query.param(limit + 1)}"""
+
     if q is not None:
-        conditions.append(matches("s", q, query))
-    if after is not None:
-        conditions.append(after_clause("s", after, query))
-    rows = await query.fetch(
-        connection,
-        f"""{_select(query)} WHERE {' AND '.join(conditions)}
-            ORDER BY {order_by('s')} LIMIT {query.param(limit + 1)}""",
-    )
+        rows = await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
+    else:
+        query = Query(as_of)
+        rows = await query.fetch(connection, sql(query))
     return StatementPage(
         statements=[statement(row) for row in rows[:limit]], next_cursor=next_cursor(rows, limit)
     )

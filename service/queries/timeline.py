@@ -21,7 +21,15 @@ from service.queries.common import (
 )
 from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import matches
+from service.queries.search import (
+    WALK_ROWS,
+    Walk,
+    contains,
+    matches,
+    search_rows,
+    walk,
+    walk_columns,
+)
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
 TIMELINE_TYPES = (
@@ -80,11 +88,11 @@ MAX_SPAN = timedelta(days=366)
 """The longest an entry's date can span: a year-precision date in a leap year."""
 
 
-def _select(query: Query) -> str:
-    """Entries ``e`` with their facts as known then."""
+def _select(query: Query, source: str = "timeline_entries AS e", columns: str = "") -> str:
+    """Entries ``e`` (of ``source``) with their facts as known then."""
     return f"""SELECT {fact_columns("f")}, e.roles, e.earliest, e.precision_rank,
-            announcement.fact::text AS announcement, meeting_date.meeting_occurred
-        FROM timeline_entries AS e
+            announcement.fact::text AS announcement, meeting_date.meeting_occurred{columns}
+        FROM {source}
         {query.fact_of("e")}
         {announcement_join(query)}
         {meeting_date_join(query)}"""
@@ -112,12 +120,13 @@ async def timeline_page(
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
+    walk_rows: int = WALK_ROWS,
 ) -> TimelinePage:
     """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24);
     ``q`` (normalized) keeps those whose text contains it."""
     rows = await timeline_rows(
         connection, agency_id, start=start, end=end, types=types, q=q, after=after,
-        limit=limit, as_of=as_of,
+        limit=limit, as_of=as_of, walk_rows=walk_rows,
     )
     return page_of_rows(agency_id, rows, limit)
 
@@ -133,38 +142,51 @@ async def timeline_rows(
     after: SortKey | None = None,
     limit: int = 100,
     as_of: datetime | None = None,
+    walk_rows: int = WALK_ROWS,
 ) -> list[asyncpg.Record]:
     """The rows of ``timeline_page`` (up to ``limit + 1``): the only part that needs the
     connection, so that a request can give it back before it builds the entries.
 
     Only a registered agency (as known then) has entries: none means that it has none in the
     range or that there is no such agency, which the API then tells apart with a second query
-    (one round trip, not two, for every page that has entries)."""
-    query = Query(as_of)
-    agency = query.param(agency_id)
-    conditions = [
-        f"e.agency_id = {agency}",
-        query.known("e"),
-        f"EXISTS (SELECT FROM agencies AS a WHERE a.agency_id = {agency} AND {query.known('a')})",
-    ]
-    if start is not None:
-        conditions.append(f"e.latest >= {query.param(start)}::date")
-        # The same condition as a range on the index's sort column: an entry spans at most a
-        # year, so none that ends on or after ``start`` began more than a year before it.
-        conditions.append(f"e.earliest >= {query.param(start - MAX_SPAN)}::date")
-    if end is not None:
-        conditions.append(f"e.earliest <= {query.param(end)}::date")
-    if types:
-        conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
+    (one round trip, not two, for every page that has entries). With ``q``: the first
+    ``walk_rows`` entries in order, then the search index (``search_rows``)."""
+
+    def sql(query: Query, walking: Walk | None = None) -> str:
+        agency = query.param(agency_id)
+        conditions = [
+            f"e.agency_id = {agency}",
+            query.known("e"),
+            f"EXISTS (SELECT FROM agencies AS a WHERE a.agency_id = {agency}"
+            f" AND {query.known('a')})",
+        ]
+        if start is not None:
+            conditions.append(f"e.latest >= {query.param(start)}::date")
+            # The same condition as a range on the index's sort column: an entry spans at
+            # most a year, so none that ends on or after ``start`` began more than a year
+            # before it.
+            conditions.append(f"e.earliest >= {query.param(start - MAX_SPAN)}::date")
+        if end is not None:
+            conditions.append(f"e.earliest <= {query.param(end)}::date")
+        if types:
+            conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
+        if after is not None:
+            conditions.append(after_clause("e", after, query))
+        source, columns = "timeline_entries AS e", ""
+        if q is not None and walking is not None:
+            source, kept = walk(
+                "timeline_entries", "e", conditions, contains("e", q, query), walking, query
+            )
+            conditions, columns = [kept], walk_columns("e")
+        elif q is not None:
+            conditions.append(matches("e", q, query))
+        return f"""{_select(query, source, columns)} WHERE {" AND ".join(conditions)}
+            ORDER BY {order_by("e")} LIMIT {query.param(limit + 1)}"""
+
     if q is not None:
-        conditions.append(matches("e", q, query))
-    if after is not None:
-        conditions.append(after_clause("e", after, query))
-    return await query.fetch(
-        connection,
-        f"""{_select(query)} WHERE {" AND ".join(conditions)}
-            ORDER BY {order_by("e")} LIMIT {query.param(limit + 1)}""",
-    )
+        return await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
+    query = Query(as_of)
+    return await query.fetch(connection, sql(query))
 
 
 def page_of_rows(agency_id: str, rows: list[asyncpg.Record], limit: int) -> TimelinePage:
