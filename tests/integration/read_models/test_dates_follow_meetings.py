@@ -46,9 +46,10 @@ async def test_the_seeds_statements_at_a_meeting_have_its_date_and_say_so(connec
     page = await timeline_page(connection, "mss")
     for statement_id in AT_THE_MEETING:
         statement = await get_statement(connection, statement_id)
-        assert (statement.date, statement.approximate, statement.date_from) == ("2025-03", True, "meeting")
-        assert statement.original_words == "최근"
-        assert (entry(page, statement_id).date, entry(page, statement_id).date_from) == ("2025-03", "meeting")
+        assert (statement.date, statement.approximate) == ("2025-03", True)
+        assert (statement.date_from, statement.original_words) == ("meeting", "최근")
+        listed = entry(page, statement_id)
+        assert (listed.date, listed.date_from) == ("2025-03", "meeting")
     minister = await get_statement(connection, MINISTER)
     assert (minister.meeting_id, minister.date_from) == (None, "own")
     roundtable = await timeline_page(connection, "pipc", types=["statement.made"])
@@ -75,10 +76,11 @@ async def test_a_later_report_dates_the_meeting_names_its_place_and_moves_its_st
 
     # The meeting, on its own read model and on the timeline: the day and the place.
     meeting = await get_meeting(connection, "mss-workforce-policy-review")
-    assert (meeting.date, meeting.precision, meeting.place) == ("2025-03-20", "day", events.Place(**PLACE))
+    place = events.Place(**PLACE)
+    assert (meeting.date, meeting.precision, meeting.place) == ("2025-03-20", "day", place)
     page = await timeline_page(connection, "mss")
     held = entry(page, "mss-workforce-policy-review")
-    assert (held.date, held.place) == ("2025-03-20", events.Place(**PLACE))
+    assert (held.date, held.place) == ("2025-03-20", place)
     assert held.corrections[-1].evidence[0].source_id == REPORT_ID
     # Its statements moved with it, everywhere; the minister's remarks, not made there, did not.
     for statement_id in AT_THE_MEETING:
@@ -86,7 +88,8 @@ async def test_a_later_report_dates_the_meeting_names_its_place_and_moves_its_st
             "2025-03-20", "meeting"
         )
         statement = await get_statement(connection, statement_id)
-        assert (statement.date, statement.precision, statement.approximate) == ("2025-03-20", "day", False)
+        assert (statement.date, statement.precision) == ("2025-03-20", "day")
+        assert not statement.approximate
         assert entry(page, statement_id).place is None  # a statement has no place of its own
     [listed] = [s for s in meeting.statements if s.statement_id == AT_THE_MEETING[1]]
     assert (listed.date, listed.date_from) == ("2025-03-20", "meeting")
@@ -97,9 +100,8 @@ async def test_a_later_report_dates_the_meeting_names_its_place_and_moves_its_st
 
     # As known before the report: March, approximate, nowhere in particular.
     then = await timeline_page(connection, "mss", as_of=before)
-    assert (entry(then, "mss-workforce-policy-review").date, entry(then, "mss-workforce-policy-review").place) == (
-        "2025-03", None
-    )
+    meeting_then = entry(then, "mss-workforce-policy-review")
+    assert (meeting_then.date, meeting_then.place) == ("2025-03", None)
     assert {entry(then, s).date for s in AT_THE_MEETING} == {"2025-03"}
     assert (await get_statement(connection, AT_THE_MEETING[0], as_of=before)).date == "2025-03"
     assert (await get_meeting(connection, "mss-workforce-policy-review", as_of=before)).place is None
