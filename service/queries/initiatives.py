@@ -20,10 +20,9 @@ from service.queries.search import (
     WALK_ROWS,
     Walk,
     contains,
+    list_rows,
     matches,
-    search_rows,
-    walk,
-    walk_columns,
+    searched,
 )
 
 
@@ -88,6 +87,20 @@ async def get_initiative(
     )
 
 
+# An announcement is found by its own text or by any row of its history (as known then).
+
+
+def _history_contains(alias: str, q: str, query: Query) -> str:
+    return f"""EXISTS (SELECT FROM initiative_history AS m
+        WHERE m.initiative_id = {alias}.initiative_id
+          AND {contains("m", q, query)} AND {query.known("m")})"""
+
+
+def _history_matches(alias: str, q: str, query: Query) -> str:
+    return f"""{alias}.initiative_id IN (SELECT m.initiative_id FROM initiative_history AS m
+        WHERE {matches("m", q, query)} AND {query.known("m")})"""
+
+
 async def initiative_page(
     connection: asyncpg.Connection,
     *,
@@ -110,27 +123,15 @@ async def initiative_page(
             conditions.append(f"a.agency_id = {query.param(agency_id)}")
         if after is not None:
             conditions.append(after_clause("a", after, query))
-        source, columns = "initiative_history AS a", ""
-        if q is not None and walking is not None:
-            hit = f"""EXISTS (SELECT FROM initiative_history AS m
-                WHERE m.initiative_id = a.initiative_id
-                  AND {contains("m", q, query)} AND {query.known("m")})"""
-            source, kept = walk("initiative_history", "a", conditions, hit, walking, query)
-            conditions, columns = [kept], walk_columns("a")
-        elif q is not None:
-            conditions.append(
-                f"""a.initiative_id IN (SELECT m.initiative_id FROM initiative_history AS m
-                    WHERE {matches("m", q, query)} AND {query.known("m")})"""
-            )
+        source, conditions, columns = searched(
+            "initiative_history", "a", conditions, q, walking, query,
+            hit=_history_contains, match=_history_matches,
+        )
         return f"""SELECT a.initiative_id, a.earliest, a.precision_rank, a.position{columns}
             FROM {source} WHERE {" AND ".join(conditions)}
             ORDER BY {order_by("a")} LIMIT {query.param(limit + 1)}"""
 
-    if q is not None:
-        page = await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
-    else:
-        query = Query(as_of)
-        page = await query.fetch(connection, sql(query))
+    page = await list_rows(connection, as_of, sql, q, limit=limit, walk_rows=walk_rows)
     ids = [row["initiative_id"] for row in page[:limit]]
     histories = await _histories(connection, ids, as_of)
     return InitiativePage(

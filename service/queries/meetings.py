@@ -17,15 +17,7 @@ from service.queries.common import (
     fact_columns,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import (
-    WALK_ROWS,
-    Walk,
-    contains,
-    matches,
-    search_rows,
-    walk,
-    walk_columns,
-)
+from service.queries.search import WALK_ROWS, Walk, list_rows, searched
 from service.queries.statements import Statement, statements_where
 
 
@@ -70,23 +62,12 @@ async def meeting_page(
         conditions = [query.known("m")]
         if after is not None:
             conditions.append(after_clause("m", after, query))
-        source, columns = "meetings AS m", ""
-        if q is not None and walking is not None:
-            source, kept = walk(
-                "meetings", "m", conditions, contains("m", q, query), walking, query
-            )
-            conditions, columns = [kept], walk_columns("m")
-        elif q is not None:
-            conditions.append(matches("m", q, query))
+        source, conditions, columns = searched("meetings", "m", conditions, q, walking, query)
         return f"""SELECT {fact_columns("f")}, m.earliest, m.precision_rank{columns}
             FROM {source} {query.fact_of("m")} WHERE {" AND ".join(conditions)}
             ORDER BY {order_by("m")} LIMIT {query.param(limit + 1)}"""
 
-    if q is not None:
-        rows = await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
-    else:
-        query = Query(as_of)
-        rows = await query.fetch(connection, sql(query))
+    rows = await list_rows(connection, as_of, sql, q, limit=limit, walk_rows=walk_rows)
     return MeetingPage(
         meetings=[MeetingSummary(**_fields(row)) for row in rows[:limit]],
         next_cursor=next_cursor(rows, limit),

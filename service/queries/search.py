@@ -59,6 +59,10 @@ def contains(alias: str, q: str, query) -> str:
     )
 
 
+Condition = Callable[[str, str, Query], str]
+"""``(alias, q, query)`` -> an SQL condition on the row ``alias``, like ``matches``."""
+
+
 class Walk(NamedTuple):
     """A walk of at most ``rows`` rows of a list, after ``start`` (after the list's start)."""
 
@@ -89,6 +93,32 @@ def walk(
     return source, f"({alias}.search_hit OR {alias}.search_n = {bound})"
 
 
+def searched(
+    table: str,
+    alias: str,
+    conditions: list[str],
+    q: str | None,
+    walking: Walk | None,
+    query: Query,
+    *,
+    hit: Condition | None = None,
+    match: Condition | None = None,
+) -> tuple[str, list[str], str]:
+    """A list's FROM item, WHERE conditions and extra columns for ``q``: with a walk, the walk
+    over ``table`` (a row is a hit when it meets ``hit``, by default ``contains``); without,
+    ``table`` itself with ``match`` (by default ``matches``) among the conditions; no ``q``,
+    ``table`` and ``conditions`` as they are. Only the condition used is built, as building
+    one adds its parameters to ``query``."""
+    if q is None:
+        return f"{table} AS {alias}", conditions, ""
+    if walking is None:
+        return f"{table} AS {alias}", [*conditions, (match or matches)(alias, q, query)], ""
+    source, kept = walk(
+        table, alias, conditions, (hit or contains)(alias, q, query), walking, query
+    )
+    return source, [kept], walk_columns(alias)
+
+
 def walk_columns(alias: str) -> str:
     """The walk's columns that ``walked`` reads, to add to the list's SELECT."""
     return (
@@ -109,6 +139,22 @@ def walked(rows: list, walking: Walk) -> tuple[list, SortKey | None]:
 
 SECOND_WALK = 9
 """A second walk reads at most this many times ``walk_rows``."""
+
+
+async def list_rows(
+    connection: asyncpg.Connection,
+    as_of,
+    sql: Callable[[Query, Walk | None], str],
+    q: str | None,
+    *,
+    limit: int,
+    walk_rows: int,
+) -> list[asyncpg.Record]:
+    """A list's rows (up to ``limit + 1``): ``sql(query, None)`` when there is no ``q``,
+    otherwise as ``search_rows`` finds them."""
+    if q is not None:
+        return await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
+    return await index_rows(connection, as_of, sql)
 
 
 async def search_rows(
@@ -152,6 +198,7 @@ async def search_rows(
 async def index_rows(
     connection: asyncpg.Connection, as_of, sql: Callable[[Query, Walk | None], str]
 ) -> list[asyncpg.Record]:
-    """The bitmap plan: the list's query with ``matches``, as the planner plans it."""
+    """The list's query without a walk (with ``matches`` when there is a ``q``: the bitmap
+    plan), as the planner plans it."""
     query = Query(as_of)
     return await query.fetch(connection, sql(query, None))

@@ -17,15 +17,7 @@ from service.queries.common import (
     meeting_date_join,
 )
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import (
-    WALK_ROWS,
-    Walk,
-    contains,
-    matches,
-    search_rows,
-    walk,
-    walk_columns,
-)
+from service.queries.search import WALK_ROWS, Walk, list_rows, searched
 
 STATEMENT_KINDS = ("remark", "proposal", "presentation", "pledge")
 
@@ -88,22 +80,11 @@ async def statement_page(
             conditions.append(f"s.kind = {query.param(kind)}")
         if after is not None:
             conditions.append(after_clause("s", after, query))
-        source, columns = "statements AS s", ""
-        if q is not None and walking is not None:
-            source, kept = walk(
-                "statements", "s", conditions, contains("s", q, query), walking, query
-            )
-            conditions, columns = [kept], walk_columns("s")
-        elif q is not None:
-            conditions.append(matches("s", q, query))
+        source, conditions, columns = searched("statements", "s", conditions, q, walking, query)
         return f"""{_select(query, source, columns)} WHERE {' AND '.join(conditions)}
             ORDER BY {order_by('s')} LIMIT {query.param(limit + 1)}"""
 
-    if q is not None:
-        rows = await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
-    else:
-        query = Query(as_of)
-        rows = await query.fetch(connection, sql(query))
+    rows = await list_rows(connection, as_of, sql, q, limit=limit, walk_rows=walk_rows)
     return StatementPage(
         statements=[statement(row) for row in rows[:limit]], next_cursor=next_cursor(rows, limit)
     )

@@ -21,15 +21,7 @@ from service.queries.common import (
 )
 from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
-from service.queries.search import (
-    WALK_ROWS,
-    Walk,
-    contains,
-    matches,
-    search_rows,
-    walk,
-    walk_columns,
-)
+from service.queries.search import WALK_ROWS, Walk, list_rows, searched
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
 TIMELINE_TYPES = (
@@ -172,21 +164,13 @@ async def timeline_rows(
             conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
         if after is not None:
             conditions.append(after_clause("e", after, query))
-        source, columns = "timeline_entries AS e", ""
-        if q is not None and walking is not None:
-            source, kept = walk(
-                "timeline_entries", "e", conditions, contains("e", q, query), walking, query
-            )
-            conditions, columns = [kept], walk_columns("e")
-        elif q is not None:
-            conditions.append(matches("e", q, query))
+        source, conditions, columns = searched(
+            "timeline_entries", "e", conditions, q, walking, query
+        )
         return f"""{_select(query, source, columns)} WHERE {" AND ".join(conditions)}
             ORDER BY {order_by("e")} LIMIT {query.param(limit + 1)}"""
 
-    if q is not None:
-        return await search_rows(connection, as_of, sql, limit=limit, walk_rows=walk_rows)
-    query = Query(as_of)
-    return await query.fetch(connection, sql(query))
+    return await list_rows(connection, as_of, sql, q, limit=limit, walk_rows=walk_rows)
 
 
 def page_of_rows(agency_id: str, rows: list[asyncpg.Record], limit: int) -> TimelinePage:
