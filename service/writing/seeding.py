@@ -71,12 +71,13 @@ async def seed_database(
     """Seed the migrated database at ``database_url``. ``on_start``: only an empty store or one
     that holds the seed already (which then receives the errata it lacks); None for any other
     store, as the article is not forced on a store that chose its own facts."""
+    seed_events = load_seed()
     pool = await database.create_pool(database_url, settings)
     try:
-        if on_start and not (await is_empty(pool) or await has_event(pool, load_seed()[0].id)):
+        if on_start and not (await is_empty(pool) or await has_event(pool, seed_events[0].id)):
             return None
         store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
-        report = await seed(Appender(store, pool))
+        report = await seed(Appender(store, pool), seed_events)
         await store.notifier.flush()
         return report
     finally:
