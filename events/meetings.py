@@ -33,6 +33,14 @@ class Place(Value, kw_only=True):
     note: Text | None = None
     url: Text | None = None
 
+    def label(self) -> str:
+        """"스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul": the English name only when it
+        differs, then the note."""
+        name = self.name_ko
+        if self.name_en != self.name_ko:
+            name += f" ({self.name_en})"
+        return f"{name}, {self.note}" if self.note else name
+
     def web_url(self) -> str | None:
         """``url`` when it is a web address (http or https, with a host) that a page or a
         calendar may link to; None for any other scheme (``javascript:``, ``data:``)."""

@@ -28,12 +28,7 @@ def title(entry: TimelineEntry) -> str:
 def place(entry: TimelineEntry) -> str | None:
     """Where a meeting was held: "스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul" (the
     English name only when it differs, then the note); None when no source names the place."""
-    if entry.place is None:
-        return None
-    name = entry.place.name_ko
-    if entry.place.name_en != name:
-        name += f" ({entry.place.name_en})"
-    return f"{name}, {entry.place.note}" if entry.place.note else name
+    return entry.place.label() if entry.place is not None else None
 
 
 def summary(entry: TimelineEntry) -> str:

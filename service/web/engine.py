@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+import msgspec
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+import events
 from service.web import TEMPLATES, labels
 
 
@@ -32,10 +34,8 @@ def _show(value: object) -> str:
         ko, en = labels.date_label(value["date"], bool(value.get("approximate")))
         return f"{ko} ({en})"
     if isinstance(value, dict) and isinstance(value.get("name_ko"), str):
-        name = value["name_ko"]
-        if value.get("name_en") and value["name_en"] != name:
-            name += f" ({value['name_en']})"
-        return ", ".join(str(v) for v in (name, value.get("note"), value.get("url")) if v)
+        place = msgspec.convert(value, events.Place)  # a correction's place, checked on append
+        return ", ".join(part for part in (place.label(), place.url) if part)
     return json.dumps(value, ensure_ascii=False)
 
 
