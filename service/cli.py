@@ -158,6 +158,42 @@ def status(settings: Settings) -> None:
         asyncio.run(report(url))
 
 
+def projections_ready(settings: Settings) -> int:
+    """``status --ready``: 0 when every projection is led by a projector somewhere and none is
+    further behind than ``/ready`` allows (a container healthcheck for ``project``), else 1."""
+    import asyncpg
+
+    from service.projections import registry
+    from service.projections.status import projection_statuses
+
+    async def check(url: str) -> list[str]:
+        connection = await asyncpg.connect(url)
+        try:
+            statuses = await projection_statuses(connection, registry.PROJECTIONS)
+        finally:
+            await connection.close()
+        limit = settings.ready_max_lag_seconds
+        problems = []
+        for projection in statuses:
+            leader = projection.leader_backend_pid
+            print(
+                f"projection {projection.name}: {projection.seconds_behind:.1f} s behind, "
+                + (f"led by backend {leader}" if leader else "no projector leads it")
+            )
+            if leader is None:
+                problems.append(f"{projection.name} has no leader")
+            elif limit and projection.seconds_behind > limit:
+                problems.append(f"{projection.name} is more than {limit:g} s behind")
+        return problems
+
+    with database.in_use(settings) as url:
+        problems = asyncio.run(check(url))
+    if problems:
+        print(f"not ready: {'; '.join(problems)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def replay(settings: Settings, names: list[str]) -> int:
     from service.projections import registry
     from service.projections.progress import replay_with_progress
@@ -245,7 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "seed", help="append the seed article's facts and errata the store lacks (again: nothing)"
     )
-    commands.add_parser("status", help="the database in use, event count, last position")
+    status_parser = commands.add_parser(
+        "status", help="the database in use, event count, last position"
+    )
+    status_parser.add_argument(
+        "--ready", action="store_true",
+        help="also each projection's lag and leader; exit 1 unless every projection is led "
+        "and no further behind than POLICY_TIMELINE_READY_MAX_LAG_SECONDS",
+    )
     replay_parser = commands.add_parser(
         "replay", help="rebuild projections from the whole log, blue/green (all when none named)"
     )
@@ -321,6 +364,8 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
         seed(settings)
     elif arguments.command == "status":
         status(settings)
+        if arguments.ready:
+            return projections_ready(settings)
     elif arguments.command == "replay":
         return replay(settings, arguments.names)
     elif arguments.command == "token":

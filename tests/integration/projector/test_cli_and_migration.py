@@ -9,7 +9,13 @@ import asyncpg
 from service import database
 from service.cli import main
 from service.projections import registry
-from tests.integration.projector.helpers import COUNTS, counts, every_event_readable, given_events
+from tests.integration.projector.helpers import (
+    COUNTS,
+    caught_up,
+    counts,
+    every_event_readable,
+    given_events,
+)
 
 BOOKKEEPING = {"projection_checkpoints", "projection_replays", "projection_skipped_events"}
 
@@ -48,3 +54,22 @@ async def test_the_bookkeeping_migration_goes_up_and_down(empty_database_url):
     assert BOOKKEEPING <= await _tables(empty_database_url)
     await asyncio.to_thread(database.migrate, empty_database_url, "-1")
     assert not BOOKKEEPING & await _tables(empty_database_url)
+
+
+async def test_status_ready_fails_until_a_projector_leads_and_keeps_up(
+    store, pool, database_url, start_runner, monkeypatch, capsys
+):
+    # The projector container's healthcheck (docker-compose.yml).
+    monkeypatch.setattr(registry, "PROJECTIONS", (COUNTS,))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    await given_events(store, "organization-a", 2)
+
+    assert await asyncio.to_thread(main, ["status", "--ready"]) == 1
+    output = capsys.readouterr()
+    assert "stream_counts: " in output.out and "no projector leads it" in output.out
+    assert "not ready: stream_counts has no leader" in output.err
+
+    start_runner()
+    await caught_up(store, pool)
+    assert await asyncio.to_thread(main, ["status", "--ready"]) == 0
+    assert "stream_counts: 0.0 s behind, led by backend" in capsys.readouterr().out
