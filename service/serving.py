@@ -18,6 +18,7 @@ import asyncpg
 import msgspec
 
 from service import database, tokens
+from service.http_protocol import HTTP_PROTOCOL
 from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
@@ -74,12 +75,14 @@ def children(settings: Settings) -> list[Child]:
 
 def api_command(settings: Settings) -> list[str]:
     # uvicorn runs one server in its own process when workers is 1, otherwise a parent that
-    # spawns the workers, shares the socket with them and replaces any that dies.
+    # spawns the workers, shares the socket with them and replaces any that dies. Its HTTP
+    # protocol is h11's with raw UTF-8 read in request targets (service/http_protocol.py).
     return [
         sys.executable, "-m", "uvicorn", APP_FACTORY, "--factory",
         "--host", settings.host,
         "--port", str(settings.port),
         "--workers", str(settings.workers),
+        "--http", HTTP_PROTOCOL,
         "--log-level", settings.log_level.lower(),
         # Live streams never end by themselves: on shutdown, uvicorn waits this long for
         # requests in flight, then cancels what is left (GET /events/live among them).
