@@ -528,11 +528,14 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
 def bare_server(
     config: Config, url: str, sql: str, limit: int, pool: tuple[int, int], workdir: Path
 ) -> Server:
+    from service.http_protocol import HTTP_PROTOCOL
+
     port = free_port()
+    # The same HTTP protocol class as serve's.
     command = [
         sys.executable, "-m", "uvicorn", "bench.http:bare_app", "--factory",
         "--host", HOST, "--port", str(port), "--workers", str(config.workers),
-        "--log-level", "warning", "--no-access-log",
+        "--http", HTTP_PROTOCOL, "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     environment = base_environment() | {
         BARE_ENV_URL: url,
