@@ -48,7 +48,7 @@ class InitiativeController(Controller):
             str | None,
             QueryParameter(
                 description="the responsible agency's id",
-                schema_extra={"pattern": f"^{ENTITY_ID.pattern}$"},
+                schema_extra={"pattern": ENTITY_ID.pattern},
             ),
         ] = None,
         q: Search = None,

@@ -10,6 +10,7 @@ from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from events.patterns import pattern
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
 from service.http.problems import problem
@@ -17,7 +18,12 @@ from service.http.read_params import EntityId, is_entity_id
 from service.queries.locating import Location, locate_quote
 from service.store.lookups import stream_openings
 
-Words = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000, pattern=r"\S")]
+Words = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=10_000, pattern=pattern(r"\S", "text that is not only white space")
+    ),
+]
 
 
 class LocateRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -35,7 +35,7 @@ from service.queries.statements import (
 from service.settings import Settings
 
 
-AN_ID = {"schema_extra": {"pattern": f"^{ENTITY_ID.pattern}$"}}
+AN_ID = {"schema_extra": {"pattern": ENTITY_ID.pattern}}
 
 
 class StatementController(Controller):
