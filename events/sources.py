@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 import msgspec
 
@@ -21,6 +21,8 @@ Sha256 = Annotated[str, msgspec.Meta(pattern=pattern(
 ))]
 
 SourceKind = Literal["news_article", "press_release", "report", "law", "web_page", "other"]
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+DEFAULT_KIND: SourceKind = "other"
 
 
 class SourceRegistered(Event, kw_only=True):
@@ -40,7 +42,7 @@ class SourceRegistered(Event, kw_only=True):
     url: Text | None = None
     language: Language
     published: Occurred | None = None
-    kind: SourceKind = "other"
+    kind: SourceKind = DEFAULT_KIND
     text: Text
     sha256: Sha256
     note: Text | None = None
