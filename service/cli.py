@@ -151,7 +151,8 @@ def status(settings: Settings) -> None:
         finally:
             await connection.close()
         print(f"database: {database.describe(url)}")
-        print(f"embedded: {'yes, in ' + str(settings.data_dir) if settings.embedded else 'no'}")
+        if settings.embedded:
+            print(f"embedded: yes, in {settings.data_dir}")
         print(f"events: {count}")
         print(f"last position: {last}")
 
