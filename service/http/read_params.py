@@ -102,6 +102,14 @@ def is_entity_id(value: str) -> bool:
     return ENTITY_ID.fullmatch(value) is not None
 
 
+def not_found(kind: str, entity_id: str) -> Exception:
+    """A 404 ``/problems/<kind>-not-found``; for text that cannot be an id, the rule of ids."""
+    detail = f"no {kind} {entity_id!r}"
+    if not is_entity_id(entity_id):
+        detail += f": {entity_id!r} is not {ID_RULE}"
+    return problem(404, f"{kind}-not-found", detail)
+
+
 def entity_filter(name: str, value: str | None) -> str | None:
     if value is not None and not is_entity_id(value):
         raise problem(400, f"invalid-{name}", f"{name} must be {ID_RULE}, not {value!r}")

@@ -83,6 +83,18 @@ BAD_READS = {
         "/statements?speaker=Oh%20Young-ju", 400, "/problems/invalid-speaker",
         f"speaker must be {ID_RULE}, not 'Oh Young-ju'",
     ),
+    "agency path with capitals": (
+        "/agencies/MSS/timeline", 404, "/problems/agency-not-found",
+        f"no agency 'MSS': 'MSS' is not {ID_RULE}",
+    ),
+    "person path with a space": (
+        "/people/oh%20young-ju", 404, "/problems/person-not-found",
+        f"no person 'oh young-ju': 'oh young-ju' is not {ID_RULE}",
+    ),
+    "an id of the right form is only not found": (
+        "/initiatives/no-such-plan", 404, "/problems/initiative-not-found",
+        "no initiative 'no-such-plan'",
+    ),
     "from": (
         "/agencies/test-ministry/timeline?from=16.04.2025", 400, "/problems/invalid-date",
         f"from: invalid date '16.04.2025': expected {DATE_RULE}",
