@@ -24,6 +24,7 @@ from events.dates import Occurred, Precision, date_range
 from events.evidence import Evidence, in_context, locate, occurrences, quote_in_text, sha256_text
 from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
 from events.meetings import Count, MeetingHeld, Place
+from events.patterns import in_words
 from events.sources import SourceRegistered
 from events.statements import Speaker, StatementMade
 from events.upcasting import upcast
@@ -70,13 +71,14 @@ def decode_event(type_name: str, data: bytes | str) -> Event:
     """The event of type `type_name` whose JSON fields are `data`.
 
     Raises UnknownEventType for a tag outside EVENT_TYPES and InvalidEvent for anything else,
-    with msgspec's message naming the path, e.g. "Expected `str`, got `int` - at `$.title`".
+    with msgspec's message naming the path, e.g. "Expected `str`, got `int` - at `$.title`"
+    (a pattern said as its rule: "Expected a date like 2025-03-24, 2025-03 or 2025 - at ...").
     """
     _event_type(type_name)
     try:
         return _DECODERS[type_name].decode(data)
     except msgspec.ValidationError as error:
-        raise InvalidEvent(str(error)) from error
+        raise InvalidEvent(in_words(str(error))) from error
     except msgspec.DecodeError as error:
         raise InvalidEvent(f"malformed JSON: {error}") from error
 
@@ -87,7 +89,7 @@ def convert_event(type_name: str, data: Mapping[str, Any]) -> Event:
     try:
         return msgspec.convert(data, cls)
     except msgspec.ValidationError as error:
-        raise InvalidEvent(str(error)) from error
+        raise InvalidEvent(in_words(str(error))) from error
 
 
 def current_version(type_name: str) -> int:

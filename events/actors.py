@@ -8,10 +8,13 @@ import msgspec
 
 from events.base import Event, Id, Reference, Text, Value
 from events.evidence import OptionalEvidence
+from events.patterns import pattern
 
 ActorKind = Literal["agency", "organization", "person"]
 
-CountryCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}(?!\n)$")]
+CountryCode = Annotated[str, msgspec.Meta(pattern=pattern(
+    r"^[A-Z]{2}(?!\n)$", "a country code of two capital letters (ISO 3166-1), e.g. `KR`"
+))]
 
 AgencyKind = Literal["government", "ministry", "commission", "agency", "office", "council", "other"]
 

@@ -4,16 +4,38 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+from urllib.parse import urlsplit
 
 import msgspec
 
-# Python's `$` also matches before a final "\n"; the lookahead makes these patterns match whole
-# strings only (and stays valid ECMA regex for JSON Schema).
-Id = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,62}(?!\n)$")]
+from events.patterns import pattern
+
+# Python's `$` also matches before a final "\n"; the lookahead makes the vocabulary's patterns
+# match whole strings only (and stays valid ECMA regex for JSON Schema).
+ID_PATTERN = pattern(
+    r"^[a-z0-9][a-z0-9-]{0,62}(?!\n)$",
+    "an id of lower-case letters, digits and hyphens, starting with a letter or digit, "
+    "at most 63 characters, e.g. `pipc`",
+)
+
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 """An entity id such as `mss` or `pipc-ai-startup-roundtable`: lower-case, digits, hyphens."""
 
-Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,62}(?!\n)$")]
-"""A topic label such as `ai-talent`."""
+Slug = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
+"""A topic label such as `ai-talent`: the form of an id."""
+
+WEB_ADDRESS_RULE = "an http or https address, e.g. https://www.pipc.go.kr/"
+
+
+def web_address(url: str) -> str | None:
+    """``url`` (stripped) when it is a web address, http or https with a host, that a page may
+    link to; None for any other (``javascript:``, ``data:``, ``ftp:``, a bare word)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 """Non-empty text; Event.__post_init__ also rejects blank strings and NUL characters."""

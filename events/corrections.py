@@ -9,8 +9,13 @@ import msgspec
 
 from events.base import Event, InvalidEvent, Reference, Text
 from events.evidence import EvidenceList
+from events.patterns import in_words, pattern
 
-FieldName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,62}(?!\n)$")]
+FieldName = Annotated[str, msgspec.Meta(pattern=pattern(
+    r"^[a-z][a-z0-9_]{0,62}(?!\n)$",
+    "a field name of lower-case letters, digits and underscores, starting with a letter, "
+    "e.g. `occurred`",
+))]
 
 # Corrections have no stream of their own: the service appends them to the target event's stream.
 
@@ -52,7 +57,7 @@ def apply_changes(target: Event, changes: dict[str, Any]) -> Event:
     try:
         corrected = msgspec.convert(data, type(target))
     except msgspec.ValidationError as error:
-        raise InvalidEvent(f"{error} (in changes to {target.TYPE})") from error
+        raise InvalidEvent(f"{in_words(str(error))} (in changes to {target.TYPE})") from error
     if corrected.stream_id() != target.stream_id():
         moved = f"{target.stream_id()} -> {corrected.stream_id()}"
         raise InvalidEvent(f"changes may not move the fact to another stream ({moved})")

@@ -10,21 +10,25 @@ from typing import Annotated, Literal
 import msgspec
 
 from events.base import Text, Value
+from events.patterns import pattern, rule
 
 Precision = Literal["year", "month", "day"]
 
 _PRECISIONS: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
 _RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
 
-_FORM = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+DATE_PATTERN = pattern(
+    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(?!\n)$", "a date like 2025-03-24, 2025-03 or 2025"
+)
+_FORM = re.compile(DATE_PATTERN)
 
-ReducedDate = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(?!\n)$")]
+ReducedDate = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN)]
 
 
 def date_range(value: str) -> tuple[datetime.date, datetime.date, Precision]:
     """The first and last day that `value` allows, and its precision; ValueError if it is no date."""
-    if not _FORM.fullmatch(value):
-        raise ValueError(f"invalid date {value!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    if not _FORM.match(value):
+        raise ValueError(f"invalid date {value!r}: expected {rule(DATE_PATTERN)}")
     precision = _PRECISIONS[len(value)]
     try:
         if precision == "day":

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
-from urllib.parse import urlsplit
 
 import msgspec
 
 from events.actors import ActorRef
-from events.base import Event, Id, Reference, Slug, Text, Value
+from events.base import Event, Id, Reference, Slug, Text, Value, web_address
 from events.dates import Occurred
 from events.evidence import EvidenceList
 
@@ -44,13 +43,7 @@ class Place(Value, kw_only=True):
     def web_url(self) -> str | None:
         """``url`` when it is a web address (http or https, with a host) that a page or a
         calendar may link to; None for any other scheme (``javascript:``, ``data:``)."""
-        if not self.url:
-            return None
-        try:
-            parts = urlsplit(self.url.strip())
-        except ValueError:
-            return None
-        return self.url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+        return web_address(self.url) if self.url else None
 
 
 class MeetingHeld(Event, kw_only=True):

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 import msgspec
 
 from events.base import Event, Id, Text, at
 from events.dates import Occurred
 from events.evidence import Evidence, sha256_text
+from events.patterns import pattern
 
-Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*(?!\n)$")]
-Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}(?!\n)$")]
+Language = Annotated[str, msgspec.Meta(pattern=pattern(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*(?!\n)$",
+    "a language tag like `ko`, `en` or `zh-Hant`: two or three lower-case letters, then any "
+    "subtags of letters and digits after hyphens",
+))]
+Sha256 = Annotated[str, msgspec.Meta(pattern=pattern(
+    r"^[0-9a-f]{64}(?!\n)$", "a sha256 of 64 lower-case hexadecimal digits"
+))]
 
 SourceKind = Literal["news_article", "press_release", "report", "law", "web_page", "other"]
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+DEFAULT_KIND: SourceKind = "other"
 
 
 class SourceRegistered(Event, kw_only=True):
@@ -33,7 +42,7 @@ class SourceRegistered(Event, kw_only=True):
     url: Text | None = None
     language: Language
     published: Occurred | None = None
-    kind: SourceKind = "other"
+    kind: SourceKind = DEFAULT_KIND
     text: Text
     sha256: Sha256
     note: Text | None = None

@@ -8,6 +8,7 @@ import asyncio
 import sys
 from contextlib import nullcontext
 
+from events.sources import DEFAULT_KIND, SOURCE_KINDS
 from service import database, logs
 from service.processes import STOP_SIGNALS, unwinding_on
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
@@ -150,7 +151,8 @@ def status(settings: Settings) -> None:
         finally:
             await connection.close()
         print(f"database: {database.describe(url)}")
-        print(f"embedded: {'yes, in ' + str(settings.data_dir) if settings.embedded else 'no'}")
+        if settings.embedded:
+            print(f"embedded: yes, in {settings.data_dir}")
         print(f"events: {count}")
         print(f"last position: {last}")
 
@@ -241,7 +243,7 @@ def add_source(settings: Settings, arguments: argparse.Namespace) -> int:
         command = source_command(
             read_text(Path(arguments.file)), source_id=arguments.id, title=arguments.title,
             publisher=arguments.publisher, published=arguments.published, url=arguments.url,
-            language=arguments.language,
+            language=arguments.language, kind=arguments.kind,
         )
         with database.in_use(settings) as url:
             database.migrate(url)
@@ -325,9 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     add_parser.add_argument("--id", required=True, help="the source id, e.g. article-2025-03")
     add_parser.add_argument("--title", required=True)
     add_parser.add_argument("--publisher", required=True)
-    add_parser.add_argument("--published", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")
-    add_parser.add_argument("--url")
-    add_parser.add_argument("--language", default="ko", help="default: ko")
+    add_parser.add_argument(
+        "--published", required=True, help="when it was published: a date like 2025-03-24, 2025-03 or 2025"
+    )
+    add_parser.add_argument("--url", help="where it is on the web: http or https")
+    add_parser.add_argument("--language", default="ko", help="its language tag (default: ko)")
+    add_parser.add_argument(
+        "--kind", choices=SOURCE_KINDS, help=f"what the document is (default: {DEFAULT_KIND})"
+    )
     arguments = parser.parse_args(argv)
 
     try:

@@ -27,23 +27,35 @@ class EmbeddedPostgres:
     data_dir: Path
 
     def start(self) -> str:
+        """The server's URL: started here, or already running for another process (the
+        server in use by other commands, e.g. ``serve``), which this one then shares."""
         wheel = _wheel()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         pgdata = (self.data_dir / "postgres").resolve()
-        log.info("starting embedded PostgreSQL in %s", pgdata)
+        running = False
         if pgdata.exists():
             # The wheel's own inter-process lock: no other process starts or stops it meanwhile.
             with wheel.PostgresServer._lock:
                 forget_the_dead(pgdata)
+                running = (pgdata / "postmaster.pid").exists()
+        if running:
+            log.info("using the embedded PostgreSQL already running in %s", pgdata)
+        else:
+            log.info("starting embedded PostgreSQL in %s", pgdata)
         self._server = wheel.get_server(pgdata, cleanup_mode="stop")
         return self._server.get_uri()
 
     def stop(self) -> None:
+        """Leave the server: the wheel stops it when this process is its last user, and only
+        then is it said (another process that uses it, e.g. ``serve``, keeps it running)."""
         server = getattr(self, "_server", None)
-        if server is not None:
-            log.info("stopping embedded PostgreSQL")
-            server.cleanup()
-            self._server = None
+        if server is None:
+            return
+        self._server = None
+        server.cleanup()
+        # pg_ctl stop waits for the server to remove its pid file.
+        if not (server.pgdata / "postmaster.pid").exists():
+            log.info("stopped embedded PostgreSQL in %s", server.pgdata)
 
 
 def forget_the_dead(pgdata: Path) -> None:

@@ -31,6 +31,7 @@ from service.http.read_params import (
     id_cursor,
     instant,
     is_entity_id,
+    not_found,
     one_of,
     page_cursor,
     page_limit,
@@ -49,7 +50,7 @@ A_REDUCED_DATE = {
 
 
 def agency_not_found(agency_id: str) -> Exception:
-    return problem(404, "agency-not-found", f"no agency {agency_id!r}")
+    return not_found("agency", agency_id)
 
 
 async def known(

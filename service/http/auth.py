@@ -41,6 +41,10 @@ async def is_admin(connection: ASGIConnection) -> bool:
 
 async def _require(connection: ASGIConnection, scope: Scope) -> None:
     found = await caller(connection)
+    make_one = (
+        f"`policy-timeline token create --name NAME --scope {scope}` makes one (send it as "
+        "`Authorization: Bearer TOKEN`)"
+    )
     if found is None:
         detail = (
             "this action needs a bearer token"
@@ -48,10 +52,13 @@ async def _require(connection: ASGIConnection, scope: Scope) -> None:
             else "the bearer token is not valid (unknown or revoked)"
         )
         raise problem(
-            401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="policy-timeline"'}
+            401, "unauthorized", f"{detail}: {make_one}",
+            headers={"WWW-Authenticate": 'Bearer realm="policy-timeline"'},
         )
     if not found.may(scope):
-        raise problem(403, "forbidden", f"the token {found.name!r} does not have the {scope!r} scope")
+        raise problem(
+            403, "forbidden", f"the token {found.name!r} does not have the {scope!r} scope: {make_one}"
+        )
 
 
 def requires_json_body(connection: ASGIConnection, _: BaseRouteHandler) -> None:

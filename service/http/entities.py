@@ -11,8 +11,7 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from service.http.openapi import answers
-from service.http.problems import problem
-from service.http.read_params import AsOf, EntityId, instant, is_entity_id
+from service.http.read_params import AsOf, EntityId, instant, is_entity_id, not_found
 from service.queries.meetings import Meeting, get_meeting
 from service.queries.organizations import Organization, get_organization
 from service.queries.people import Person, get_person
@@ -35,7 +34,7 @@ async def one(
             found = await query(connection, entity_id, past)
         if found is not None:
             return found
-    raise problem(404, f"{kind}-not-found", f"no {kind} {entity_id!r}")
+    raise not_found(kind, entity_id)
 
 
 @get("/meetings/{meeting_id:str}", tags=["read models"], responses=answers(404))

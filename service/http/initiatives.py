@@ -11,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from service.http.openapi import answers
-from service.http.problems import problem
 from service.http.read_params import (
     ENTITY_ID,
     AsOf,
@@ -22,6 +21,7 @@ from service.http.read_params import (
     entity_filter,
     instant,
     is_entity_id,
+    not_found,
     page_cursor,
     page_limit,
     search,
@@ -48,7 +48,7 @@ class InitiativeController(Controller):
             str | None,
             QueryParameter(
                 description="the responsible agency's id",
-                schema_extra={"pattern": f"^{ENTITY_ID.pattern}$"},
+                schema_extra={"pattern": ENTITY_ID.pattern},
             ),
         ] = None,
         q: Search = None,
@@ -82,5 +82,5 @@ class InitiativeController(Controller):
             async with pool.acquire() as connection:
                 initiative = await get_initiative(connection, initiative_id, past)
         if initiative is None:
-            raise problem(404, "initiative-not-found", f"no initiative {initiative_id!r}")
+            raise not_found("initiative", initiative_id)
         return initiative

@@ -10,14 +10,19 @@ from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from events.patterns import pattern
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
-from service.http.problems import problem
-from service.http.read_params import EntityId, is_entity_id
+from service.http.read_params import EntityId, is_entity_id, not_found
 from service.queries.locating import Location, locate_quote
 from service.store.lookups import stream_openings
 
-Words = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000, pattern=r"\S")]
+Words = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=10_000, pattern=pattern(r"\S", "text that is not only white space")
+    ),
+]
 
 
 class LocateRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -48,5 +53,5 @@ async def locate(
         async with pool.acquire() as connection:
             rows = await stream_openings(connection, [f"source-{source_id}"])
     if not rows or rows[0]["type"] != "source.registered":
-        raise problem(404, "source-not-found", f"no source {source_id!r}")
+        raise not_found("source", source_id)
     return locate_quote(source_id, rows[0]["text"], data.quote, data.prefix, data.suffix)

@@ -16,6 +16,7 @@ from litestar.plugins.problem_details import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from events.patterns import in_words
 from service.http.request_ids import request_id
 
 from service.store import (
@@ -91,7 +92,7 @@ def _interface_error(request: Request[Any, Any, Any], error: asyncpg.InterfaceEr
 def _from_http_exception(error: HTTPException) -> ProblemDetailsException:
     extra: dict[str, Any] = {}
     if isinstance(error.extra, list) and error.extra:
-        extra["errors"] = error.extra
+        extra["errors"] = [_said_in_words(item) for item in error.extra]
     elif isinstance(error.extra, dict):
         extra.update(error.extra)
     slug = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
@@ -110,6 +111,13 @@ def _from_http_exception(error: HTTPException) -> ProblemDetailsException:
         methods = allow.split(", ")
         response.headers["Allow"] = ", ".join(methods + ["HEAD"] if "GET" in methods else methods)
     return response
+
+
+def _said_in_words(item: Any) -> Any:
+    """Litestar's account of an invalid parameter or body, a pattern said as its rule."""
+    if isinstance(item, dict) and isinstance(item.get("message"), str):
+        return {**item, "message": in_words(item["message"])}
+    return item
 
 
 def _wrong_version(error: WrongExpectedVersion) -> ProblemDetailsException:

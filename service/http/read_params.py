@@ -9,12 +9,21 @@ from typing import Annotated
 from litestar.params import PathParameter, QueryParameter
 
 import events
+from events.dates import DATE_PATTERN
+from events.patterns import pattern, rule
 from service.http.problems import problem
 from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, SortKey
 from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
-REDUCED_DATE = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+REDUCED_DATE = pattern(
+    r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", rule(DATE_PATTERN)
+)
+"""A reduced date as the schema states it (real months and days; ``day_range`` checks the rest)."""
+ID_RULE = rule(ENTITY_ID.pattern)
+TIMESTAMP_RULE = (
+    "an ISO 8601 time like 2025-03-24T09:30:00+09:00 or 2025-03-24 (UTC where no offset is given)"
+)
 DOCUMENTED_MAX_PAGE_SIZE = 1000
 """The maximum the schema states: ``POLICY_TIMELINE_MAX_PAGE_SIZE``'s default."""
 MAX_QUERY = 200
@@ -22,7 +31,7 @@ MAX_QUERY = 200
 # Constraints under ``schema_extra`` are documented, and checked by the handlers with their
 # own problems (a 422 for a limit, a 404 for an id no entity can have).
 EntityId = Annotated[
-    str, PathParameter(schema_extra={"pattern": f"^{ENTITY_ID.pattern}$"}, description="e.g. mss")
+    str, PathParameter(schema_extra={"pattern": ENTITY_ID.pattern}, description="e.g. mss")
 ]
 Limit = Annotated[
     int | None,
@@ -39,13 +48,18 @@ Search = Annotated[
     QueryParameter(
         description="text to find (2 to 200 characters, Korean or English, any case): titles,"
         " texts, summaries, notes and evidence quotes that contain it",
-        schema_extra={"pattern": r"^\s*\S[\s\S]*\S\s*$", "maxLength": MAX_QUERY},
+        schema_extra={
+            "pattern": pattern(
+                r"^\s*\S[\s\S]*\S\s*$", f"text of {MIN_QUERY} characters or more besides spaces"
+            ),
+            "maxLength": MAX_QUERY,
+        },
     ),
 ]
 AsOf = Annotated[
     str | None,
     QueryParameter(
-        description="an ISO 8601 timestamp: the answer as the service knew it then",
+        description=f"the answer as the service knew it then: {TIMESTAMP_RULE}",
         format="date-time",
     ),
 ]
@@ -58,9 +72,7 @@ def day_range(name: str, value: str | None) -> tuple[date, date] | None:
     try:
         earliest, latest, _ = events.date_range(value)
     except ValueError as error:
-        raise problem(
-            400, "invalid-date", f"{name} must be a date YYYY, YYYY-MM or YYYY-MM-DD: {error}"
-        ) from None
+        raise problem(400, "invalid-date", f"{name}: {error}") from None
     return earliest, latest
 
 
@@ -81,9 +93,7 @@ def instant(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
         return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     except (ValueError, OverflowError):
-        raise problem(
-            400, "invalid-as-of", f"as_of must be an ISO 8601 timestamp, not {value!r}"
-        ) from None
+        raise problem(400, "invalid-as-of", f"as_of must be {TIMESTAMP_RULE}, not {value!r}") from None
 
 
 def is_entity_id(value: str) -> bool:
@@ -92,9 +102,17 @@ def is_entity_id(value: str) -> bool:
     return ENTITY_ID.fullmatch(value) is not None
 
 
+def not_found(kind: str, entity_id: str) -> Exception:
+    """A 404 ``/problems/<kind>-not-found``; for text that cannot be an id, the rule of ids."""
+    detail = f"no {kind} {entity_id!r}"
+    if not is_entity_id(entity_id):
+        detail += f": {entity_id!r} is not {ID_RULE}"
+    return problem(404, f"{kind}-not-found", detail)
+
+
 def entity_filter(name: str, value: str | None) -> str | None:
     if value is not None and not is_entity_id(value):
-        raise problem(400, f"invalid-{name}", f"{name} must be an id such as 'mss', not {value!r}")
+        raise problem(400, f"invalid-{name}", f"{name} must be {ID_RULE}, not {value!r}")
     return value
 
 

@@ -10,7 +10,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from service.http.openapi import answers
-from service.http.problems import problem
 from service.http.read_params import (
     ENTITY_ID,
     AsOf,
@@ -20,6 +19,7 @@ from service.http.read_params import (
     entity_filter,
     instant,
     is_entity_id,
+    not_found,
     one_of,
     page_cursor,
     page_limit,
@@ -35,7 +35,7 @@ from service.queries.statements import (
 from service.settings import Settings
 
 
-AN_ID = {"schema_extra": {"pattern": f"^{ENTITY_ID.pattern}$"}}
+AN_ID = {"schema_extra": {"pattern": ENTITY_ID.pattern}}
 
 
 class StatementController(Controller):
@@ -94,5 +94,5 @@ class StatementController(Controller):
             async with pool.acquire() as connection:
                 found = await get_statement(connection, statement_id, past)
         if found is None:
-            raise problem(404, "statement-not-found", f"no statement {statement_id!r}")
+            raise not_found("statement", statement_id)
         return found

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
+from events.patterns import pattern
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
 from service.http.deprecation import DEPRECATION_HEADERS
@@ -36,9 +37,19 @@ from service.settings import Settings
 from service.store import Cursor, EventStore
 from service.writing import Appender
 
-STREAM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$"
-FEED_CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,18})-(0|[1-9][0-9]{0,17})$"
-EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+STREAM_ID_PATTERN = pattern(
+    r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$",
+    "a stream id of letters, digits, `.`, `_`, `:` and `-`, starting with a letter or digit, "
+    "at most 200 characters, e.g. `agency-mss`",
+)
+FEED_CURSOR_PATTERN = pattern(
+    r"^(0|[1-9][0-9]{0,18})-(0|[1-9][0-9]{0,17})$",
+    "two numbers joined by a hyphen, e.g. `0-41`: an earlier page's `next`",
+)
+EVENT_TYPE_PATTERN = pattern(
+    r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$",
+    "an event type of lower-case words joined by dots, e.g. `agency.registered`",
+)
 EventType = Annotated[str, msgspec.Meta(pattern=EVENT_TYPE_PATTERN, max_length=200)]
 StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="e.g. agency-mss")]
 

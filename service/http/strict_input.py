@@ -18,6 +18,7 @@ from litestar.exceptions import SerializationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg, PathParameter
 
+from events.patterns import in_words
 from service.http.problems import problem
 
 MAX_DEPTH = 64
@@ -86,9 +87,10 @@ def _check_body(value: Any, body_type: Any) -> None:
     try:
         msgspec.convert(value, body_type, strict=True)
     except msgspec.ValidationError as error:
-        message, _, path = str(error).partition(" - at ")
+        said = in_words(str(error))
+        message, _, path = said.partition(" - at ")
         raise problem(
-            422, "invalid-body", str(error),
+            422, "invalid-body", said,
             errors=[{"message": message, "key": path.strip("`").removeprefix("$.") or None}],
         ) from None
 

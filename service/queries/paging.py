@@ -21,9 +21,11 @@ from datetime import date
 from typing import NamedTuple
 
 import events
+from events.base import ID_PATTERN
 
 PRECISION_RANK: dict[events.Precision, int] = {"year": 0, "month": 1, "day": 2}
-ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+ENTITY_ID = re.compile(ID_PATTERN)
+"""The vocabulary's ids: no other text names an entity."""
 
 
 class InvalidPageCursor(ValueError):

@@ -160,7 +160,10 @@ def check_evidence(facts: Sequence[events.Event], known: KnownFacts) -> None:
             if not events.quote_in_text(evidence.quote, text):
                 raise BadFact(
                     f"events[{index}].evidence[{number}]: the quote is not in source "
-                    f"{evidence.source_id!r} exactly as given: {evidence.quote!r}",
+                    f"{evidence.source_id!r} exactly as given: {evidence.quote!r}. "
+                    f"POST /sources/{evidence.source_id}/locate with {{\"quote\": ...}} finds "
+                    "the nearest passage and says what differs (curly or straight quotation "
+                    "marks, middle dots, spaces, words)",
                     "quote-not-in-source",
                     event_index=index,
                     source_id=evidence.source_id,

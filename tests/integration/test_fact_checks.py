@@ -187,6 +187,21 @@ async def test_a_long_quote_must_be_in_the_source_too(client, pool, quote):
     assert await count_events(pool) == 2
 
 
+async def test_a_quote_not_in_its_source_points_to_locate_which_says_what_differs(client, pool):
+    await given_registered(client)
+    typed = "시험부 장관은 “계획을 꼭 지키겠다”라고 말했다."  # curly quotation marks, the source's are straight
+    response = await append(client, "initiative-test-plan", changed(initiative(), ["evidence"], evidence(typed)))
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        f"events[0].evidence[0]: the quote is not in source 'test-source' exactly as given: {typed!r}. "
+        'POST /sources/test-source/locate with {"quote": ...} finds the nearest passage and says what '
+        "differs (curly or straight quotation marks, middle dots, spaces, words)"
+    )
+    assert await count_events(pool) == 2
+    located = await client.post("/sources/test-source/locate", json={"quote": typed})
+    assert [d["kind"] for d in located.json()["differences"]] == ["quotation-mark", "quotation-mark"]
+
+
 async def test_a_correction_goes_into_its_targets_stream_and_must_leave_a_valid_fact(client, pool):
     await given_registered(client)
     announced = initiative()

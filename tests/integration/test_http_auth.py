@@ -29,6 +29,26 @@ async def test_an_append_without_a_token_is_a_401_problem_and_stores_nothing(ano
     assert await stored_events(pool) == 0
 
 
+HOW_TO_APPEND = (
+    "`policy-timeline token create --name NAME --scope append` makes one (send it as "
+    "`Authorization: Bearer TOKEN`)"
+)
+
+
+async def test_a_401_says_how_to_make_a_token(anonymous_client):
+    missing = (await post_agency(anonymous_client)).json()["detail"]
+    assert missing == f"this action needs a bearer token: {HOW_TO_APPEND}"
+    unknown = (await post_agency(anonymous_client, bearer("pt_guessed"))).json()["detail"]
+    assert unknown == f"the bearer token is not valid (unknown or revoked): {HOW_TO_APPEND}"
+    locate = await anonymous_client.post("/sources/test-source/locate", json={"quote": "시험"})
+    assert locate.json()["detail"] == missing
+    replay = await anonymous_client.post("/projections/timeline/replay")
+    assert replay.json()["detail"] == (
+        "this action needs a bearer token: `policy-timeline token create --name NAME --scope "
+        "admin` makes one (send it as `Authorization: Bearer TOKEN`)"
+    )
+
+
 async def test_an_unknown_token_is_a_401(anonymous_client, pool):
     response = await post_agency(anonymous_client, bearer("pt_guessed"))
     assert response.status_code == 401
@@ -77,6 +97,10 @@ async def test_the_append_scope_may_not_replay(anonymous_client):
     writer = await anonymous_client.post("/projections/timeline/replay", headers=bearer(WRITER))
     assert writer.status_code == 403
     assert writer.json()["type"] == "/problems/forbidden"
+    assert writer.json()["detail"] == (
+        "the token 'test-writer' does not have the 'admin' scope: `policy-timeline token create "
+        "--name NAME --scope admin` makes one (send it as `Authorization: Bearer TOKEN`)"
+    )
 
 
 async def test_a_text_plain_body_is_refused_with_415(anonymous_client, pool):

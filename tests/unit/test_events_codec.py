@@ -164,10 +164,10 @@ def test_a_value_outside_an_enumeration_is_named() -> None:
         ("2025-02-30", "invalid date '2025-02-30' (day is out of range for month) - at `$.occurred`"),
         ("2025-13", "invalid date '2025-13' (month must be in 1..12) - at `$.occurred`"),
         ("2025-00", "invalid date '2025-00' (month must be in 1..12) - at `$.occurred`"),
-        ("March", "Expected `str` matching regex"),
-        ("2025-3", "Expected `str` matching regex"),
-        ("2025-03-24T10:00", "Expected `str` matching regex"),
-        ("2025-03\n", "Expected `str` matching regex"),
+        ("March", "Expected a date like 2025-03-24, 2025-03 or 2025 - at `$.occurred.date`"),
+        ("2025-3", "Expected a date like 2025-03-24, 2025-03 or 2025 - at `$.occurred.date`"),
+        ("2025-03-24T10:00", "Expected a date like 2025-03-24, 2025-03 or 2025 - at `$.occurred.date`"),
+        ("2025-03\n", "Expected a date like 2025-03-24, 2025-03 or 2025 - at `$.occurred.date`"),
     ],
 )
 def test_a_bad_date_is_rejected_with_its_path(date: str, expected: str) -> None:
