@@ -528,11 +528,10 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
 def bare_server(
     config: Config, url: str, sql: str, limit: int, pool: tuple[int, int], workdir: Path
 ) -> Server:
-    from service.nodelay import HTTP_PROTOCOL
+    from service.http_protocol import HTTP_PROTOCOL
 
     port = free_port()
-    # The same HTTP protocol class as serve's (TCP_NODELAY on every connection, which
-    # uvicorn's shared socket of --workers N > 1 leaves off: service/nodelay.py).
+    # The same HTTP protocol class as serve's.
     command = [
         sys.executable, "-m", "uvicorn", "bench.http:bare_app", "--factory",
         "--host", HOST, "--port", str(port), "--workers", str(config.workers),
@@ -975,7 +974,8 @@ async def check_timeline(service: Server, bare: Server, agency: str, limit: int)
 async def keepalive_latency(port: int, requests: int = 30) -> float:
     """Median milliseconds of ``GET /health`` one after another on one kept-alive connection.
     Some 40 ms means the server's sockets lack TCP_NODELAY: each answer's last segment waits
-    for the client's delayed ACK (uvicorn ``--workers N`` > 1 on Linux, Kludex/uvicorn#3149)."""
+    for the client's delayed ACK (uvicorn before 0.55 with ``--workers N`` > 1 on Linux,
+    Kludex/uvicorn#3149)."""
     connection = HttpConnection(port)
     raw = http_request("GET", "/health")
     times = []

@@ -44,6 +44,7 @@ from bench.common import (
     run_cancellable,
 )
 from service import tokens
+from service.http_protocol import HTTP_PROTOCOL
 
 DATABASE = "pt_bench_live"
 HOST = "127.0.0.1"
@@ -99,7 +100,8 @@ async def service_run(url: str, subscribers: int, appends: int, interval: float)
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "service.app:app_from_environment", "--factory",
-         "--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log",
+         "--host", HOST, "--port", str(port), "--http", HTTP_PROTOCOL,
+         "--log-level", "warning", "--no-access-log",
          "--timeout-graceful-shutdown", "2"],
         cwd=ROOT, env=environment,
     )  # fmt: skip

@@ -18,7 +18,7 @@ import asyncpg
 import msgspec
 
 from service import database, tokens
-from service.nodelay import HTTP_PROTOCOL
+from service.http_protocol import HTTP_PROTOCOL
 from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.projections import PROJECTIONS
 from service.projections.base import Projection
@@ -75,9 +75,8 @@ def children(settings: Settings) -> list[Child]:
 
 def api_command(settings: Settings) -> list[str]:
     # uvicorn runs one server in its own process when workers is 1, otherwise a parent that
-    # spawns the workers, shares the socket with them and replaces any that dies. That shared
-    # socket leaves TCP_NODELAY off on the connections (about 40 ms per kept-alive request):
-    # the HTTP protocol class sets it on each connection (service/nodelay.py).
+    # spawns the workers, shares the socket with them and replaces any that dies. Its HTTP
+    # protocol is h11's with raw UTF-8 read in request targets (service/http_protocol.py).
     return [
         sys.executable, "-m", "uvicorn", APP_FACTORY, "--factory",
         "--host", settings.host,

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 
 from service.app import create_app
+from service.http_protocol import HTTP_PROTOCOL
 from service.settings import Settings
 from tests.e2e.processes import free_port
 
@@ -25,8 +26,8 @@ async def served(settings: Settings, database_url: str) -> AsyncIterator[str]:
     """The app on a free port until the block ends; its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, database_url), host="127.0.0.1", port=port, log_level="warning",
-        lifespan="on", timeout_graceful_shutdown=1,
+        create_app(settings, database_url), host="127.0.0.1", port=port, http=HTTP_PROTOCOL,
+        log_level="warning", lifespan="on", timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error, positive_data_acceptance
 
 from service.app import create_app
+from service.http_protocol import HTTP_PROTOCOL
 from service.settings import Settings
 from tests.tokens import ADMIN, bearer
 
@@ -38,7 +39,10 @@ def write_headers(settings):
 def served(database_url, write_headers):
     guarded, _ = write_headers
     server = uvicorn.Server(
-        uvicorn.Config(create_app(guarded, database_url), host="127.0.0.1", port=0, log_level="warning")
+        uvicorn.Config(
+            create_app(guarded, database_url), host="127.0.0.1", port=0, http=HTTP_PROTOCOL,
+            log_level="warning",
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from service import database
+from service.http_protocol import HTTP_PROTOCOL
 from service.store import PostgresEventStore
 from service.writing import Appender
 from service.writing.seeding import seed
@@ -58,7 +59,8 @@ def service(page_database: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "service.app:app_from_environment",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+             "--host", "127.0.0.1", "--port", str(port), "--http", HTTP_PROTOCOL,
+             "--log-level", "warning"],
             env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     origin = f"http://127.0.0.1:{port}"
