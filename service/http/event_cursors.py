@@ -1,12 +1,18 @@
 """The opaque cursors of the global feed and of a stream, in the paging convention's codec
 (``service/queries/paging.py``): ``f`` a place in the feed, ``v`` a stream version to read from.
+
+One feed cursor may be written by hand: ``0-0``, the beginning of the log, so that a reader can
+ask the live feed for everything, then what comes (an event store's subscription from the
+start), without first being handed a cursor.
 """
 
 from __future__ import annotations
 
 from service.http.problems import problem
 from service.queries.paging import InvalidPageCursor, decode, encode
-from service.store import Cursor
+from service.store import START, Cursor
+
+FEED_START = "0-0"
 
 
 def feed_cursor(place: Cursor) -> str:
@@ -14,6 +20,8 @@ def feed_cursor(place: Cursor) -> str:
 
 
 def parse_feed_cursor(text: str) -> Cursor:
+    if text == FEED_START:
+        return START
     try:
         transaction_id, position = (int(part) for part in decode("f", text, 2))
         if not (0 <= transaction_id < 2**64 and 0 <= position < 2**63):

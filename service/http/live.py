@@ -70,7 +70,8 @@ async def live_events(
     cursor: Annotated[
         str | None,
         QueryParameter(description="start after this feed cursor (a `next_cursor` or "
-                       "`resume_cursor` of `GET /events`, or an SSE `id`); omitted: from now"),
+                       "`resume_cursor` of `GET /events`, or an SSE `id`); `0-0`: from the "
+                       "beginning of the log; omitted: from now"),
     ] = None,
     last_event_id: Annotated[
         str | None,

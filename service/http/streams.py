@@ -52,6 +52,11 @@ EVENT_TYPE_PATTERN = pattern(
 )
 EventType = Annotated[str, msgspec.Meta(pattern=EVENT_TYPE_PATTERN, max_length=200)]
 StreamId = Annotated[str, PathParameter(pattern=STREAM_ID_PATTERN, description="e.g. agency-mss")]
+FeedCursor = Annotated[
+    str | None,
+    QueryParameter(description="a `next_cursor` or `resume_cursor` of the feed; opaque, but "
+                   "`0-0`, the beginning of the log, is the same as none"),
+]
 
 
 class StreamController(Controller):
@@ -157,7 +162,7 @@ class FeedController(Controller):
         self,
         store: NamedDependency[EventStore],
         settings: NamedDependency[Settings],
-        cursor: PageCursor = None,
+        cursor: FeedCursor = None,
         after: Annotated[
             str | None,
             QueryParameter(

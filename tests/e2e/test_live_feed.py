@@ -159,6 +159,21 @@ async def test_a_filtered_stream_resumed_from_the_start_catches_up_only_its_type
         await stream.close()
 
 
+async def test_cursor_0_0_replays_the_whole_log_then_goes_live(database_url, live_settings, store):
+    """``0-0``, the beginning of the log, is the one cursor a client may write by hand."""
+    earlier = await appended(store, "thing-1", "a.happened", "b.happened")
+    async with served(live_settings(), database_url) as url, httpx.AsyncClient(base_url=url) as http:
+        stream = await opened(http, "/events/live?cursor=0-0")
+        replayed = await stream.events(2)
+        later = await appended(store, "thing-2", "c.happened")
+        live = await stream.events(1)
+        await stream.close()
+        resumed = await opened(http, headers={"Last-Event-ID": "0-0"})
+        assert [m.json()["event_id"] for m in await resumed.events(3)] == earlier + later
+        await resumed.close()
+    assert [m.json()["event_id"] for m in replayed + live] == earlier + later
+
+
 async def test_an_idle_stream_sends_heartbeat_comments(database_url, live_settings):
     settings = live_settings(live_heartbeat_seconds=0.2)
     async with served(settings, database_url) as url, httpx.AsyncClient(base_url=url) as http:

@@ -50,6 +50,13 @@ async def test_the_feed_resumes_after_its_end_with_the_resume_cursor(client):
     assert [e["type"] for e in later["events"]] == ["initiative.announced"]
 
 
+async def test_the_feed_from_cursor_0_0_is_the_feed_from_its_beginning(client):
+    await given_initiative_stream(client, changes=1)
+    await wait_until_readable(client, 4)
+    from_start = (await client.get("/events", params={"cursor": "0-0"})).json()
+    assert from_start == (await client.get("/events")).json()
+
+
 async def test_a_stream_walks_forward_and_backward_with_cursors(client):
     stream = await given_initiative_stream(client, changes=4)
     forward = await walk(client, f"/streams/{stream}", 2)
@@ -88,6 +95,7 @@ async def test_the_old_names_answer_with_a_deprecation_header(client):
     [
         "/events?cursor=yesterday",
         "/events?cursor=aS5tc3M",  # a people list's cursor
+        "/events?cursor=3-7",  # only 0-0 of the deprecated after's form
         "/streams/agency-test-ministry?cursor=yesterday",
         "/streams/agency-test-ministry?cursor=di4w",  # version 0
     ],

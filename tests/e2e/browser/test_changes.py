@@ -9,7 +9,6 @@ import uuid
 from datetime import datetime, timedelta
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 
 from events.seed import SOURCE_ID, load_seed
@@ -99,8 +98,8 @@ def _appears_without_reload(page, text: str, append_it) -> None:
 
 def test_the_page_follows_the_live_contract(page, service):
     """The page's side of ``GET /events/live`` (event name = type, data = the event JSON, id =
-    cursor) with that stream stubbed, until the real one lands; the event itself is appended
-    through the API. The stub holds the page's request open until the event is appended."""
+    cursor) with that stream stubbed; the event itself is appended through the API. The stub
+    holds the page's request open until the event is appended."""
     waiting = []
     page.context.route("**/events/live", lambda route: waiting.append(route))
     text = "라이브 계약 시험 발언"
@@ -122,14 +121,7 @@ def test_the_page_follows_the_live_contract(page, service):
 
 
 def test_an_event_appended_through_the_api_appears_without_a_reload(page, service):
-    """End to end through the service's own ``GET /events/live`` (branch live9)."""
-    try:
-        with httpx.stream("GET", f"{service}/events/live", timeout=3) as response:
-            present = response.status_code == 200
-    except httpx.ReadTimeout:
-        present = True
-    if not present:
-        pytest.skip("GET /events/live is not in this build yet (branch live9)")
+    """End to end through the service's own ``GET /events/live``."""
     text = "라이브 시험 발언"
     _appears_without_reload(page, text, lambda: append(
         service, "statement-pipc-live-test", "statement.made",
