@@ -7,6 +7,7 @@ unset, the tests start an embedded server in a temporary folder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -61,10 +62,13 @@ async def template_name(server_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-@pytest.fixture
-async def database_url(server_url: str, template_name: str) -> AsyncIterator[str]:
-    """A fresh, migrated database of this test's own."""
-    name = f"pt_test_{uuid.uuid4().hex[:12]}"
+@contextlib.asynccontextmanager
+async def cloned_database(
+    server_url: str, template_name: str, prefix: str = "pt_test"
+) -> AsyncIterator[str]:
+    """A fresh database cloned from the migrated template (with the test tokens), dropped
+    afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = await _admin(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
@@ -72,6 +76,13 @@ async def database_url(server_url: str, template_name: str) -> AsyncIterator[str
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture
+async def database_url(server_url: str, template_name: str) -> AsyncIterator[str]:
+    """A fresh, migrated database of this test's own."""
+    async with cloned_database(server_url, template_name) as url:
+        yield url
 
 
 @pytest.fixture

@@ -42,16 +42,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 
-from service import database
+from tests.conftest import cloned_database
 from tests.e2e.docs_examples import (
     REPOSITORY,
     Answer,
@@ -87,14 +85,8 @@ EXAMPLES = [example for path in documents() for example in shell_examples(path)]
 @pytest.fixture(scope="module")
 async def examples_database(server_url: str, template_name: str) -> AsyncIterator[str]:
     """A migrated database of this module's own (with the test tokens); ``serve`` seeds it."""
-    name = f"pt_docs_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-        yield database.with_database(server_url, name)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with cloned_database(server_url, template_name, "pt_docs") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

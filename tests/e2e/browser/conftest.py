@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,11 +14,11 @@ import asyncpg
 import httpx
 import pytest
 
-from service import database
 from service.http_protocol import HTTP_PROTOCOL
 from service.store import PostgresEventStore
 from service.writing import Appender
 from service.writing.seeding import seed
+from tests.conftest import cloned_database
 from tests.e2e.processes import clean_environment, free_port, until
 from tests.integration.read_models.conftest import catch_up
 
@@ -44,11 +43,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="module")
 async def page_database(server_url: str, template_name: str) -> AsyncIterator[str]:
     """A database of this module's own with the seed article appended and folded."""
-    name = f"pt_page_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-        url = database.with_database(server_url, name)
+    async with cloned_database(server_url, template_name, "pt_page") as url:
         pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
         try:
             await seed(Appender(PostgresEventStore(pool, poll_interval=0.5), pool))
@@ -56,9 +51,6 @@ async def page_database(server_url: str, template_name: str) -> AsyncIterator[st
         finally:
             await pool.close()
         yield url
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 @pytest.fixture(scope="module")
