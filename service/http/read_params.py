@@ -14,7 +14,7 @@ from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, SortKey
 from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
-REDUCED_DATE = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+REDUCED_DATE = r"^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 DOCUMENTED_MAX_PAGE_SIZE = 1000
 """The maximum the schema states: ``POLICY_TIMELINE_MAX_PAGE_SIZE``'s default."""
 MAX_QUERY = 200
