@@ -8,7 +8,8 @@ from pathlib import Path
 import swagger_ui
 from litestar import Router
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
+
+from service.http.static import static_files
 
 ASSETS_PATH = "/assets/swagger-ui"
 ASSETS = Path(swagger_ui.__file__).resolve().parent / "static"
@@ -26,6 +27,4 @@ def schema_viewer() -> SwaggerRenderPlugin:
 
 
 def schema_assets() -> Router:
-    return create_static_files_router(
-        path=ASSETS_PATH, directories=[ASSETS], name="swagger-ui", opt={"skip_etag": True}
-    )
+    return static_files(ASSETS_PATH, ASSETS, "swagger-ui", opt={"skip_etag": True})

@@ -1,11 +1,16 @@
 """Odd input is a 4xx problem document, never a 500: a NUL character in a query parameter or in
-the path, and dates at the edges of the calendar (years 1 and 9999)."""
+the path, dates at the edges of the calendar (years 1 and 9999), and static files that do not
+exist (answered without the folder they are served from)."""
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
+from service.http.schema_viewer import ASSETS
+from service.web import STATIC
 from tests.integration.read_models.conftest import seeded_log  # noqa: F401
 
 PROBLEM = "application/problem+json"
@@ -130,6 +135,30 @@ async def test_any_period_within_years_1_to_9999_answers(api, years, forms):
         "/agencies/mss/timeline", params={"from": end[forms[1]], "to": start[forms[0]]}
     )
     assert backwards.status_code in (200, 400), backwards.text
+
+
+MISSING_FILES = [
+    "/static/nope.css",
+    "/static/%2e",
+    "/static/page.css/more",
+    "/assets/swagger-ui/nope.js",
+    "/assets/swagger-ui/%2e",
+    "/assets/swagger-ui/swagger-ui.css/more",
+]
+
+
+@pytest.mark.parametrize("path", MISSING_FILES)
+async def test_a_missing_static_file_is_a_404_that_names_no_folder(client, path):
+    body = assert_problem(await client.get(path), 404, "not-found")
+    for folder in (STATIC, ASSETS):
+        assert str(folder.parent) not in body["detail"]
+    assert body["detail"] == f"no file at {unquote(path)}"
+
+
+async def test_static_files_are_still_served(client):
+    for path in ("/static/page.css", "/static/page.js", "/assets/swagger-ui/swagger-ui.css"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "0001", "9999-12-31", "9999-12", "9999"])
