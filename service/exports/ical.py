@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
+import events
 from service.exports.wording import Heading, date_note, place, state_note, summary, title
 from service.queries.timeline import TimelineEntry
 
@@ -54,7 +55,7 @@ def chunks(heading: Heading, entries: Iterable[TimelineEntry]) -> Iterator[bytes
 def event_lines(entry: TimelineEntry) -> list[str]:
     modified = _utc(max([entry.recorded_at, *(c.recorded_at for c in entry.corrections)]))
     location = place(entry)
-    link = _quoted_uri(entry.place.web_url()) if entry.place else None
+    link = _quoted_uri(events.web_url(entry.place.url)) if entry.place else None
     where = location and f"장소 (place): {location}" + (f" <{link}>" if link else "")
     description = [summary(entry), where, date_note(entry), state_note(entry)]
     description += [f"“{e.quote}” ({e.source_id})" for e in entry.evidence]

@@ -48,10 +48,7 @@ def test_a_quote_is_cut_at_its_exact_occurrence():
 
 
 def test_only_web_addresses_become_links():
-    from events import Place
-
-    def web_url(url: str) -> str | None:
-        return Place(name_ko="장소", name_en="Place", url=url).web_url()
+    from events import web_url
 
     for url in ("https://www.startupall.kr/", "HTTP://example.org/a?b=c", "http://[::1]:8000/"):
         assert web_url(url) == url
