@@ -117,3 +117,24 @@ async def test_a_log_written_before_the_rule_reads_other_urls_as_null(
         assert "javascript" not in response.text.lower(), path
     page = (await client.get("/?agency=pipc")).text
     assert "스타트업얼라이언스" in page  # the correction is applied, without its URL
+
+
+async def test_feeds_link_a_sources_url_only_when_it_is_a_web_address(client, seeded_log, pool):  # noqa: F811
+    # The read model of a store folded before the rule may still hold another URL.
+    await pool.execute(
+        """UPDATE facts SET fact = jsonb_set(fact, '{url}', to_jsonb($1::text))
+           WHERE type = 'source.registered'""",
+        "javascript:alert(document.domain)",
+    )
+    for path in ("/feed.atom", "/agencies/mss/feed.atom"):
+        feed = (await client.get(path)).text
+        assert "<entry>" in feed and 'rel="related"' in feed
+        assert "javascript" not in feed and 'rel="via"' not in feed
+    web = "https://www.example.org/기사?id=1&x=2"
+    await pool.execute(
+        "UPDATE facts SET fact = jsonb_set(fact, '{url}', to_jsonb($1::text))"
+        " WHERE type = 'source.registered'",
+        web,
+    )
+    feed = (await client.get("/agencies/mss/feed.atom")).text
+    assert '<link href="https://www.example.org/기사?id=1&amp;x=2" rel="via" />' in feed
