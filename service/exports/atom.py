@@ -44,7 +44,8 @@ class FeedHead(NamedTuple):
 def feed(
     head: FeedHead, items: Sequence[FeedItem], base_url: str, source_urls: Mapping[str, str | None]
 ) -> bytes:
-    """``base_url`` ends without a slash; links to this service are absolute under it."""
+    """Links to this service are under ``base_url`` (without a last slash; empty for links
+    relative to the feed's own address)."""
     root = ET.Element(_tag("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": "ko"})
     _text(root, "id", head.id)
     _text(root, "title", head.title)
