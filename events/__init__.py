@@ -28,6 +28,7 @@ from events.patterns import in_words
 from events.sources import SourceRegistered
 from events.statements import Speaker, StatementMade
 from events.upcasting import upcast
+from events.urls import WebUrl, web_url, web_urls_only
 
 CREATING_TYPES = frozenset({
     "source.registered", "agency.registered", "organization.registered", "person.registered",
@@ -99,15 +100,18 @@ def current_version(type_name: str) -> int:
 
 def current_data(type_name: str, schema_version: int, data: Any) -> Any:
     """Stored JSON (bytes, str or msgspec.Raw) in the current shape of its type: the same object
-    when it was stored at the current version (or its type is unknown), else upcast JSON bytes."""
+    when it was stored at the current version (or its type is unknown), else upcast JSON bytes.
+    A ``url`` stored before every url was a web address (``events.urls``) reads as null."""
     cls = EVENT_TYPES.get(type_name)
-    if cls is None or schema_version == cls.VERSION:
+    if cls is None:
         return data
     try:
+        if schema_version == cls.VERSION:
+            return web_urls_only(data)
         parsed = _OBJECT.decode(data)
     except msgspec.DecodeError as error:
         raise InvalidEvent(f"malformed JSON: {error}") from error
-    return _ENCODER.encode(upcast(type_name, schema_version, cls.VERSION, parsed))
+    return web_urls_only(_ENCODER.encode(upcast(type_name, schema_version, cls.VERSION, parsed)))
 
 
 def decode_stored(type_name: str, schema_version: int, data: Any) -> Event:
@@ -154,6 +158,7 @@ __all__ = [
     "Speaker",
     "StatementMade",
     "UnknownEventType",
+    "WebUrl",
     "apply_changes",
     "convert_event",
     "current_data",
@@ -167,4 +172,5 @@ __all__ = [
     "occurrences",
     "quote_in_text",
     "sha256_text",
+    "web_url",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
-from urllib.parse import urlsplit
 
 import msgspec
 
@@ -23,19 +22,6 @@ Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 
 Slug = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 """A topic label such as `ai-talent`: the form of an id."""
-
-WEB_ADDRESS_RULE = "an http or https address, e.g. https://www.pipc.go.kr/"
-
-
-def web_address(url: str) -> str | None:
-    """``url`` (stripped) when it is a web address, http or https with a host, that a page may
-    link to; None for any other (``javascript:``, ``data:``, ``ftp:``, a bare word)."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
-
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 """Non-empty text; Event.__post_init__ also rejects blank strings and NUL characters."""

@@ -7,9 +7,10 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 
 from events.actors import ActorRef
-from events.base import Event, Id, Reference, Slug, Text, Value, web_address
+from events.base import Event, Id, Reference, Slug, Text, Value
 from events.dates import Occurred
 from events.evidence import EvidenceList
+from events.urls import WebUrl
 
 MeetingKind = Literal[
     "roundtable", "review_meeting", "conference", "hearing", "briefing", "consultation", "other"
@@ -30,7 +31,7 @@ class Place(Value, kw_only=True):
     name_ko: Text
     name_en: Text
     note: Text | None = None
-    url: Text | None = None
+    url: WebUrl | None = None
 
     def label(self) -> str:
         """"스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul": the English name only when it
@@ -39,11 +40,6 @@ class Place(Value, kw_only=True):
         if self.name_en != self.name_ko:
             name += f" ({self.name_en})"
         return f"{name}, {self.note}" if self.note else name
-
-    def web_url(self) -> str | None:
-        """``url`` when it is a web address (http or https, with a host) that a page or a
-        calendar may link to; None for any other scheme (``javascript:``, ``data:``)."""
-        return web_address(self.url) if self.url else None
 
 
 class MeetingHeld(Event, kw_only=True):

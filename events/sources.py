@@ -10,6 +10,7 @@ from events.base import Event, Id, Text, at
 from events.dates import Occurred
 from events.evidence import Evidence, sha256_text
 from events.patterns import pattern
+from events.urls import WebUrl
 
 Language = Annotated[str, msgspec.Meta(pattern=pattern(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*(?!\n)$",
@@ -39,7 +40,7 @@ class SourceRegistered(Event, kw_only=True):
     source_id: Id
     title: Text
     publisher: Text | None = None
-    url: Text | None = None
+    url: WebUrl | None = None
     language: Language
     published: Occurred | None = None
     kind: SourceKind = DEFAULT_KIND

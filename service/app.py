@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 
 from service import database, logs
@@ -25,7 +26,8 @@ from service.http.projections import ProjectionController
 from service.http.rate_limit import write_rate_limit
 from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
-from service.http.strict_input import refuse_undeclared_input
+from service.http.security_headers import send_security_headers
+from service.http.strict_input import not_found, refuse_undeclared_input
 from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.locate import locate
 from service.http.streams import FeedController, StreamController
@@ -128,9 +130,9 @@ def create_app(
             "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin(), StrictStructSchemaPlugin()],
-        exception_handlers=exception_handlers(),
+        exception_handlers={**exception_handlers(), NotFoundException: not_found},
         before_request=refuse_undeclared_input,
-        before_send=[send_request_id],
+        before_send=[send_request_id, send_security_headers],
         cache_control=REVALIDATE,
         middleware=[
             prometheus_config().middleware,

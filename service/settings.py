@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 import platformdirs
+
+from events import web_url
 
 
 class SettingsError(ValueError):
@@ -59,6 +62,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Events per projection transaction; small keeps transactions short."""
     cors_origins: tuple[str, ...] = ()
     """Origins whose web pages may call the API from a browser (CORS); none by default."""
+    public_url: str | None = None
+    """Where people reach the service (``https://timeline.example.org``): the base of absolute
+    links (the Atom feeds'); unset, those links are relative. Never the request's Host."""
     pool_acquire_timeout_seconds: float = 5.0
     """How long a request waits for a pooled connection before answering 503."""
     statement_timeout_seconds: float = 10.0
@@ -109,6 +115,7 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_SEED_ON_START": ("seed_on_start", bool),
     "POLICY_TIMELINE_PROJECTOR_BATCH_SIZE": ("projector_batch_size", int),
     "POLICY_TIMELINE_CORS_ORIGINS": ("cors_origins", tuple),
+    "POLICY_TIMELINE_PUBLIC_URL": ("public_url", str),
     "POLICY_TIMELINE_POOL_ACQUIRE_TIMEOUT_SECONDS": ("pool_acquire_timeout_seconds", float),
     "POLICY_TIMELINE_STATEMENT_TIMEOUT_SECONDS": ("statement_timeout_seconds", float),
     "POLICY_TIMELINE_FEED_STALL_WARNING_SECONDS": ("feed_stall_warning_seconds", float),
@@ -176,9 +183,20 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         )
     if settings.write_rate_limit < 0:
         raise SettingsError("POLICY_TIMELINE_WRITE_RATE_LIMIT must be 0 (off) or more")
+    if settings.public_url is not None:
+        settings = msgspec.structs.replace(settings, public_url=_public_url(settings.public_url))
     if "run_projector" not in values:
         settings = msgspec.structs.replace(settings, run_projector=settings.projector == "inline")
     return settings
+
+
+def _public_url(value: str) -> str:
+    if not web_url(value) or urlsplit(value).query or "#" in value:
+        raise SettingsError(
+            "POLICY_TIMELINE_PUBLIC_URL must be a web address without a query or fragment, "
+            f"e.g. https://timeline.example.org, not {value!r}"
+        )
+    return value.rstrip("/")
 
 
 def child_environment(settings: Settings) -> dict[str, str]:

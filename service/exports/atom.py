@@ -3,7 +3,8 @@
 Each entry is a fact: its id is ``urn:uuid:<event_id>``, ``published`` when the service
 recorded it and ``updated`` when it last learned something about it (a correction or a
 retraction), so a feed reader shows a corrected fact as changed. Links: ``related`` to each
-source view that holds its evidence, ``via`` to the source's own address where it has one.
+source view that holds its evidence, ``via`` to the source's own address where it has one
+(a web address: ``events.web_url``, which every page and export links through).
 ElementTree writes the XML, so every value is escaped; characters XML 1.0 cannot hold are
 dropped.
 """
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
+import events
 from service.exports.wording import date_note, display_date, state_note, summary, title
 from service.queries.feed import FeedItem
 from service.queries.timeline import TimelineEntry
@@ -42,7 +44,8 @@ class FeedHead(NamedTuple):
 def feed(
     head: FeedHead, items: Sequence[FeedItem], base_url: str, source_urls: Mapping[str, str | None]
 ) -> bytes:
-    """``base_url`` ends without a slash; links to this service are absolute under it."""
+    """Links to this service are under ``base_url`` (without a last slash; empty for links
+    relative to the feed's own address)."""
     root = ET.Element(_tag("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": "ko"})
     _text(root, "id", head.id)
     _text(root, "title", head.title)
@@ -67,7 +70,7 @@ def _entry(root: ET.Element, item: FeedItem, base_url: str, urls: Mapping[str, s
     _link(element, f"{base_url}/events/{entry.event_id}", "alternate", "application/json")
     for source_id in entry.source_ids:
         _link(element, f"{base_url}/sources/{source_id}", "related", "application/json")
-        if url := urls.get(source_id):
+        if url := events.web_url(urls.get(source_id)):
             _link(element, url, "via")
     _text(element, "summary", summary(entry) or title(entry))
     _text(element, "content", _content(entry))

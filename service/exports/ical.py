@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
+import events
 from service.exports.wording import Heading, date_note, place, state_note, summary, title
 from service.queries.timeline import TimelineEntry
 
@@ -52,10 +53,9 @@ def chunks(heading: Heading, entries: Iterable[TimelineEntry]) -> Iterator[bytes
 
 
 def event_lines(entry: TimelineEntry) -> list[str]:
-    end = entry.latest + timedelta(days=1)
     modified = _utc(max([entry.recorded_at, *(c.recorded_at for c in entry.corrections)]))
     location = place(entry)
-    link = _quoted_uri(entry.place.web_url()) if entry.place else None
+    link = _quoted_uri(events.web_url(entry.place.url)) if entry.place else None
     where = location and f"장소 (place): {location}" + (f" <{link}>" if link else "")
     description = [summary(entry), where, date_note(entry), state_note(entry)]
     description += [f"“{e.quote}” ({e.source_id})" for e in entry.evidence]
@@ -67,7 +67,7 @@ def event_lines(entry: TimelineEntry) -> list[str]:
         f"DTSTAMP:{modified}",
         f"LAST-MODIFIED:{modified}",
         f"DTSTART;VALUE=DATE:{_day(entry.earliest)}",
-        f"DTEND;VALUE=DATE:{_day(end)}",
+        _end(entry.earliest, entry.latest),
         f"SUMMARY:{text(title(entry))}",
         f"DESCRIPTION:{text(chr(10).join(d for d in description if d))}",
     ]
@@ -108,6 +108,14 @@ def _quoted_uri(url: str | None) -> str | None:
     """A URL as a URI that fits a quoted parameter value (3.2: no DQUOTE or control
     characters): anything outside URI characters, non-ASCII included, percent-encoded."""
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~") if url else None
+
+
+def _end(earliest: date, latest: date) -> str:
+    """DTEND, the day after the last; a period that ends on 9999-12-31 has no such day and
+    gives its DURATION instead (3.6.1)."""
+    if latest == date.max:
+        return f"DURATION:P{(latest - earliest).days + 1}D"
+    return f"DTEND;VALUE=DATE:{_day(latest + timedelta(days=1))}"
 
 
 def _day(day: date) -> str:

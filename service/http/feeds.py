@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import asyncpg
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
@@ -24,20 +24,21 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @get("/feed.atom", tags=["feeds"], media_type=atom.MEDIA_TYPE, responses=answers())
 async def all_agencies_feed(
-    request: Request, pool: NamedDependency[asyncpg.Pool], settings: NamedDependency[Settings]
+    pool: NamedDependency[asyncpg.Pool], settings: NamedDependency[Settings]
 ) -> Response[bytes]:
     """The latest timeline facts of every agency, each once."""
     async with pool.acquire() as connection:
         items = await recent_facts(connection, None, settings.feed_entries)
         urls = await _source_urls(connection, items)
+    base = _base(settings)
     head = atom.FeedHead(
         id=atom.stable_id("feed"),
         title="정부 AI 정책 타임라인 · Government AI policy timeline",
-        self_url=str(request.url),
-        alternate_url=f"{_base(request)}/agencies",
+        self_url=f"{base}/feed.atom",
+        alternate_url=f"{base}/agencies",
         updated=EPOCH,
     )
-    return _answer(head, items, request, urls)
+    return _answer(head, items, base, urls)
 
 
 @get(
@@ -47,7 +48,6 @@ async def all_agencies_feed(
     responses=answers(404),
 )
 async def agency_feed(
-    request: Request,
     agency_id: FromPath[str],
     pool: NamedDependency[asyncpg.Pool],
     settings: NamedDependency[Settings],
@@ -64,23 +64,26 @@ async def agency_feed(
         raise agency_not_found(agency_id)
     registered = decode_fact(agency)
     names = Heading(agency_id, registered.name_ko, registered.name_en, registered.short_en)
+    base = _base(settings)
     head = atom.FeedHead(
         id=f"urn:uuid:{agency['event_id']}",
         title=f"{names.title()} — 타임라인 timeline",
-        self_url=str(request.url),
-        alternate_url=f"{_base(request)}/agencies/{agency_id}/timeline",
+        self_url=f"{base}/agencies/{agency_id}/feed.atom",
+        alternate_url=f"{base}/agencies/{agency_id}/timeline",
         updated=agency["recorded_at"],
     )
-    return _answer(head, items, request, urls)
+    return _answer(head, items, base, urls)
 
 
 async def _source_urls(connection: asyncpg.Connection, items: list[FeedItem]) -> dict[str, str | None]:
     return await source_urls(connection, sorted({s for i in items for s in i.entry.source_ids}))
 
 
-def _answer(head: atom.FeedHead, items: list[FeedItem], request: Request, urls) -> Response[bytes]:
-    return Response(atom.feed(head, items, _base(request), urls), media_type=atom.MEDIA_TYPE)
+def _answer(head: atom.FeedHead, items: list[FeedItem], base: str, urls) -> Response[bytes]:
+    return Response(atom.feed(head, items, base, urls), media_type=atom.MEDIA_TYPE)
 
 
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+def _base(settings: Settings) -> str:
+    """POLICY_TIMELINE_PUBLIC_URL, or nothing: links relative to the feed's own address. Never
+    from the request's Host header, which the client chooses."""
+    return settings.public_url or ""

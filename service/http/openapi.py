@@ -16,6 +16,8 @@ from litestar.typing import FieldDefinition
 # Litestar's own schema plugin for Structs; this one only adds what it leaves out.
 from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 
+from service.http.schema_viewer import SCHEMA_PATH
+
 BEARER = [{"bearerAuth": []}]
 """``security=`` of the operations that need a token (writes, admin actions)."""
 
@@ -96,7 +98,7 @@ def openapi_config(version: str, render_plugins: Sequence[OpenAPIRenderPlugin] =
         title="Policy Timeline",
         version=version,
         description="What governments do and say about AI policy, fact by fact, with evidence.",
-        path="/schema",
+        path=SCHEMA_PATH,
         render_plugins=list(render_plugins),
         components=Components(
             security_schemes={

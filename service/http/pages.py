@@ -11,10 +11,10 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
-from litestar.static_files import create_static_files_router
 
 from service.http.consistency import reading_router
 from service.http.read_params import AsOf, instant, is_entity_id
+from service.http.static import static_files
 from service.queries.sources import get_source
 from service.web import STATIC, quotes
 from service.web.labels import CATEGORY_LABELS
@@ -77,6 +77,6 @@ def page_router() -> Router:
         [
             home,
             source_view,
-            create_static_files_router(path="/static", directories=[STATIC], name="page-static"),
+            static_files("/static", STATIC, "page-static"),
         ]
     )

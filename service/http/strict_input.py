@@ -1,9 +1,11 @@
 """Input an endpoint does not declare is refused, not ignored.
 
-A ``before_request`` hook for every route: a query parameter the handler does not take is a
-400 naming it; a JSON body is decoded strictly into the handler's ``data`` type (``"0"`` is
-not a number, ``1.0`` not an integer), so a body of the wrong shape is a 422, while one that
-is not JSON, or nests deeper than ``MAX_DEPTH``, is a 400.
+A ``before_request`` hook for every route: a NUL character (``%00``) in the path or in a query
+parameter is a 400 (no id, date or text of the service holds one, and PostgreSQL's text
+refuses it); a query parameter the handler does not take is a 400 naming it; a JSON body is
+decoded strictly into the handler's ``data`` type (``"0"`` is not a number, ``1.0`` not an
+integer), so a body of the wrong shape is a 422, while one that is not JSON, or nests deeper
+than ``MAX_DEPTH``, is a 400.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from functools import cache
 from typing import Any
 
 import msgspec
-from litestar import Request
-from litestar.exceptions import SerializationException
+from litestar import Request, Response
+from litestar.exceptions import NotFoundException, SerializationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg, PathParameter
 
@@ -26,6 +28,7 @@ MAX_DEPTH = 64
 
 
 async def refuse_undeclared_input(request: Request[Any, Any, Any]) -> None:
+    refuse_nul(request)
     handler = request.route_handler
     if not isinstance(handler, HTTPRouteHandler):
         return
@@ -39,6 +42,29 @@ async def refuse_undeclared_input(request: Request[Any, Any, Any]) -> None:
     body_type = _body_type(handler)
     if body_type is not None:
         _check_body(await _json(request), body_type)
+
+
+def refuse_nul(request: Request[Any, Any, Any]) -> None:
+    if "\x00" in request.scope["path"]:
+        raise _nul("the path")
+    names = sorted({
+        name for name, value in request.query_params.multi_items()
+        if "\x00" in name or "\x00" in value
+    })
+    if names:
+        raise _nul(f"query parameter {', '.join(map(repr, names))}")
+
+
+def _nul(where: str):
+    return problem(400, "nul-character", f"{where} holds a NUL character (%00), which no input may")
+
+
+def not_found(request: Request[Any, Any, Any], error: NotFoundException) -> Response[Any]:
+    """The router's 404 for a path that matches no route: no hook runs before it, so a NUL in
+    such a path is told apart here."""
+    if "\x00" in request.scope["path"]:
+        return _nul("the path").to_response(request)
+    return problem(404, "not-found", error.detail).to_response(request)
 
 
 _PATH_PARAMETER = re.compile(r"{(\w+):")

@@ -157,7 +157,9 @@ async def timeline_rows(
             # The same condition as a range on the index's sort column: an entry spans at
             # most a year, so none that ends on or after ``start`` began more than a year
             # before it.
-            conditions.append(f"e.earliest >= {query.param(start - MAX_SPAN)}::date")
+            # (Never before year 1: ``date`` has no earlier day.)
+            reach = max(start, date.min + MAX_SPAN) - MAX_SPAN
+            conditions.append(f"e.earliest >= {query.param(reach)}::date")
         if end is not None:
             conditions.append(f"e.earliest <= {query.param(end)}::date")
         if types:

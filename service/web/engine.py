@@ -50,6 +50,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         role_label=lambda role: labels.pair(labels.ROLES, role),
         query=_query,
         show=_show,
+        web_url=events.web_url,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True

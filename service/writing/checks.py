@@ -5,12 +5,13 @@ log already holds (``known.KnownFacts``), so they are tested without a database.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import events
 from service.store import ExpectedVersion
-from service.writing.command import SERVER_METADATA, ProposedEvent
+from service.writing.command import METADATA_KEY, SERVER_METADATA, ProposedEvent
 from service.writing.known import KnownFacts
 
 
@@ -43,15 +44,51 @@ def decode_batch(batch: Sequence[ProposedEvent]) -> list[events.Event]:
 
 
 def check_client_metadata(batch: Sequence[ProposedEvent]) -> None:
-    """Some metadata is the service's to write: a client may not claim who appended."""
+    """Some metadata is the service's to write: a client may not claim who appended, under
+    that key in any spelling (case, spaces, invisible or full-width characters) or nested
+    anywhere. Top-level keys follow ``METADATA_KEY``; nested objects are the client's data."""
     for index, event in enumerate(batch):
-        claimed = sorted(SERVER_METADATA & event.metadata.keys())
+        where = f"events[{index}].metadata"
+        claimed = [key for key in _keys_within(event.metadata) if _server_owned(key)]
         if claimed:
             raise BadFact(
-                f"events[{index}].metadata: {', '.join(claimed)} is set by the service",
+                f"{where}: {_shown(claimed)} reads as {', '.join(sorted(SERVER_METADATA))}, "
+                "which the service sets",
                 "server-metadata",
                 event_index=index,
             )
+        invalid = [key for key in event.metadata if not METADATA_KEY.fullmatch(key)]
+        if invalid:
+            raise BadFact(
+                f"{where}: keys are a-z, 0-9 and _, starting with a letter, at most 63 "
+                f"characters; not {_shown(invalid)}",
+                "invalid-metadata",
+                event_index=index,
+            )
+
+
+def _keys_within(value: Any) -> Iterator[str]:
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            yield from node
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
+def _server_owned(key: str) -> bool:
+    """``Appended_By``, ``appended_by `` or ``ａｐｐｅｎｄｅｄ＿ｂｙ`` read as ``appended_by``.
+    (Letters of other scripts that look alike are not folded: at the top level the key rule
+    refuses them, and nested they cannot be taken for the server's key.)"""
+    folded = unicodedata.normalize("NFKC", key).casefold()
+    folded = "".join(c for c in folded if not c.isspace() and unicodedata.category(c) != "Cf")
+    return folded in SERVER_METADATA
+
+
+def _shown(keys: Sequence[str]) -> str:
+    return ", ".join(repr(key if len(key) <= 70 else key[:70] + "…") for key in sorted(keys)[:5])
 
 
 def check_stream_membership(stream_id: str, facts: Sequence[events.Event]) -> None:

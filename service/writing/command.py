@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +13,9 @@ from service.store import ExpectedVersion
 
 SERVER_METADATA = frozenset({"appended_by"})
 """Metadata keys that only the service sets."""
+
+METADATA_KEY = re.compile(r"[a-z][a-z0-9_]{0,62}")
+"""What a key of a client's metadata looks like (at the top level; nested objects are data)."""
 
 
 class ProposedEvent(msgspec.Struct, frozen=True, kw_only=True):

@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import events
-from events.base import WEB_ADDRESS_RULE, web_address
 from service.writing.command import AppendCommand, ProposedEvent
 
 CLI_APPENDER = "cli"
@@ -45,8 +44,6 @@ def source_command(
     """The registration of ``text``, or BadOption naming the option whose value is refused.
     Its event id follows from the id and the text's sha256, so running the same command again
     is answered as a retry, not a second source."""
-    if url is not None and web_address(url) is None:
-        raise BadOption("--url", url, f"expected {WEB_ADDRESS_RULE}")
     sha256 = events.sha256_text(text)
     data = {
         "source_id": source_id, "title": title, "publisher": publisher, "url": url,

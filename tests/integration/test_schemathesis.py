@@ -83,6 +83,11 @@ def test_the_api_keeps_to_its_schema(case, served, write_headers):
         # An export is the whole timeline, not a page: with limit or cursor it is a documented
         # 400 (export-not-paged) that the schema cannot state.
         excluded.append(positive_data_acceptance)
+    values = [v for value in query.values() for v in (value if isinstance(value, list) else [value])]
+    if any("\x00" in str(v) for v in values):
+        # A NUL in any query parameter is a documented 400 (nul-character) that the
+        # schema's string types do not state.
+        excluded.append(positive_data_acceptance)
     if "min_position" in (case.query or {}):
         # A position the read models have not reached is a documented 503 (not-yet-visible).
         excluded.append(not_a_server_error)

@@ -81,7 +81,7 @@ REFUSED_OPTIONS = {
     ),
     "a url that is not http": (
         ["--url", "ftp://example.org/a.txt"],
-        "--url ftp://example.org/a.txt: expected an http or https address, e.g. "
+        "--url ftp://example.org/a.txt: expected a web address: http or https with a host, e.g. "
         "https://www.pipc.go.kr/",
     ),
     "a language in words": (

@@ -11,7 +11,7 @@ from service.web.quotes import cut
 
 def test_a_month_is_a_span_inside_an_axis_padded_by_a_month_each_side():
     axis = Axis.around([(date(2025, 3, 1), date(2025, 3, 31)), (date(2025, 3, 24), date(2025, 3, 24))])
-    assert (axis.start, axis.end) == (date(2025, 2, 1), date(2025, 5, 1))
+    assert (axis.start, axis.last) == (date(2025, 2, 1), date(2025, 4, 30))
     month = axis.place(date(2025, 3, 1), date(2025, 3, 31), "month")
     day = axis.place(date(2025, 3, 24), date(2025, 3, 24), "day")
     assert month.span and not day.span and day.width == 0
@@ -21,7 +21,17 @@ def test_a_month_is_a_span_inside_an_axis_padded_by_a_month_each_side():
 
 def test_an_axis_over_december_runs_into_the_next_year():
     axis = Axis.around([(date(2024, 12, 5), date(2024, 12, 5))])
-    assert (axis.start, axis.end) == (date(2024, 11, 1), date(2025, 2, 1))
+    assert (axis.start, axis.last) == (date(2024, 11, 1), date(2025, 1, 31))
+
+
+def test_an_axis_stops_at_years_1_and_9999():
+    axis = Axis.around([(date.min, date.min), (date(9999, 12, 1), date.max)])
+    assert (axis.start, axis.last) == (date.min, date.max)
+    assert axis.place(date.min, date.min, "day").left < 0.001
+    end = axis.place(date(9999, 12, 1), date.max, "month")
+    assert end.left + end.width == 100
+    ticks = axis.ticks()
+    assert ticks[0].label_ko == "1.1" and len(ticks) <= 12
 
 
 def test_reduced_dates_read_as_people_write_them():
@@ -38,10 +48,7 @@ def test_a_quote_is_cut_at_its_exact_occurrence():
 
 
 def test_only_web_addresses_become_links():
-    from events import Place
-
-    def web_url(url: str) -> str | None:
-        return Place(name_ko="장소", name_en="Place", url=url).web_url()
+    from events import web_url
 
     for url in ("https://www.startupall.kr/", "HTTP://example.org/a?b=c", "http://[::1]:8000/"):
         assert web_url(url) == url

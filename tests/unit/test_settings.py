@@ -64,3 +64,23 @@ def test_a_child_started_with_the_child_environment_loads_the_same_settings():
 def test_a_setting_that_is_unset_is_unset_in_the_child_environment():
     environment = child_environment(Settings(database_url=None))
     assert "DATABASE_URL" not in environment
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("https://timeline.example.org", "https://timeline.example.org"),
+     ("https://timeline.example.org/", "https://timeline.example.org"),
+     ("http://127.0.0.1:8000/policy/", "http://127.0.0.1:8000/policy")],
+)
+def test_the_public_url_is_a_web_address_kept_without_its_last_slash(given, kept):
+    assert load_settings({"POLICY_TIMELINE_PUBLIC_URL": given}).public_url == kept
+    assert load_settings({}).public_url is None
+
+
+@pytest.mark.parametrize(
+    "given", ["timeline.example.org", "javascript:alert(1)", "//timeline.example.org",
+              "https://timeline.example.org/?a=1", "https://timeline.example.org/#top"],
+)
+def test_a_public_url_that_is_no_web_address_or_has_a_query_is_refused(given):
+    with pytest.raises(SettingsError, match="POLICY_TIMELINE_PUBLIC_URL"):
+        load_settings({"POLICY_TIMELINE_PUBLIC_URL": given})

@@ -29,7 +29,8 @@ async def test_the_agency_feed_lists_its_facts_newest_first_with_evidence_links(
     assert parsed.feed.title.startswith("개인정보보호위원회 · Personal Information Protection Commission")
     assert parsed.feed.id == f"urn:uuid:{seeded_log.event_of('agency-pipc').id}"
     assert [link.rel for link in parsed.feed.links] == ["self", "alternate"]
-    assert parsed.feed.links[0].href == "http://testserver.local/agencies/pipc/feed.atom"
+    # Relative: no POLICY_TIMELINE_PUBLIC_URL here (test_links_come_from_the_public_url_only).
+    assert parsed.feed.links[0].href == "/agencies/pipc/feed.atom"
     assert len(parsed.entries) == 7
     assert published(parsed.entries) == sorted(published(parsed.entries), reverse=True)
     timeline = (await api.get("/agencies/pipc/timeline")).json()["entries"]
@@ -38,7 +39,7 @@ async def test_the_agency_feed_lists_its_facts_newest_first_with_evidence_links(
     assert roundtable.title == "AI 스타트업 간담회 / AI startup roundtable"
     assert "AI 스타트업 간담회".encode() in content  # as UTF-8, not character references
     related = [link.href for link in roundtable.links if link.rel == "related"]
-    assert related == [f"http://testserver.local/sources/{SOURCE_ID}"]
+    assert related == [f"/sources/{SOURCE_ID}"]
     assert "24일" in roundtable.content[0].value  # the evidence quote
 
 
@@ -97,3 +98,29 @@ async def test_the_feed_is_bounded_and_answers_304(seeded_log, database_url, set
         assert again.status_code == 304
         missing = await api.get("/agencies/nobody/feed.atom")
         assert (missing.status_code, missing.json()["type"]) == (404, "/problems/agency-not-found")
+
+
+async def test_links_come_from_the_public_url_only(seeded_log, database_url, settings):
+    """Never from the request's Host header: a feed cached or fetched through a proxy would
+    otherwise point its readers wherever that header said."""
+    import msgspec
+    from litestar.testing import AsyncTestClient
+
+    from service.app import create_app
+
+    evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for public, base in ((None, ""), ("https://timeline.example.org/pt", "https://timeline.example.org/pt")):
+        app = create_app(msgspec.structs.replace(settings, public_url=public), database_url)
+        async with AsyncTestClient(app) as api:
+            for path, alternate in (("/feed.atom", "/agencies"),
+                                    ("/agencies/pipc/feed.atom", "/agencies/pipc/timeline")):
+                response = await api.get(path, headers=evil)
+                assert response.status_code == 200
+                assert "evil.example" not in response.text
+                parsed = feedparser.parse(response.content)
+                assert [(link.rel, link.href) for link in parsed.feed.links] == [
+                    ("self", f"{base}{path}"), ("alternate", f"{base}{alternate}"),
+                ]
+                hrefs = [link.href for entry in parsed.entries for link in entry.links
+                         if link.rel in ("alternate", "related")]
+                assert hrefs and all(href.startswith(f"{base}/") for href in hrefs)

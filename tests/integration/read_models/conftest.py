@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from events.seed import SOURCE_ID, load_seed
+from service.store import NewEvent
 from service.writing import AppendCommand, Appender, ProposedEvent
 from service.projections import PROJECTIONS
 from service.projections.runner import apply_next_batch
@@ -63,6 +64,16 @@ class Log:
         await self.appender.append(AppendCommand(
             stream_id=stream_id, expected_version="any", events=[event], appended_by="test"
         ))
+        await catch_up(self.pool)
+        return event_id
+
+    async def append_unchecked(self, stream_id: str, type_: str, data: dict) -> uuid.UUID:
+        """Append straight to the store, past the write side's checks, as a log written before
+        a check existed holds it; fold it into the read models."""
+        event_id = uuid.uuid4()
+        await self.appender.store.append(
+            stream_id, [NewEvent(id=event_id, type=type_, data=msgspec.json.encode(data))], "any"
+        )
         await catch_up(self.pool)
         return event_id
 

@@ -26,10 +26,11 @@ async def register_report(log) -> None:
     })
 
 
-async def set_place(log, place: dict) -> None:
-    """Correct the PIPC roundtable's place to ``place``, quoting the made-up report."""
+async def set_place(log, place: dict, *, unchecked: bool = False) -> None:
+    """Correct the PIPC roundtable's place to ``place``, quoting the made-up report (past the
+    write side's checks with ``unchecked``, as a log written before a check existed holds it)."""
     await register_report(log)
-    await log.append(PIPC_ROUNDTABLE, "fact.corrected", {
+    await (log.append_unchecked if unchecked else log.append)(PIPC_ROUNDTABLE, "fact.corrected", {
         "target": str(log.event_of(PIPC_ROUNDTABLE).id), "changes": {"place": place},
         "reason": "another report names the place",
         "evidence": [{"source_id": REPORT_ID, "quote": PLACE_QUOTE}],
@@ -90,11 +91,13 @@ async def test_the_page_shows_a_meetings_place_in_korean_and_english_with_its_li
     assert details.changes[-1] == f"스타트업얼라이언스 (Startup Alliance), Gangnam, Seoul, {url}"
 
 
-async def test_a_place_url_that_is_not_a_web_address_is_text_not_a_link(client, seeded_log):
+async def test_a_place_url_that_is_not_a_web_address_is_neither_shown_nor_linked(client, seeded_log):
     url = "javascript:alert(1)"
     note = "<b>3층</b> 세미나실"
-    await set_place(seeded_log, {**PLACE, "note": note, "url": url})
+    # Appended now, it is refused (tests/integration/test_web_addresses.py); a log written
+    # before URLs had to be web addresses reads it as null.
+    await set_place(seeded_log, {**PLACE, "note": note, "url": url}, unchecked=True)
     details = await roundtable_details(client, seeded_log)
-    # The note is text (escaped), the URL shown but not linked.
-    assert dict(details.rows)["장소 · Place"] == f"스타트업얼라이언스 (Startup Alliance) {note} {url}"
+    # The note is text (escaped); the URL is not there.
+    assert dict(details.rows)["장소 · Place"] == f"스타트업얼라이언스 (Startup Alliance) {note}"
     assert all(href != url and text != url for href, text in details.links)
