@@ -121,6 +121,16 @@ def test_a_quote_must_be_in_its_source_whatever_its_length():
     assert refused.value.slug == "quote-not-in-source"
 
 
+def test_a_quote_over_a_hundred_characters_must_be_in_its_source_too():
+    long_text = SOURCE_TEXT + " " + "그 밖에도 시험부는 여러 부처와 함께 인공지능 시험 계획의 세부 과제를 정하고, " * 2
+    long_quote = long_text[-110:]
+    assert len(long_quote) > 100 and long_quote in long_text
+    check("statement-s", [quoting(quote=long_quote)], registered(long_text))
+    with pytest.raises(BadFact) as refused:
+        check("statement-s", [quoting(quote=long_quote.replace("시험부", "실험부"))], registered(long_text))
+    assert refused.value.slug == "quote-not-in-source"
+
+
 def test_a_client_may_not_write_appended_by():
     claimed = ProposedEvent(id=uuid.uuid4(), type="x", data={}, metadata={"appended_by": "me"})
     with pytest.raises(BadFact):
