@@ -69,7 +69,7 @@ class KnownFacts:
 
 async def load_known(connection: asyncpg.Connection, stream_id: str, batch: Batch) -> KnownFacts:
     """What the batch's events refer to, and the opening of ``stream_id`` (a status change
-    continues an entity that must be there and not retracted). Events of the batch that an
+    continues an entity that must be there and not retracted). Amendments of the batch that an
     earlier try stored are left out, so that a retry is checked as its first try was."""
     facts = [fact for _, fact in batch]
     own = [event_id for event_id, _ in batch]
@@ -84,7 +84,9 @@ async def load_known(connection: asyncpg.Connection, stream_id: str, batch: Batc
             if event.type in events.EVENT_TYPES and event.type not in events.AMENDING_TYPES:
                 fact = events.decode_stored(event.type, event.schema_version, event.data)
             known.targets[event.event_id] = Target(event.stream_id, event.type, fact)
-    await _apply_stored_amendments(connection, known, own)
+    # Whether the stream's entity is retracted matters to a batch that continues it only.
+    continues = any(fact.TYPE not in events.CREATING_TYPES for fact in facts)
+    await _apply_stored_amendments(connection, known, stream_id if continues else None, own)
     # What a correction leaves may refer to entities that nothing in the batch names itself.
     more = {
         ref.stream_id for fact in _corrected_facts(known, stream_id, batch)
@@ -104,14 +106,17 @@ async def _load_streams(connection: asyncpg.Connection, known: KnownFacts, strea
 
 
 async def _apply_stored_amendments(
-    connection: asyncpg.Connection, known: KnownFacts, leave_out: Sequence[uuid.UUID]
+    connection: asyncpg.Connection, known: KnownFacts, continued: str | None,
+    leave_out: Sequence[uuid.UUID],
 ) -> None:
     """Bring each target fact up to date with the corrections already stored, and note the
-    retractions of the targets and of the streams' openings, so that a new correction is
-    checked against the fact as the read models show it."""
+    retractions of the targets and of the opening of the ``continued`` stream, so that a new
+    correction is checked against the fact as the read models show it."""
     amended = [
         (target.stream_id, str(event_id)) for event_id, target in known.targets.items() if target.fact
-    ] + [(stream_id, str(event_id)) for stream_id, event_id in known.openings.items()]
+    ]
+    if continued in known.openings:
+        amended.append((continued, str(known.openings[continued])))
     for row in await amendments_of(connection, amended, leave_out):
         target_id = uuid.UUID(row["target"])
         if row["type"] == "fact.retracted":
