@@ -19,7 +19,7 @@ from events.actors import (
     PersonRegistered,
 )
 from events.base import Event, EventError, InvalidEvent, Reference, UnknownEventType
-from events.corrections import FactCorrected, FactRetracted, apply_changes
+from events.corrections import FactCorrected, FactRetracted, apply_changes, corrected_data
 from events.dates import Occurred, Precision, date_range
 from events.evidence import Evidence, in_context, locate, occurrences, quote_in_text, sha256_text
 from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
@@ -161,6 +161,7 @@ __all__ = [
     "WebUrl",
     "apply_changes",
     "convert_event",
+    "corrected_data",
     "current_data",
     "current_version",
     "date_range",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import msgspec
@@ -47,13 +48,20 @@ class FactRetracted(Event, kw_only=True):
         return [Reference("event", str(self.target))]
 
 
+def corrected_data(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A fact's data as a correction leaves it: each change replaces a whole top-level field.
+    The one rule of applying a correction, for the write side's checks (``apply_changes``) and
+    for the read models (``FactView.amend``, on the stored JSON)."""
+    return {**data, **changes}
+
+
 def apply_changes(target: Event, changes: dict[str, Any]) -> Event:
     """The target as corrected: validated like a new event of its type, and still in its stream.
 
     Raises InvalidEvent when the changes name unknown fields, give invalid values, or would move
     the fact to another entity.
     """
-    data = {**msgspec.to_builtins(target), **changes}
+    data = corrected_data(msgspec.to_builtins(target), changes)
     try:
         corrected = msgspec.convert(data, type(target))
     except msgspec.ValidationError as error:

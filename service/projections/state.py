@@ -188,8 +188,9 @@ class FactView:
         data = _json_object.decode(target.json)
         changes = dict(amendment.changes)
         previous = {key: data.get(key) for key in changes}
-        data.update(changes)
-        text = _encode(data).decode()
+        # The write side applies the same rule to decoded facts (events.apply_changes), and
+        # refused a correction that leaves no valid fact or moves it to another stream.
+        text = _encode(events.corrected_data(data, changes)).decode()
         value = events.decode_event(target.type, text)
         target.corrections = [*target.corrections, {
             "event_id": str(event.event_id), "changes": changes, "previous": previous,

@@ -15,10 +15,10 @@ import asyncpg
 async def stream_openings(
     connection: asyncpg.Connection, stream_ids: Sequence[str]
 ) -> list[asyncpg.Record]:
-    """``(stream_id, type, text)`` of the first event of each stream that has one: the fact
-    that created its entity (``text`` is a source's full text, else null)."""
+    """``(stream_id, event_id, type, text)`` of the first event of each stream that has one:
+    the fact that created its entity (``text`` is a source's full text, else null)."""
     return await connection.fetch(
-        """SELECT stream_id, type, data ->> 'text' AS text FROM events
+        """SELECT stream_id, event_id, type, data ->> 'text' AS text FROM events
            WHERE stream_id = ANY ($1::text[]) AND stream_version = 1""",
         list(stream_ids),
     )
@@ -41,23 +41,29 @@ async def extent(connection: asyncpg.Connection) -> tuple[int, int]:
 
 
 async def amendments_of(
-    connection: asyncpg.Connection, targets: Sequence[tuple[str, str]]
+    connection: asyncpg.Connection,
+    targets: Sequence[tuple[str, str]],
+    leave_out: Sequence[uuid.UUID] = (),
 ) -> list[asyncpg.Record]:
-    """``(target, type, schema_version, data)`` of every correction and retraction of the ``(stream_id,
-    event_id)`` targets, in stream order. Amendments live in their target's stream, so this
-    reads those streams only (the ``(stream_id, stream_version)`` index)."""
+    """``(target, event_id, type, schema_version, data)`` of every correction and retraction of
+    the ``(stream_id, event_id)`` targets but those in ``leave_out``, in stream order.
+    Amendments live in their target's stream, so this reads those streams only (the
+    ``(stream_id, stream_version)`` index)."""
     if not targets:
         return []
     streams = sorted({stream_id for stream_id, _ in targets})
     ids = sorted({event_id for _, event_id in targets})
     return await connection.fetch(
-        """SELECT data ->> 'target' AS target, type, schema_version, data::text AS data FROM events
+        """SELECT data ->> 'target' AS target, event_id, type, schema_version, data::text AS data
+           FROM events
            WHERE stream_id = ANY ($1::text[])
              AND type IN ('fact.corrected', 'fact.retracted')
              AND data ->> 'target' = ANY ($2::text[])
+             AND event_id <> ALL ($3::uuid[])
            ORDER BY stream_id, stream_version""",
         streams,
         ids,
+        list(leave_out),
     )
 
 

@@ -45,13 +45,15 @@ class Appender:
         await self._checked(command)
         return await self.store.restore(command.stream_id, copied)
 
+    async def check(self, command: AppendCommand) -> None:
+        """Every check of ``append``, nothing stored (a dry run): raises ``checks.BadFact``."""
+        await self._checked(command)
+
     async def _checked(self, command: AppendCommand) -> list[events.Event]:
         facts = checks.decode_batch(command.events)
         checks.check_client_metadata(command.events)
-        checks.check_stream_membership(command.stream_id, facts)
+        batch = [(event.id, fact) for event, fact in zip(command.events, facts, strict=True)]
         async with self.pool.acquire() as connection:
-            known = await load_known(connection, facts)
-        checks.check_references(facts, known)
-        checks.check_amendments(command.stream_id, facts, known)
-        checks.check_evidence(facts, known)
+            known = await load_known(connection, command.stream_id, batch)
+        checks.check_batch(command.stream_id, batch, known)
         return facts

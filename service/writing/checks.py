@@ -1,10 +1,10 @@
 """The checks a fact must pass before it is appended: its stream, its references, its
-evidence, and for a correction, the fact it leaves. Pure functions over the batch and what the
-log already holds (``known.KnownFacts``), so they are tested without a database."""
+evidence, and for a correction, the same checks of the fact it leaves. Pure functions over the
+batch and what the log already holds (``known.KnownFacts``), so they are tested without a
+database."""
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import events
 from service.store import ExpectedVersion
 from service.writing.command import METADATA_KEY, SERVER_METADATA, ProposedEvent
-from service.writing.known import KnownFacts
+from service.writing.known import Batch, KnownFacts, Target
 
 
 class BadFact(Exception):
@@ -91,122 +91,153 @@ def _shown(keys: Sequence[str]) -> str:
     return ", ".join(repr(key if len(key) <= 70 else key[:70] + "…") for key in sorted(keys)[:5])
 
 
-def check_stream_membership(stream_id: str, facts: Sequence[events.Event]) -> None:
-    for index, fact in enumerate(facts):
-        belongs_to = fact.stream_id()
-        if belongs_to is not None and belongs_to != stream_id:
-            raise BadFact(
-                f"events[{index}]: a {fact.TYPE} for this entity belongs to stream "
-                f"{belongs_to!r}, not {stream_id!r}",
-                "wrong-stream",
-                event_index=index,
-                expected_stream_id=belongs_to,
-            )
+def check_batch(stream_id: str, batch: Batch, known: KnownFacts) -> None:
+    """Each event of the batch, in order, against the log as it stands before it: what is
+    stored, then the batch's earlier events. Every event is checked as a fact
+    (``check_fact``); a correction also as the fact it leaves, which must pass the same check."""
+    for index, (_, fact) in enumerate(batch):
         if fact.TYPE in events.CREATING_TYPES and index > 0:
             raise BadFact(
                 f"events[{index}]: {fact.TYPE} creates {stream_id!r} and must be its first event",
                 "wrong-stream",
                 event_index=index,
             )
+    log = known.copy()
+    for index, (event_id, fact) in enumerate(batch):
+        target = _target_of(stream_id, fact, log, index) if fact.TYPE in events.AMENDING_TYPES else None
+        check_fact(stream_id, fact, log, f"events[{index}]", index)
+        corrected = None
+        if fact.TYPE == "fact.corrected":
+            corrected = _corrected(target, fact, index)
+            try:
+                check_fact(stream_id, corrected, log, f"events[{index}].changes", index)
+            except BadFact as refusal:
+                raise BadFact(refusal.detail + AS_CORRECTED, refusal.slug, **refusal.extra) from None
+        log.record(event_id, stream_id, fact, corrected)
 
 
-def check_references(facts: Sequence[events.Event], known: KnownFacts) -> None:
-    """Every id a fact points at must be registered (before, or earlier in this batch)."""
-    created: set[str] = set()
-    for index, fact in enumerate(facts):
-        for ref in fact.references():
-            if ref.kind == "event":
-                continue
-            if ref.stream_id not in known.streams and ref.stream_id not in created:
-                raise BadFact(
-                    f"events[{index}]: unknown {ref.kind} {ref.id!r}: register it first "
-                    f"(stream {ref.stream_id!r})",
-                    "unknown-reference",
-                    event_index=index,
-                    missing={"kind": ref.kind, "id": ref.id},
-                )
-        if fact.TYPE in events.CREATING_TYPES:
-            created.add(fact.stream_id())
+AS_CORRECTED = " (the changes applied to the fact as already corrected)"
 
 
-def check_amendments(stream_id: str, facts: Sequence[events.Event], known: KnownFacts) -> None:
-    """A correction or retraction goes into its target's stream and amends a fact that is not
-    retracted; a correction must leave a valid fact of the target's type, applied on top of
-    the corrections before it (stored, or earlier in this batch), as the read models apply it."""
-    targets = {event_id: dataclasses.replace(target) for event_id, target in known.targets.items()}
-    for index, fact in enumerate(facts):
-        if fact.TYPE not in events.AMENDING_TYPES:
-            continue
-        target = targets.get(fact.target)
-        if target is None:
+def check_fact(stream_id: str, fact: events.Event, log: KnownFacts, where: str, index: int) -> None:
+    """Whether ``fact`` may stand in ``stream_id`` of the log as it is: the one check of a fact,
+    whoever writes it (a new fact, or the fact a correction leaves). The vocabulary's own rules
+    (types, dates, verbatim text) were applied when the fact was decoded; this adds what needs
+    the log: its stream, the entity it continues, its references and its evidence."""
+    belongs_to = fact.stream_id()
+    if belongs_to is not None and belongs_to != stream_id:
+        raise BadFact(
+            f"{where}: a {fact.TYPE} for this entity belongs to stream "
+            f"{belongs_to!r}, not {stream_id!r}",
+            "wrong-stream",
+            event_index=index,
+            expected_stream_id=belongs_to,
+        )
+    if belongs_to is not None and fact.TYPE not in events.CREATING_TYPES:
+        _check_entity_continues(fact, log, where, index)
+    for ref in fact.references():
+        if ref.kind != "event" and ref.stream_id not in log.openings:
             raise BadFact(
-                f"events[{index}]: unknown target event {fact.target}",
+                f"{where}: unknown {ref.kind} {ref.id!r}: register it first "
+                f"(stream {ref.stream_id!r})",
                 "unknown-reference",
                 event_index=index,
-                missing={"kind": "event", "id": str(fact.target)},
+                missing={"kind": ref.kind, "id": ref.id},
             )
-        if target.stream_id != stream_id:
+    for number, evidence in enumerate(getattr(fact, "evidence", ())):
+        text = log.source_texts.get(evidence.source_id)
+        if text is None:
             raise BadFact(
-                f"events[{index}]: a {fact.TYPE} goes into its target's stream "
-                f"{target.stream_id!r}, not {stream_id!r}",
-                "wrong-stream",
+                f"{where}.evidence[{number}]: unknown source {evidence.source_id!r}",
+                "unknown-reference",
                 event_index=index,
-                expected_stream_id=target.stream_id,
+                missing={"kind": "source", "id": evidence.source_id},
             )
-        if target.fact is None:
+        if not events.quote_in_text(evidence.quote, text):
             raise BadFact(
-                f"events[{index}]: only facts can be amended, not a {target.type}",
-                "invalid-event",
+                f"{where}.evidence[{number}]: the quote is not in source "
+                f"{evidence.source_id!r} exactly as given: {evidence.quote!r}. "
+                f"POST /sources/{evidence.source_id}/locate with {{\"quote\": ...}} finds "
+                "the nearest passage and says what differs (curly or straight quotation "
+                "marks, middle dots, spaces, words)",
+                "quote-not-in-source",
                 event_index=index,
+                source_id=evidence.source_id,
+                quote=evidence.quote,
             )
-        if target.retracted:
-            raise BadFact(
-                f"events[{index}]: event {fact.target} is retracted; a retracted fact "
-                "is not amended again",
-                "target-retracted",
-                event_index=index,
-            )
-        if fact.TYPE == "fact.retracted":
-            target.retracted = True
-            continue
-        try:
-            target.fact = events.apply_changes(target.fact, fact.changes)
-        except events.InvalidEvent as error:
-            raise BadFact(
-                f"events[{index}]: {error.message} (applied to the fact as already corrected)",
-                event_index=index,
-            ) from None
+        check_quote_located(evidence, text, f"{where}.evidence[{number}]", index)
 
 
-def check_evidence(facts: Sequence[events.Event], known: KnownFacts) -> None:
-    """Each quote must be an exact substring of its source's registered text."""
-    texts: dict[str, str] = dict(known.source_texts)
-    for fact in facts:
-        if fact.TYPE == "source.registered":
-            texts[fact.source_id] = fact.text
-    for index, fact in enumerate(facts):
-        for number, evidence in enumerate(getattr(fact, "evidence", ())):
-            text = texts.get(evidence.source_id)
-            if text is None:
-                raise BadFact(
-                    f"events[{index}].evidence[{number}]: unknown source {evidence.source_id!r}",
-                    "unknown-reference",
-                    event_index=index,
-                    missing={"kind": "source", "id": evidence.source_id},
-                )
-            if not events.quote_in_text(evidence.quote, text):
-                raise BadFact(
-                    f"events[{index}].evidence[{number}]: the quote is not in source "
-                    f"{evidence.source_id!r} exactly as given: {evidence.quote!r}. "
-                    f"POST /sources/{evidence.source_id}/locate with {{\"quote\": ...}} finds "
-                    "the nearest passage and says what differs (curly or straight quotation "
-                    "marks, middle dots, spaces, words)",
-                    "quote-not-in-source",
-                    event_index=index,
-                    source_id=evidence.source_id,
-                    quote=evidence.quote,
-                )
-            check_quote_located(evidence, text, f"events[{index}].evidence[{number}]", index)
+def _check_entity_continues(fact: events.Event, log: KnownFacts, where: str, index: int) -> None:
+    """A fact that continues an entity's stream (a status change of an initiative) needs the
+    entity registered, and not retracted."""
+    entity_id = getattr(fact, fact.KEY)
+    opening = log.openings.get(fact.stream_id())
+    if opening is None:
+        raise BadFact(
+            f"{where}: unknown {fact.STREAM} {entity_id!r}: register it first "
+            f"(stream {fact.stream_id()!r})",
+            "unknown-reference",
+            event_index=index,
+            missing={"kind": fact.STREAM, "id": entity_id},
+        )
+    retraction = log.retractions.get(opening)
+    if retraction is not None:
+        raise BadFact(
+            f"{where}: {fact.STREAM} {entity_id!r} is retracted (event {opening} by event "
+            f"{retraction}); a retracted fact takes no more events",
+            "target-retracted",
+            event_index=index,
+            target=str(opening),
+            retracted_by=str(retraction),
+        )
+
+
+def _target_of(stream_id: str, amendment: events.Event, log: KnownFacts, index: int) -> Target:
+    """The fact a correction or retraction amends: stored or earlier in the batch, in this
+    stream, a fact, and not retracted."""
+    target = log.targets.get(amendment.target)
+    if target is None:
+        raise BadFact(
+            f"events[{index}]: unknown target event {amendment.target}",
+            "unknown-reference",
+            event_index=index,
+            missing={"kind": "event", "id": str(amendment.target)},
+        )
+    if target.stream_id != stream_id:
+        raise BadFact(
+            f"events[{index}]: a {amendment.TYPE} goes into its target's stream "
+            f"{target.stream_id!r}, not {stream_id!r}",
+            "wrong-stream",
+            event_index=index,
+            expected_stream_id=target.stream_id,
+        )
+    if target.fact is None:
+        raise BadFact(
+            f"events[{index}]: only facts can be amended, not a {target.type}",
+            "invalid-event",
+            event_index=index,
+        )
+    retraction = log.retractions.get(amendment.target)
+    if retraction is not None:
+        raise BadFact(
+            f"events[{index}]: event {amendment.target} is retracted (by event {retraction}); "
+            "a retracted fact is not amended again",
+            "target-retracted",
+            event_index=index,
+            target=str(amendment.target),
+            retracted_by=str(retraction),
+        )
+    return target
+
+
+def _corrected(target: Target, correction: events.Event, index: int) -> events.Event:
+    """The target fact with the correction's changes applied, decoded like a new fact of its
+    type (every rule of the vocabulary), or BadFact."""
+    try:
+        return events.apply_changes(target.fact, correction.changes)
+    except events.InvalidEvent as error:
+        raise BadFact(f"events[{index}].changes: {error.message}{AS_CORRECTED}", event_index=index) from None
 
 
 def check_quote_located(evidence: events.Evidence, text: str, where: str, index: int) -> None:
