@@ -150,7 +150,7 @@ class AgencyController(Controller):
         text = search(q)
         past = instant(as_of)
         if format_chosen != "json":
-            if limit is not None or cursor is not None:
+            if limit is not None or cursor:  # an empty cursor= is no cursor
                 raise problem(
                     400, "export-not-paged",
                     "an export holds the whole timeline: limit and cursor are for the JSON pages",

@@ -133,6 +133,7 @@ class SortKey(NamedTuple):
     position: int
 
     def cursor(self) -> str:
+        """The key as text: a query's ``next_cursor``, made a cursor by ``PageList``."""
         return encode("d", self.earliest.isoformat(), self.precision_rank, self.position)
 
     @classmethod
@@ -184,7 +185,8 @@ def order_by(alias: str, descending: bool = False) -> str:
 
 
 def next_cursor(rows: list, limit: int) -> str | None:
-    """Given up to ``limit + 1`` rows in order, the cursor of the next page, if there is one."""
+    """Given up to ``limit + 1`` rows in order, the key of the next page, if there is one (the
+    handler makes it the cursor of its list: ``PageList.paged``)."""
     if len(rows) <= limit:
         return None
     return SortKey.of(rows[limit - 1]).cursor()
