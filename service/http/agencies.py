@@ -40,6 +40,7 @@ from service.http.read_params import (
 )
 from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
 from service.queries.initiatives import AgencyInitiatives, initiative_page
+from service.queries.paging import PageList
 from service.queries.timeline import TIMELINE_TYPES, TimelinePage, page_of_rows, timeline_rows
 from service.settings import Settings
 
@@ -76,11 +77,13 @@ class AgencyController(Controller):
         cursor: PageCursor = None,
     ) -> AgencyList:
         """Agencies by id with their counts and latest activity (``as_of``: as known then)."""
-        after = id_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
+        listing = PageList("agencies", as_of=past)
+        after = id_cursor(cursor, listing)
         async with pool.acquire() as connection:
-            return await list_agencies(connection, past, after=after, limit=size)
+            page = await list_agencies(connection, past, after=after, limit=size)
+        return listing.paged(page)
 
     @get("/{agency_id:str}", responses=answers(404))
     async def get_agency(
@@ -147,7 +150,7 @@ class AgencyController(Controller):
         text = search(q)
         past = instant(as_of)
         if format_chosen != "json":
-            if limit is not None or cursor is not None:
+            if limit is not None or cursor:  # an empty cursor= is no cursor
                 raise problem(
                     400, "export-not-paged",
                     "an export holds the whole timeline: limit and cursor are for the JSON pages",
@@ -156,7 +159,10 @@ class AgencyController(Controller):
                 request, pool, settings, agency_id, format_chosen,
                 start=start, end=end, types=types, q=text, as_of=past,
             )
-        after = page_cursor(cursor)
+        listing = PageList(
+            "timeline", agency=agency_id, start=start, end=end, types=types, q=text, as_of=past
+        )
+        after = page_cursor(cursor, listing)
         size = page_limit(limit, settings)
         if not is_entity_id(agency_id):
             raise agency_not_found(agency_id)
@@ -169,7 +175,7 @@ class AgencyController(Controller):
                 await known(connection, agency_id, past)
         # Built after the connection is back in the pool: building 100 entries takes about
         # as long as the queries, and other requests wait for the pool's connections.
-        return page_of_rows(agency_id, rows, size)
+        return listing.paged(page_of_rows(agency_id, rows, size))
 
     @get("/{agency_id:str}/initiatives", responses=answers(404, 422))
     async def initiatives(
@@ -185,16 +191,19 @@ class AgencyController(Controller):
         """The initiatives the agency is responsible for, with their current status, in the
         timeline order of their announcements; ``q`` as for ``GET /initiatives``."""
         text = search(q)
-        after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
+        listing = PageList("agency initiatives", agency=agency_id, q=text, as_of=past)
+        after = page_cursor(cursor, listing)
         async with pool.acquire() as connection:
             await known(connection, agency_id, past)
             page = await initiative_page(
                 connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
             )
         return AgencyInitiatives(
-            agency_id=agency_id, initiatives=page.initiatives, next_cursor=page.next_cursor
+            agency_id=agency_id,
+            initiatives=page.initiatives,
+            next_cursor=listing.cursor(page.next_cursor),
         )
 
 

@@ -21,6 +21,7 @@ from service.http.read_params import (
 )
 from service.queries.meetings import MeetingPage, meeting_page
 from service.queries.organizations import OrganizationPage, organization_page
+from service.queries.paging import PageList
 from service.queries.people import PersonPage, person_page
 from service.queries.sources import SourcePage, source_page
 from service.settings import Settings
@@ -37,10 +38,12 @@ async def meetings(
 ) -> MeetingPage:
     """Meetings by earliest day, precision, position; ``q`` keeps those whose titles, summaries
     or evidence quotes contain it. Each without its statements (``GET /meetings/{id}``)."""
-    text, after = search(q), page_cursor(cursor)
-    size, past = page_limit(limit, settings), instant(as_of)
+    text, size, past = search(q), page_limit(limit, settings), instant(as_of)
+    listing = PageList("meetings", q=text, as_of=past)
+    after = page_cursor(cursor, listing)
     async with pool.acquire() as connection:
-        return await meeting_page(connection, q=text, after=after, limit=size, as_of=past)
+        page = await meeting_page(connection, q=text, after=after, limit=size, as_of=past)
+    return listing.paged(page)
 
 
 @get("/people", tags=["read models"], responses=answers(422))
@@ -52,9 +55,12 @@ async def people(
     cursor: PageCursor = None,
 ) -> PersonPage:
     """People by id, with their affiliations (their statements: ``GET /people/{id}``)."""
-    after, size, past = id_cursor(cursor), page_limit(limit, settings), instant(as_of)
+    size, past = page_limit(limit, settings), instant(as_of)
+    listing = PageList("people", as_of=past)
+    after = id_cursor(cursor, listing)
     async with pool.acquire() as connection:
-        return await person_page(connection, after=after, limit=size, as_of=past)
+        page = await person_page(connection, after=after, limit=size, as_of=past)
+    return listing.paged(page)
 
 
 @get("/organizations", tags=["read models"], responses=answers(422))
@@ -66,9 +72,12 @@ async def organizations(
     cursor: PageCursor = None,
 ) -> OrganizationPage:
     """Organizations by id (their people and statements: ``GET /organizations/{id}``)."""
-    after, size, past = id_cursor(cursor), page_limit(limit, settings), instant(as_of)
+    size, past = page_limit(limit, settings), instant(as_of)
+    listing = PageList("organizations", as_of=past)
+    after = id_cursor(cursor, listing)
     async with pool.acquire() as connection:
-        return await organization_page(connection, after=after, limit=size, as_of=past)
+        page = await organization_page(connection, after=after, limit=size, as_of=past)
+    return listing.paged(page)
 
 
 @get("/sources", tags=["read models"], responses=answers(422))
@@ -80,6 +89,9 @@ async def sources(
     cursor: PageCursor = None,
 ) -> SourcePage:
     """Sources by id, without their text (``GET /sources/{id}`` has it, and what it supports)."""
-    after, size, past = id_cursor(cursor), page_limit(limit, settings), instant(as_of)
+    size, past = page_limit(limit, settings), instant(as_of)
+    listing = PageList("sources", as_of=past)
+    after = id_cursor(cursor, listing)
     async with pool.acquire() as connection:
-        return await source_page(connection, after=after, limit=size, as_of=past)
+        page = await source_page(connection, after=after, limit=size, as_of=past)
+    return listing.paged(page)

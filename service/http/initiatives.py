@@ -32,6 +32,7 @@ from service.queries.initiatives import (
     get_initiative,
     initiative_page,
 )
+from service.queries.paging import PageList
 from service.settings import Settings
 
 
@@ -60,13 +61,15 @@ class InitiativeController(Controller):
         ``q`` keeps those whose titles, summary, status notes or evidence quotes contain it."""
         agency_id = entity_filter("agency", agency)
         text = search(q)
-        after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
+        listing = PageList("initiatives", agency=agency_id, q=text, as_of=past)
+        after = page_cursor(cursor, listing)
         async with pool.acquire() as connection:
-            return await initiative_page(
+            page = await initiative_page(
                 connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
             )
+        return listing.paged(page)
 
     @get("/{initiative_id:str}", responses=answers(404))
     async def get_initiative(

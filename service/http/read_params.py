@@ -12,7 +12,7 @@ import events
 from events.dates import DATE_PATTERN
 from events.patterns import pattern, rule
 from service.http.problems import problem
-from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, SortKey
+from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, PageList, SortKey
 from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
@@ -124,23 +124,24 @@ def page_limit(limit: int | None, settings: Settings) -> int:
     return limit
 
 
-def page_cursor(cursor: str | None) -> SortKey | None:
-    """A cursor of a list in timeline order."""
-    return _parsed(SortKey, cursor)
+def page_cursor(cursor: str | None, listing: PageList) -> SortKey | None:
+    """A cursor of ``listing``, a list in timeline order; none or empty: the first page."""
+    return _parsed(SortKey.parse, cursor, listing)
 
 
-def id_cursor(cursor: str | None) -> IdKey | None:
-    """A cursor of a list in the order of ids."""
-    return _parsed(IdKey, cursor)
+def id_cursor(cursor: str | None, listing: PageList) -> IdKey | None:
+    """A cursor of ``listing``, a list in the order of ids; none or empty: the first page."""
+    return _parsed(IdKey.parse, cursor, listing)
 
 
-def _parsed(key, cursor: str | None):
-    if cursor is None:
-        return None
+def _parsed(parse, cursor: str | None, listing: PageList):
     try:
-        return key.parse(cursor)
+        return listing.after(cursor, parse)
     except InvalidPageCursor as error:
-        raise problem(400, "invalid-cursor", str(error)) from None
+        raise problem(
+            400, "invalid-cursor",
+            f"{error}: a cursor pages only the list that returned it, with the same parameters",
+        ) from None
 
 
 def search(q: str | None) -> str | None:

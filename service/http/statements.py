@@ -25,6 +25,7 @@ from service.http.read_params import (
     page_limit,
     search,
 )
+from service.queries.paging import PageList
 from service.queries.statements import (
     STATEMENT_KINDS,
     Statement,
@@ -67,21 +68,22 @@ class StatementController(Controller):
         ``q`` keeps those whose text, English text or evidence quotes contain it."""
         kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
         text = search(q)
-        after = page_cursor(cursor)
         size = page_limit(limit, settings)
         past = instant(as_of)
+        filters = {
+            "agency_id": entity_filter("agency", agency),
+            "speaker_id": entity_filter("speaker", speaker),
+            "meeting_id": entity_filter("meeting", meeting),
+            "kind": kinds[0] if kinds else None,
+            "q": text,
+        }
+        listing = PageList("statements", **filters, as_of=past)
+        after = page_cursor(cursor, listing)
         async with pool.acquire() as connection:
-            return await statement_page(
-                connection,
-                agency_id=entity_filter("agency", agency),
-                speaker_id=entity_filter("speaker", speaker),
-                meeting_id=entity_filter("meeting", meeting),
-                kind=kinds[0] if kinds else None,
-                q=text,
-                after=after,
-                limit=size,
-                as_of=past,
+            page = await statement_page(
+                connection, **filters, after=after, limit=size, as_of=past
             )
+        return listing.paged(page)
 
     @get("/{statement_id:str}", responses=answers(404))
     async def get_statement(

@@ -19,6 +19,7 @@ from service.http.event_cursors import (
     feed_cursor,
     parse_feed_cursor,
     parse_version_cursor,
+    stream_list,
     version_cursor,
 )
 from service.http.caching import ONE_EVENT
@@ -127,10 +128,11 @@ class StreamController(Controller):
     ) -> StreamResponse:
         """A stream's events in version order, forward from its start or backward from its
         end, a page at a time (``cursor``: a ``next_cursor`` of the previous page)."""
-        if cursor is not None and from_version is not None:
+        if cursor and from_version is not None:
             raise problem(400, "invalid-cursor", "give cursor or from_version, not both")
-        if cursor is not None:
-            from_version = parse_version_cursor(cursor)
+        stream = stream_list(stream_id, direction)
+        if cursor:  # none or empty: the first page
+            from_version = parse_version_cursor(stream, cursor)
         page_size = page_limit(limit, settings)
         version = await store.stream_version(stream_id)
         if version == 0:
@@ -147,7 +149,7 @@ class StreamController(Controller):
             stream_version=version,
             direction=direction,
             events=[event_response(event) for event in events],
-            next_cursor=version_cursor(next_version) if next_version is not None else None,
+            next_cursor=version_cursor(stream, next_version) if next_version is not None else None,
             next_version=next_version,
         )
 
@@ -186,10 +188,10 @@ class FeedController(Controller):
         ``next_cursor`` is null once a page reaches what is readable now; ``resume_cursor``
         is where to read on from later.
         """
-        if cursor is not None and after is not None:
+        if cursor and after is not None:
             raise problem(400, "invalid-cursor", "give cursor or after, not both")
         start = Cursor.parse(after) if after else Cursor()
-        if cursor is not None:
+        if cursor:  # none or empty: the beginning
             start = parse_feed_cursor(cursor)
         size = page_limit(limit, settings)
         # One more than a page: whether another page follows, without an empty last page.

@@ -4,21 +4,34 @@ Every list continues after the sort key of the last item it returned (never an O
 page is as cheap at the end of a list as at its start, and appends that land while a client
 pages neither repeat nor skip an item it has not seen yet.
 
-A cursor is base64url text of a kind letter and the key, so a cursor of one list handed to a
-list of another kind is refused like any other malformed cursor (400 ``invalid-cursor``):
+A key is text of a kind letter and its parts:
 
 - ``d``: timeline order (earliest day, precision rank, position): timelines, statements,
   meetings, initiatives;
-- ``i``: an entity id (people, organizations, sources, agencies), which those lists sort by.
+- ``i``: an entity id (people, organizations, sources, agencies), which those lists sort by;
+- ``f`` and ``v``: a place in the feed, a stream version (``service/http/event_cursors.py``).
+
+A cursor is base64url text of a tag and the key, the tag a hash of the key and of the list it
+belongs to (``PageList``: the operation and the parameters that choose its rows or their order,
+such as the agency of a timeline or ``q``). So a cursor of one list handed to another, or to the
+same list with other parameters, or altered in any byte, is refused (400 ``invalid-cursor``),
+instead of answering a page of a list the client did not page. ``PageList`` is the one place
+that makes cursors and opens them. The hash is not keyed: a cursor is no credential (any page it
+reaches can be asked for without it), and without a secret cursors stay valid across restarts,
+deployments and replicas (docs/api.md, "Paging").
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
-from datetime import date
-from typing import NamedTuple
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import NamedTuple, TypeVar
+
+import msgspec
 
 import events
 from events.base import ID_PATTERN
@@ -36,21 +49,80 @@ class InvalidPageCursor(ValueError):
 
 
 def encode(kind: str, *parts: object) -> str:
-    plain = ".".join([kind, *(str(part) for part in parts)])
-    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+    """A key as text: not yet a cursor (``PageList.cursor`` makes one of it)."""
+    return ".".join([kind, *(str(part) for part in parts)])
 
 
-def decode(kind: str, cursor: str, count: int) -> list[str]:
-    """The ``count`` parts of a cursor of ``kind``; ``InvalidPageCursor`` for anything else."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        plain = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
-    except (ValueError, UnicodeError, binascii.Error):
-        raise InvalidPageCursor(cursor) from None
-    found, *parts = plain.split(".")
+def decode(kind: str, key: str, count: int) -> list[str]:
+    """The ``count`` parts of a key of ``kind``; ``InvalidPageCursor`` for anything else."""
+    found, *parts = key.split(".")
     if found != kind or len(parts) != count:
-        raise InvalidPageCursor(cursor)
+        raise InvalidPageCursor(key)
     return parts
+
+
+TAG_BYTES = 9
+Key = TypeVar("Key")
+Page = TypeVar("Page")
+
+
+def _fixed(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(str(item) for item in value)
+    return value
+
+
+class PageList:
+    """A list as its cursors name it: an operation and the parameters that fix its rows and
+    their order (not ``limit``, nor ``cursor``)."""
+
+    def __init__(self, operation: str, **fixed: object) -> None:
+        self.identity = msgspec.json.encode(
+            [operation, {name: _fixed(value) for name, value in sorted(fixed.items())}]
+        )
+
+    def _tag(self, key: bytes) -> bytes:
+        return hashlib.blake2b(
+            self.identity + b"\0" + key, digest_size=TAG_BYTES, person=b"page-cursor-v1"
+        ).digest()
+
+    def cursor(self, key: str | None) -> str | None:
+        """The cursor of a key (``encode``'s text) on this list; None stays None."""
+        if key is None:
+            return None
+        plain = key.encode("ascii")
+        return base64.urlsafe_b64encode(self._tag(plain) + plain).decode().rstrip("=")
+
+    def paged(self, page: Page) -> Page:
+        """``page`` (a query's page, whose ``next_cursor`` is a key) with a cursor of this list."""
+        page.next_cursor = self.cursor(page.next_cursor)
+        return page
+
+    def key(self, cursor: str) -> str:
+        """The key of a cursor that this list made; ``InvalidPageCursor`` for any other text."""
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            raw = base64.urlsafe_b64decode(padded.encode("ascii"))
+            plain = raw[TAG_BYTES:]
+            plain.decode("ascii")
+        except (ValueError, UnicodeError, binascii.Error):
+            raise InvalidPageCursor(cursor) from None
+        # Only the text this list made: no other spelling of the same bytes (unused bits).
+        if len(raw) <= TAG_BYTES or self.cursor(plain.decode("ascii")) != cursor:
+            raise InvalidPageCursor(cursor)
+        return plain.decode("ascii")
+
+    def after(self, cursor: str | None, parse: Callable[[str], Key]) -> Key | None:
+        """The key a page continues after: none for no cursor or an empty one (the first
+        page); ``InvalidPageCursor`` for a cursor this list did not make."""
+        if not cursor:
+            return None
+        try:
+            return parse(self.key(cursor))
+        except (InvalidPageCursor, ValueError):
+            raise InvalidPageCursor(cursor) from None
 
 
 class SortKey(NamedTuple):
@@ -61,6 +133,7 @@ class SortKey(NamedTuple):
     position: int
 
     def cursor(self) -> str:
+        """The key as text: a query's ``next_cursor``, made a cursor by ``PageList``."""
         return encode("d", self.earliest.isoformat(), self.precision_rank, self.position)
 
     @classmethod
@@ -112,7 +185,8 @@ def order_by(alias: str, descending: bool = False) -> str:
 
 
 def next_cursor(rows: list, limit: int) -> str | None:
-    """Given up to ``limit + 1`` rows in order, the cursor of the next page, if there is one."""
+    """Given up to ``limit + 1`` rows in order, the key of the next page, if there is one (the
+    handler makes it the cursor of its list: ``PageList.paged``)."""
     if len(rows) <= limit:
         return None
     return SortKey.of(rows[limit - 1]).cursor()
