@@ -126,12 +126,35 @@ class Pool(asyncpg.Pool):
         return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
 
 
+COMMAND_TIMEOUT_MARGIN_SECONDS = 1.0
+"""How much longer than the server's ``statement_timeout`` the client waits for an answer: the
+server's cancellation (which keeps the connection) comes first while the server runs."""
+
+CONNECT_TIMEOUT_SECONDS = 10.0
+"""How long opening a connection may take when no acquire timeout bounds it (0 in settings)."""
+
+
+def command_timeout(settings: Settings) -> float | None:
+    """The client-side deadline of every statement on the API pool: ``statement_timeout`` plus a
+    margin, measured by asyncpg, so a server that stops answering (frozen, cut off by the
+    network) cannot hold a request for ever. None (never) when the statement timeout is 0."""
+    if not settings.statement_timeout_seconds:
+        return None
+    return settings.statement_timeout_seconds + COMMAND_TIMEOUT_MARGIN_SECONDS
+
+
 async def create_pool(database_url: str, settings: Settings) -> Pool:
-    """The API's pool: acquisition and every statement time out (0 in settings: never)."""
+    """The API's pool: acquisition and every statement time out (0 in settings: never), on the
+    server (``statement_timeout``) and on the client (asyncpg's ``command_timeout``, the
+    acquire timeout, which also bounds releasing a connection whose statement timed out, and
+    the connect timeout)."""
     statement_timeout_ms = round(settings.statement_timeout_seconds * 1000)
+    acquire_timeout = settings.pool_acquire_timeout_seconds or None
     pool = Pool(
         database_url,
-        acquire_timeout=settings.pool_acquire_timeout_seconds or None,
+        acquire_timeout=acquire_timeout,
+        command_timeout=command_timeout(settings),
+        timeout=acquire_timeout or CONNECT_TIMEOUT_SECONDS,
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
         server_settings={

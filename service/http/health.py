@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 import asyncpg
@@ -15,6 +16,15 @@ from service.http.problems import unavailable
 from service.projections.base import Projection
 from service.projections.status import projection_lags
 from service.settings import Settings
+
+
+READY_DEADLINE_SECONDS = 1.0
+"""How long ``/ready`` waits for the database's answer before a 503 ``database-timeout``,
+measured by the service whatever the database does (it may be frozen rather than down)."""
+
+READY_ACQUIRE_TIMEOUT_SECONDS = 0.5
+"""How long ``/ready`` waits for a pooled connection; it also bounds handing back a connection
+whose query the deadline cut short, so the probe answers within the sum (1.5 s)."""
 
 
 class Health(msgspec.Struct):
@@ -78,10 +88,12 @@ async def ready(
     503 ``/problems/not-ready`` names the projections that lag (a stalled feed makes them all
     lag: ``GET /projections`` names the transaction that holds it back); 503
     ``/problems/database-unavailable`` or ``/problems/database-timeout`` when the database
-    does not answer.
+    does not answer, within 1.5 s whatever the database does.
     """
-    async with pool.acquire() as connection:
-        lags = await projection_lags(connection, [projection.name for projection in projections])
+    async with asyncio.timeout(READY_DEADLINE_SECONDS):
+        async with pool.acquire(timeout=READY_ACQUIRE_TIMEOUT_SECONDS) as connection:
+            names = [projection.name for projection in projections]
+            lags = await projection_lags(connection, names)
     limit = settings.ready_max_lag_seconds
     lagging = [lag for lag in lags if limit and lag.seconds_behind > limit]
     if lagging:

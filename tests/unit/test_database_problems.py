@@ -68,3 +68,11 @@ def test_a_database_failure_is_a_problem_that_names_no_server(error, status, pro
     assert response.json()["type"] == problem_type
     assert ("retry-after" in response.headers) == (status == 503)
     assert "10.0.0.7" not in response.text and "5432" not in response.text
+
+
+def test_every_api_statement_has_a_client_side_deadline_past_the_servers():
+    from service.database import command_timeout
+    from service.settings import Settings
+
+    assert command_timeout(Settings(statement_timeout_seconds=10)) == 11
+    assert command_timeout(Settings(statement_timeout_seconds=0)) is None
