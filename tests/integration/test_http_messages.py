@@ -7,6 +7,7 @@ import pytest
 
 from events.patterns import rule
 from tests.factories import SOURCE_ID, agency, append, given_registered, initiative, source
+from tests.unit.test_events_patterns import patterns_in
 
 PROBLEM = "application/problem+json"
 ID_RULE = (
@@ -132,15 +133,6 @@ async def test_a_body_off_a_pattern_is_a_422_that_says_the_rule(client):
     problem = response.json()
     assert problem["detail"] == "Expected text that is not only white space - at `$.quote`"
     assert problem["errors"] == [{"message": "Expected text that is not only white space", "key": "quote"}]
-
-
-def patterns_in(schema) -> set[str]:
-    if isinstance(schema, dict):
-        found = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
-        return found.union(*(patterns_in(value) for value in schema.values()))
-    if isinstance(schema, list):
-        return set().union(*(patterns_in(item) for item in schema))
-    return set()
 
 
 async def test_every_pattern_the_api_documents_has_its_rule_in_words(client):
