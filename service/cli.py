@@ -166,26 +166,29 @@ def projections_ready(settings: Settings) -> int:
     import asyncpg
 
     from service.projections import registry
-    from service.projections.status import projection_statuses
+    from service.projections.locks import leader_key, lock_holders
+    from service.projections.status import projection_lags
 
     async def check(url: str) -> list[str]:
+        # What /ready reads (a cost that does not grow with the backlog), and the leader locks.
         connection = await asyncpg.connect(url)
         try:
-            statuses = await projection_statuses(connection, registry.PROJECTIONS)
+            lags = await projection_lags(connection, [p.name for p in registry.PROJECTIONS])
+            holders = await lock_holders(connection)
         finally:
             await connection.close()
         limit = settings.ready_max_lag_seconds
         problems = []
-        for projection in statuses:
-            leader = projection.leader_backend_pid
+        for lag in lags:
+            leader = holders.get(leader_key(lag.name))
             print(
-                f"projection {projection.name}: {projection.seconds_behind:.1f} s behind, "
+                f"projection {lag.name}: {lag.seconds_behind:.1f} s behind, "
                 + (f"led by backend {leader}" if leader else "no projector leads it")
             )
             if leader is None:
-                problems.append(f"{projection.name} has no leader")
-            elif limit and projection.seconds_behind > limit:
-                problems.append(f"{projection.name} is more than {limit:g} s behind")
+                problems.append(f"{lag.name} has no leader")
+            elif limit and lag.seconds_behind > limit:
+                problems.append(f"{lag.name} is more than {limit:g} s behind")
         return problems
 
     with database.in_use(settings) as url:
