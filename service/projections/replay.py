@@ -66,6 +66,10 @@ _YIELD_EVERY = 1_000
 ReplayState = Literal["building", "completed", "failed", "interrupted"]
 
 
+
+class TablesBusy(Exception):
+    """A reader or the live runner held what the swap needs for longer than it waits."""
+
 class ReplayStatus(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     state: ReplayState
@@ -349,13 +353,7 @@ class Replay:
         try:
             async with connection.transaction():
                 if swap:
-                    # A reader holding a live table for long must not stall the swap (and
-                    # every reader queued behind it): give up and try again instead.
-                    timeout_ms = int(self.swap_lock_timeout * 1000)
-                    await connection.execute(f"SET LOCAL lock_timeout = {timeout_ms}")
-                    await lock_all_for_transaction(
-                        connection, [apply_key(name) for name in self.names]
-                    )
+                    await self._lock_for_swap()
                 batch = await read_all_on(connection, self.cursor, self.batch_size)
                 await self._fill_view(connection, batch)
                 for event in batch:
@@ -374,13 +372,41 @@ class Replay:
                     await self._swap()
                 else:
                     await self._record_progress()
-        except asyncpg.LockNotAvailableError:
+        except TablesBusy:
             log.info("replay of %s: tables busy, trying the swap again", ", ".join(self.names))
             await asyncio.sleep(min(self.swap_lock_timeout, 1.0))
             return True
         if on_progress is not None:
             await on_progress(self.status)
         return not caught_up  # when swapping, caught up means swapped
+
+    async def _lock_for_swap(self) -> None:
+        """Take what the swap needs before the batch is folded, so that giving up loses
+        nothing: the live runner's apply locks, then every live table the swap drops.
+
+        A reader holding a live table for long must not stall the swap (and every reader
+        queued behind it), so each wait is bounded. The tables are taken in one statement
+        that gives up within half the server's ``deadlock_timeout``: a reader may hold one of
+        them and then ask for another that the swap holds, and waiting on each other, one of
+        the two would be killed as a deadlock (a reader's 500, or a failed replay). Giving up
+        first, the swap lets the reader go on, and tries again.
+        """
+        connection = self.connection
+        timeout_ms = int(self.swap_lock_timeout * 1000)
+        tables = [f"public.{quote(t)}" for p in self.projections for t in p.tables]
+        try:
+            await connection.execute(f"SET LOCAL lock_timeout = {timeout_ms}")
+            await lock_all_for_transaction(connection, [apply_key(name) for name in self.names])
+            deadlock_ms = await connection.fetchval(
+                "SELECT setting::int FROM pg_settings WHERE name = 'deadlock_timeout'"
+            )
+            previous = await connection.fetchval("SHOW statement_timeout")
+            wait_ms = max(1, min(timeout_ms, deadlock_ms // 2))
+            await connection.execute(f"SET LOCAL statement_timeout = {wait_ms}")
+            await connection.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+            await connection.execute("SELECT set_config('statement_timeout', $1, true)", previous)
+        except (asyncpg.LockNotAvailableError, asyncpg.QueryCanceledError) as busy:
+            raise TablesBusy from busy
 
     async def _fill_view(self, connection: asyncpg.Connection, batch) -> None:
         """Load from the log the released facts this batch amends or derives again (those that
