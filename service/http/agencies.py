@@ -13,6 +13,7 @@ from litestar.params import QueryParameter
 
 from service.http.exports import (
     FORMATS,
+    TimelineOperation,
     Format,
     chosen_format,
     export_entries,
@@ -103,6 +104,7 @@ class AgencyController(Controller):
         "/{agency_id:str}/timeline",
         responses=answers(404, 406, 422),
         response_headers=[ResponseHeader(name="Vary", value="Accept", description="the format")],
+        operation_class=TimelineOperation,
     )
     async def timeline(
         self,

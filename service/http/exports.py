@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -18,6 +19,8 @@ import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.datastructures import Accept
+from litestar.enums import MediaType
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.response import Stream
 
 import events
@@ -42,6 +45,33 @@ _BY_MEDIA_TYPE: dict[str, Format] = {
     "text/csv": "csv",
     "text/calendar": "ics",
 }
+
+TIMELINEJS_DOCUMENT = Schema(
+    type=OpenAPIType.OBJECT,
+    title="TimelineJS",
+    description="the whole timeline as a TimelineJS 3 document (`format=timelinejs`)",
+    required=["title", "events"],
+    properties={
+        "title": Schema(type=OpenAPIType.OBJECT),
+        "events": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
+    },
+)
+
+
+@dataclass
+class TimelineOperation(Operation):
+    """``operation_class=`` of the timeline: its 200 in every format it answers, not only the
+    JSON page of its return type."""
+
+    def __post_init__(self) -> None:
+        content = self.responses["200"].content  # type: ignore[index, union-attr]
+        page = content[MediaType.JSON].schema
+        content[MediaType.JSON] = OpenAPIMediaType(schema=Schema(any_of=[page, TIMELINEJS_DOCUMENT]))
+        for media_type, format_ in _BY_MEDIA_TYPE.items():
+            if format_ != "json":
+                content[media_type] = OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING, description=f"format={format_}")
+                )
 
 
 def chosen_format(format_: str | None, accept: Accept) -> Format:

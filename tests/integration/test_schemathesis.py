@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings as hypothesis_settings
-from schemathesis.checks import not_a_server_error, positive_data_acceptance
+from schemathesis.checks import CHECKS, load_all_checks, not_a_server_error, positive_data_acceptance
 
 from service.app import create_app
 from service.http_protocol import HTTP_PROTOCOL
@@ -22,6 +22,9 @@ from service.settings import Settings
 from tests.tokens import ADMIN, bearer
 
 EXAMPLES = 12
+load_all_checks()
+ALL_CHECKS = list(CHECKS.get_all())
+"""`--checks all`: every check schemathesis has, not only those it runs by default."""
 SEMANTIC_QUERY = {"cursor", "from", "to"}
 """Valid only beyond what a schema states: a cursor the API returned, a day the month has,
 ``from`` not after ``to``; a 400 for others is right."""
@@ -91,4 +94,6 @@ def test_the_api_keeps_to_its_schema(case, served, write_headers):
     if "min_position" in (case.query or {}):
         # A position the read models have not reached is a documented 503 (not-yet-visible).
         excluded.append(not_a_server_error)
-    case.call_and_validate(base_url=served, headers=headers, excluded_checks=excluded)
+    case.call_and_validate(
+        base_url=served, headers=headers, checks=ALL_CHECKS, excluded_checks=excluded
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import jsonschema
 import msgspec
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
+from service.http.exports import FORMATS
 
 
 async def test_json_pages_stay_the_default(api):
@@ -76,3 +78,18 @@ async def test_an_export_answers_if_none_match_with_304_until_the_timeline_chang
         "/agencies/mss/timeline", params={"format": "csv"}, headers={"If-None-Match": csv_tag}
     )
     assert changed.status_code == 200 and b"Workforce policy review meeting" in changed.content
+
+
+async def test_every_format_answers_as_the_openapi_document_says(api):
+    """A client generated from /schema/openapi.json expects each format's media type, and the
+    JSON ones' shapes, under the timeline's 200."""
+    schema = (await api.get("/schema/openapi.json")).json()
+    ok = schema["paths"]["/agencies/{agency_id}/timeline"]["get"]["responses"]["200"]["content"]
+    for format_ in FORMATS:
+        response = await api.get("/agencies/mss/timeline", params={"format": format_})
+        assert response.status_code == 200, format_
+        media_type = response.headers["content-type"].split(";")[0]
+        assert media_type in ok, (format_, media_type, list(ok))
+        if media_type == "application/json":
+            documented = {**ok[media_type]["schema"], "components": schema["components"]}
+            jsonschema.validate(response.json(), documented)
