@@ -57,7 +57,9 @@ def prometheus_config() -> PrometheusConfig:
 class CountedAppender(Appender):
     """The appender, counting each append's outcome."""
 
-    async def append(self, command: AppendCommand) -> AppendResult:
+    async def append(self, command: AppendCommand, *, dry_run: bool = False) -> AppendResult:
+        if dry_run:  # stores nothing: not an append to count
+            return await super().append(command, dry_run=True)
         try:
             result = await super().append(command)
         except (WrongExpectedVersion, EventIdConflict):

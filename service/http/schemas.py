@@ -58,6 +58,9 @@ class AppendResponse(msgspec.Struct, kw_only=True):
     events: list[AppendedEvent]
     duplicate: bool
     """True when this answers a retry: the events were stored by an earlier request."""
+    dry_run: bool = False
+    """True when this answers ``dry_run=true``: nothing was stored. Its positions were free
+    when it ran; a real append takes the next free ones, which may be others."""
 
 
 class EventDocument(msgspec.Struct, kw_only=True):

@@ -79,11 +79,20 @@ class StreamController(Controller):
         self, request: Request, stream_id: StreamId, data: JSONBody[AppendRequest],
         appender: NamedDependency[Appender],
         settings: NamedDependency[Settings],
+        dry_run: Annotated[
+            bool,
+            QueryParameter(
+                description="run every check and answer what would be stored (or the same "
+                "problem as the append), storing nothing",
+            ),
+        ] = False,
     ) -> Response[AppendResponse]:
         """Append a batch of events to one stream, atomically, with an expected version.
 
         201 with each event's position; 200 when the same events were already stored (a
         retry); 409 with ``current_version`` when the stream is not at the expected version.
+        With ``dry_run=true`` the same answers and problems, with ``"dry_run": true``, and
+        nothing stored.
         """
         if len(data.events) > settings.max_batch_events:
             raise problem(
@@ -92,7 +101,8 @@ class StreamController(Controller):
                 f"a batch holds at most {settings.max_batch_events} events",
             )
         # The guard looked the token up: its name is who appended (the client cannot say).
-        result = await appender.append(data.command(stream_id, request.state["caller"].name))
+        command = data.command(stream_id, request.state["caller"].name)
+        result = await appender.append(command, dry_run=dry_run)
         body = AppendResponse(
             stream_id=stream_id,
             stream_version=result.stream_version,
@@ -106,6 +116,7 @@ class StreamController(Controller):
                 )
             ],
             duplicate=result.duplicate,
+            dry_run=dry_run,
         )
         return Response(body, status_code=200 if result.duplicate else 201)
 

@@ -137,7 +137,12 @@ class PostgresEventStore:
         self.notifier = Notifier(pool, notify_channel)
 
     async def append(
-        self, stream_id: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion,
+        *,
+        dry_run: bool = False,
     ) -> AppendResult:
         expected = _expected_text(expected_version)
         _check_batch(events)
@@ -152,17 +157,17 @@ class PostgresEventStore:
         )
         try:
             try:
-                row = await self._call_append(arguments, check_ids=False)
+                row = await self._call_append(arguments, check_ids=False, dry_run=dry_run)
             except asyncpg.UniqueViolationError:
                 # An id is already stored: ask again, comparing ids, to answer a retry or
                 # report the conflict. Appends skip that comparison when nothing is stored.
-                row = await self._call_append(arguments, check_ids=True)
+                row = await self._call_append(arguments, check_ids=True, dry_run=dry_run)
         except asyncpg.UntranslatableCharacterError:
             raise InvalidAppend("text must not contain NUL characters (\\u0000)") from None
         except asyncpg.DataError as error:
             raise InvalidAppend(f"PostgreSQL refused the batch: {error}") from None
         outcome, current_version, positions, versions, conflicting = row
-        if outcome == "appended":
+        if outcome == "appended" and not dry_run:
             self.notifier.notify()
         if outcome == "wrong_expected_version":
             raise WrongExpectedVersion(stream_id, expected_version, current_version)
@@ -176,8 +181,20 @@ class PostgresEventStore:
             duplicate=outcome == "duplicate",
         )
 
-    async def _call_append(self, arguments: tuple, *, check_ids: bool) -> asyncpg.Record:
-        return await self.pool.fetchrow(_APPEND, *arguments, check_ids)
+    async def _call_append(
+        self, arguments: tuple, *, check_ids: bool, dry_run: bool
+    ) -> asyncpg.Record:
+        if not dry_run:
+            return await self.pool.fetchrow(_APPEND, *arguments, check_ids)
+        # The very append, in a transaction rolled back: every check the database makes
+        # (versions, ids, encodings) answers as it would, and nothing is stored.
+        async with self.pool.acquire() as connection:
+            transaction = connection.transaction()
+            await transaction.start()
+            try:
+                return await connection.fetchrow(_APPEND, *arguments, check_ids)
+            finally:
+                await transaction.rollback()
 
     async def restore(self, stream_id: str, events: Sequence[RestoredEvent]) -> AppendResult:
         """Store events copied from another log with their positions, stream versions and

@@ -20,10 +20,16 @@ from service.store.model import (
 @runtime_checkable
 class EventStore(Protocol):
     async def append(
-        self, stream_id: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion,
+        *,
+        dry_run: bool = False,
     ) -> AppendResult:
         """Append a batch to one stream atomically, or raise ``WrongExpectedVersion``,
-        ``EventIdConflict`` or ``InvalidAppend`` and store nothing."""
+        ``EventIdConflict`` or ``InvalidAppend`` and store nothing. A ``dry_run`` answers
+        or raises exactly as the append would, and stores nothing."""
         ...
 
     async def stream_version(self, stream_id: str) -> int:

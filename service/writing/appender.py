@@ -23,8 +23,9 @@ class Appender:
         self.store = store
         self.pool = pool
 
-    async def append(self, command: AppendCommand) -> AppendResult:
-        """Append the command's events, or raise ``checks.BadFact`` (422) or a store error."""
+    async def append(self, command: AppendCommand, *, dry_run: bool = False) -> AppendResult:
+        """Append the command's events, or raise ``checks.BadFact`` (422) or a store error.
+        A ``dry_run`` answers or raises the same, and stores nothing."""
         facts = await self._checked(command)
         batch = [
             NewEvent(
@@ -37,7 +38,7 @@ class Appender:
             for event, fact in zip(command.events, facts, strict=True)
         ]
         expected = checks.creation_rule(command.stream_id, facts, command.expected_version)
-        return await self.store.append(command.stream_id, batch, expected)
+        return await self.store.append(command.stream_id, batch, expected, dry_run=dry_run)
 
     async def restore(self, command: AppendCommand, copied: list[RestoredEvent]) -> AppendResult:
         """Store events copied from another log (``copied``, the command's events with their
@@ -46,7 +47,8 @@ class Appender:
         return await self.store.restore(command.stream_id, copied)
 
     async def check(self, command: AppendCommand) -> None:
-        """Every check of ``append``, nothing stored (a dry run): raises ``checks.BadFact``."""
+        """The checks of the facts alone, not the store's (versions, ids), nothing stored:
+        raises ``checks.BadFact``. ``append(..., dry_run=True)`` runs them all."""
         await self._checked(command)
 
     async def _checked(self, command: AppendCommand) -> list[events.Event]:

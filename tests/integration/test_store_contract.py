@@ -226,3 +226,40 @@ async def test_subscribe_yields_past_events_then_new_ones(store):
     await given_stream(store, "s", 2)
     await asyncio.wait_for(consumer, timeout=5)
     assert len(received) == 4 and received == sorted(received)
+
+
+@pytest.mark.parametrize(("expected", "on_missing", "on_existing"), EXPECTED_VERSION_MATRIX)
+@pytest.mark.parametrize("stream_exists", [False, True], ids=["missing", "existing"])
+async def test_a_dry_run_answers_as_the_append_would_and_stores_nothing(
+    store, expected, on_missing, on_existing, stream_exists
+):
+    if stream_exists:
+        await given_stream(store, "s", 2)
+    before = 2 if stream_exists else 0
+    outcome = on_existing if stream_exists else on_missing
+    batch = [new_event(), new_event()]
+
+    if outcome == "ok":
+        result = await store.append("s", batch, expected, dry_run=True)
+        assert result.stream_versions == [before + 1, before + 2]
+        assert not result.duplicate
+    else:
+        with pytest.raises(WrongExpectedVersion) as raised:
+            await store.append("s", batch, expected, dry_run=True)
+        assert raised.value.current_version == before
+    assert await store.stream_version("s") == before
+    assert all([await store.get_event(event.id) is None for event in batch])
+
+
+async def test_a_dry_run_of_stored_events_is_a_retry_or_a_conflict_as_the_append_would_be(store):
+    batch = [new_event(), new_event()]
+    await store.append("s", batch, "no_stream")
+
+    retry = await store.append("s", batch, "no_stream", dry_run=True)
+    assert retry.duplicate and retry.stream_versions == [1, 2]
+    changed = [batch[0], NewEvent(id=batch[1].id, type="test.happened", data=b'{"n":2}')]
+    with pytest.raises(EventIdConflict):
+        await store.append("s", changed, "any", dry_run=True)
+    with pytest.raises(InvalidAppend):
+        await store.append("t", [new_event(text="\u0000")], "any", dry_run=True)
+    assert await store.stream_version("s") == 2 and await store.stream_version("t") == 0
