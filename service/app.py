@@ -14,6 +14,7 @@ from litestar.logging import LoggingConfig
 
 from service import database, logs
 from service.http.caching import REVALIDATE
+from service.http.desk import desk_router
 from service.http.etags import ETagMiddleware
 from service.http.head import answering_head
 from service.http.health import health, ready
@@ -27,6 +28,13 @@ from service.http.rate_limit import write_rate_limit
 from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
 from service.http.security_headers import send_security_headers
+from service.http.sessions import (
+    STORE_NAME,
+    PostgresSessionStore,
+    csrf_config,
+    load_shared_secret,
+    session_config,
+)
 from service.http.strict_input import not_found, refuse_undeclared_input
 from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.locate import locate
@@ -52,9 +60,15 @@ def create_app(
     projections current in this process only when ``settings.run_projector`` is set.
     """
 
+    secure_cookies = (settings.public_url or "").startswith("https://")
+    sessions = PostgresSessionStore()
+    desk_csrf = csrf_config(secure_cookies)
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         pool = await database.create_pool(database_url, settings)
+        sessions.use(pool)
+        await load_shared_secret(pool, desk_csrf)
         store = PostgresEventStore(
             pool,
             notify_channel=settings.notify_channel,
@@ -117,6 +131,7 @@ def create_app(
             ready,
             MetricsController,
             page_router(),
+            desk_router(session_config(settings.desk_session_minutes * 60, secure_cookies), desk_csrf),
             schema_assets(),
         ],
         lifespan=[lifespan],
@@ -140,6 +155,7 @@ def create_app(
             ETagMiddleware(),
         ],
         template_config=template_config(),
+        stores={STORE_NAME: sessions},
         openapi_config=openapi_config(VERSION, render_plugins=[schema_viewer()]),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins

@@ -85,6 +85,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     write_rate_limit: int = 100
     """Writes (POST) per client address per ``write_rate_limit_window``; 0 turns it off."""
     write_rate_limit_window: str = "second"
+    desk_session_minutes: int = 480
+    """How long a desk session lasts after its editor signs in (a working day)."""
     log_level: str = "info"
 
     @property
@@ -126,6 +128,7 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_LIVE_QUEUE_BATCHES": ("live_queue_batches", int),
     "POLICY_TIMELINE_WRITE_RATE_LIMIT": ("write_rate_limit", int),
     "POLICY_TIMELINE_WRITE_RATE_LIMIT_WINDOW": ("write_rate_limit_window", RATE_LIMIT_WINDOWS),
+    "POLICY_TIMELINE_DESK_SESSION_MINUTES": ("desk_session_minutes", int),
     "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),
 }
 
