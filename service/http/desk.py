@@ -16,7 +16,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -85,6 +85,20 @@ async def desk_home(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Te
     return Template(
         "desk/home.html", context={"editor": editor, "sources": sources}
     )
+
+
+class Editor(msgspec.Struct):
+    editor: str
+
+
+@get("/me")
+async def who_is_signed_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Editor:
+    """The signed-in editor, for the reader's page to offer "correct" and "retract"; 401
+    without a session."""
+    editor = await signed_in(request, pool)
+    if editor is None:
+        raise NotAuthorizedException("not signed in to the desk")
+    return Editor(editor=editor.name)
 
 
 @post("/sign-in", status_code=303)
@@ -297,7 +311,7 @@ def desk_router(sessions: ServerSideSessionConfig, csrf: CSRFConfig) -> Router:
     return Router(
         path="/desk",
         route_handlers=[
-            desk_home, sign_in, sign_out, new_source, register_source,
+            desk_home, who_is_signed_in, sign_in, sign_out, new_source, register_source,
             fact_page, retract_form, retract,
         ],
         include_in_schema=False,

@@ -186,3 +186,10 @@ async def test_a_source_id_in_use_is_refused_beside_its_field(browser, database_
     assert again.status_code == 409
     assert 'id="problem-source_id"' in again.text and "registered already" in again.text
     assert await events_stored(database_url) == before
+
+
+async def test_the_reader_page_asks_who_is_signed_in(browser):
+    assert (await browser.page("/desk/me")).status_code == 401
+    await browser.sign_in()
+    response = await browser.page("/desk/me")
+    assert response.status_code == 200 and response.json() == {"editor": "test-writer"}
