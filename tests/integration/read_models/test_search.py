@@ -82,13 +82,15 @@ async def test_search_keeps_the_order_and_pages_like_the_list(api, path, key):
         subject(i) for i in everything if i in matching
     ]
     walked, cursor = [], None
-    while True:
+    for _ in range(1000):  # a cursor that repeats itself fails instead of looping for ever
         params = {"q": "오픈소스", "limit": 1, **({"cursor": cursor} if cursor else {})}
         body = (await api.get(path, params=params)).json()
         walked += body[key]
         cursor = body["next_cursor"]
         if cursor is None:
             break
+    else:
+        raise AssertionError("no last page within 1000 pages")
     assert walked == matching
 
 
