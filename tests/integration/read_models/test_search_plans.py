@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import pytest
 
+from events import PRECISION_RANK
 from events.seed import SOURCE_ID
 from service.queries import search
 from service.queries.initiatives import initiative_page
 from service.queries.meetings import meeting_page
-from service.queries.paging import PRECISION_RANK, SortKey
+from service.queries.paging import SortKey
 from service.queries.statements import statement_page
 from service.queries.timeline import timeline_page
 from service.read_models.search import normalized
