@@ -36,7 +36,7 @@ import msgspec
 import events
 from events.base import ID_PATTERN
 
-PRECISION_RANK: dict[events.Precision, int] = {"year": 0, "month": 1, "day": 2}
+PRECISION_RANKS = frozenset(events.PRECISION_RANK.values())
 ENTITY_ID = re.compile(ID_PATTERN)
 """The vocabulary's ids: no other text names an entity."""
 
@@ -143,7 +143,7 @@ class SortKey(NamedTuple):
             key = cls(date.fromisoformat(day), int(rank), int(position))
         except ValueError:
             raise InvalidPageCursor(cursor) from None
-        if key.precision_rank not in (0, 1, 2) or not 0 < key.position < 2**63:
+        if key.precision_rank not in PRECISION_RANKS or not 0 < key.position < 2**63:
             raise InvalidPageCursor(cursor)
         return key
 

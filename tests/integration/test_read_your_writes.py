@@ -12,6 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
+from tests.deadlines import DEADLINE
 from tests.factories import agency, append, source
 from tests.integration.read_models.conftest import catch_up
 from tests.tokens import ADMIN, bearer
@@ -54,7 +55,8 @@ async def test_a_read_waits_for_its_position_and_then_shows_the_write(api, datab
     folding = threading.Thread(target=asyncio.run, args=(fold_soon(),))
     folding.start()
     response = await api.get("/agencies/test-ministry", params={"min_position": position})
-    folding.join()
+    folding.join(DEADLINE)
+    assert not folding.is_alive(), f"the fold did not end within {DEADLINE:g} s"
     assert response.status_code == 200, response.text
     assert response.json()["agency_id"] == "test-ministry"
 

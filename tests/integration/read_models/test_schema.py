@@ -20,10 +20,11 @@ async def test_sql_reads_reduced_dates_as_the_vocabulary_does(pool):
            FROM unnest($1::text[]) AS value""",
         DATES,
     )
-    ranks = {"year": 0, "month": 1, "day": 2}
     for row in rows:
         earliest, latest, precision = events.date_range(row["value"])
-        assert (row["earliest"], row["latest"], row["rank"]) == (earliest, latest, ranks[precision])
+        assert (row["earliest"], row["latest"], row["rank"]) == (
+            earliest, latest, events.PRECISION_RANK[precision]
+        )
 
 
 async def tables(url: str) -> set[str]:
