@@ -134,7 +134,7 @@ def _resolve(match: re.Match, words: str, publication: _Publication | None) -> R
         return Reading(_occurred(publication.month_text(), True, words), (
             f"{_quoted(words)} in a source published {publication.date}: the "
             f"{'month' if publication.month else 'year'} of publication, approximate (it may be "
-            "earlier). The words give no day."
+            f"earlier). The words give no {'day' if publication.month else 'month'}."
         ))
     parts = _parts(match, words, publication)
     if isinstance(parts, str):
