@@ -98,6 +98,7 @@ def get_paths(event_id: str) -> list[str]:
         "/people/someone",
         "/organizations/someone",
         "/sources/test-source",
+        "/sources/test-source/sentences",
         "/projections",
         "/health",
         "/ready",
