@@ -22,7 +22,8 @@ from litestar.response import Redirect, Template
 
 from service import tokens
 from service.queries.facts import FactNow, fact_now
-from service.queries.sources import source_page
+from service.http.read_params import is_entity_id
+from service.queries.sources import get_sentences, get_source, source_page
 from service.http.sessions import SESSION_COOKIE
 from service.tokens import Caller
 from service.writing import Appender
@@ -198,6 +199,30 @@ def _source_form(
     )
 
 
+MAX_SENTENCES = 100_000
+"""More than any source's text (bounded by the body limit) holds: a source is shown whole."""
+
+
+@get("/sources/{source_id:str}")
+async def source_sentences(
+    request: Request, source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]
+) -> Template:
+    """The source as numbered sentences, each covered (a fact cites it) or not yet, with the
+    facts citing it; a sentence, or a passage selected in it, drafts a new fact."""
+    editor = await editor_of(request, pool)
+    if not is_entity_id(source_id):
+        raise NotFoundException(source_id)
+    async with pool.acquire() as connection:
+        source = await get_source(connection, source_id)
+        sentences = await get_sentences(connection, source_id, limit=MAX_SENTENCES)
+    if source is None or sentences is None:
+        raise NotFoundException(source_id)
+    return Template(
+        "desk/source.html",
+        context={"editor": editor, "source": source, "sentences": sentences},
+    )
+
+
 @get("/facts/{event_id:uuid}")
 async def fact_page(
     request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
@@ -312,6 +337,7 @@ def desk_router(sessions: ServerSideSessionConfig, csrf: CSRFConfig) -> Router:
         path="/desk",
         route_handlers=[
             desk_home, who_is_signed_in, sign_in, sign_out, new_source, register_source,
+            source_sentences,
             fact_page, retract_form, retract,
         ],
         include_in_schema=False,

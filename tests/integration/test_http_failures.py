@@ -158,7 +158,7 @@ UNDECLARED = {
     "one event": ("GET", f"/events/{uuid.uuid4()}?verbose=1", ["verbose"]),
     "health": ("GET", "/health?x=1", ["x"]),
     "projections": ("GET", "/projections?name=timeline", ["name"]),
-    "append": ("POST", "/streams/agency-test-ministry/events?dry_run=1", ["dry_run"]),
+    "append": ("POST", "/streams/agency-test-ministry/events?validate_only=1", ["validate_only"]),
 }
 
 

@@ -71,3 +71,16 @@ async def test_an_unknown_fact_is_a_page_not_found(browser, seeded_log):  # noqa
     response = await browser.page("/desk/facts/00000000-0000-4000-8000-000000000000/retract")
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
+
+
+async def test_a_source_shows_each_sentence_covered_or_not_with_the_coverage(
+    browser, seeded_log  # noqa: F811
+):
+    await browser.sign_in()
+    page = await browser.page(f"/desk/sources/{SOURCE_ID}")
+    assert page.status_code == 200
+    assert "<strong>18 / 24</strong>" in page.text
+    assert page.text.count('class="sentence covered"') == 18
+    assert page.text.count('class="sentence uncovered"') == 6
+    assert f"/desk/draft?source={SOURCE_ID}&amp;start=" in page.text
+    assert (await browser.page("/desk/sources/no-such-source")).status_code == 404
