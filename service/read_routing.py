@@ -44,6 +44,26 @@ _REPLAY = """SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn(), pg_last_xact_
                     pg_is_in_recovery() AND pg_is_wal_replay_paused()"""
 
 
+class ReplayLag:
+    """The replica's lag from the primary's WAL positions as the checks saw them: the age of
+    the oldest position it has not replayed, 0 once it has replayed the latest."""
+
+    def __init__(self, kept: int = KEPT_SAMPLES) -> None:
+        self._seen: deque[tuple[float, int]] = deque(maxlen=kept)
+        """(when, position) of the primary's WAL, oldest first, each position newer than the
+        one before; only those the replica has not replayed yet are kept."""
+
+    def primary_at(self, position: int, now: float) -> None:
+        if not self._seen or position > self._seen[-1][1]:
+            self._seen.append((now, position))
+
+    def replayed(self, position: int, now: float) -> float:
+        """The lag once the replica has replayed up to ``position``."""
+        while self._seen and self._seen[0][1] <= position:
+            self._seen.popleft()
+        return now - self._seen[0][0] if self._seen else 0.0
+
+
 class ReplicaHealth(msgspec.Struct, frozen=True, kw_only=True):
     """What the last check found (and any failure since)."""
 
@@ -99,7 +119,7 @@ class ReadRouting:
         self._paused: bool | None = None
         self._lag: float | None = None
         self._last_replayed_at: datetime | None = None
-        self._samples: deque[tuple[float, int]] = deque(maxlen=KEPT_SAMPLES)
+        self._replay_lag = ReplayLag()
         self._task: asyncio.Task[None] | None = None
 
     def pool_for_reads(self) -> Pool:
@@ -156,8 +176,7 @@ class ReadRouting:
         except Exception as error:  # the reads' own errors will say it; the lag keeps its samples
             log.debug("primary WAL position unknown: %r", error)
         else:
-            if not self._samples or primary_lsn[0] > self._samples[-1][1]:
-                self._samples.append((time.monotonic(), primary_lsn[0]))
+            self._replay_lag.primary_at(primary_lsn[0], time.monotonic())
         try:
             in_recovery, replayed, replayed_at, paused = await _fetchrow(self.replica, _REPLAY)
         except Exception as error:  # down, frozen, or refusing this role: no reads there
@@ -171,9 +190,7 @@ class ReadRouting:
         if not in_recovery or replayed is None:
             self._lag = None
         else:
-            while self._samples and self._samples[0][1] <= replayed:
-                self._samples.popleft()
-            self._lag = time.monotonic() - self._samples[0][0] if self._samples else 0.0
+            self._lag = self._replay_lag.replayed(replayed, time.monotonic())
         self._route(in_recovery=in_recovery)
 
     def _route(self, *, in_recovery: bool = True) -> None:
