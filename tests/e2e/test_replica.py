@@ -22,7 +22,7 @@ import pytest
 
 from tests.e2e.postgres_cluster import Cluster, binaries_of
 from tests.e2e.processes import Running, free_port
-from tests.factories import agency, source
+from tests.factories import agency
 from tests.tokens import WRITER, bearer
 
 T = TypeVar("T")
@@ -67,10 +67,7 @@ async def deployment(server_url, tmp_path_factory):
         log = tmp_path_factory.mktemp("replica") / "serve.log"
         with Running(["serve"], environment, log) as serve:
             serve.wait_until_healthy(base)
-            deployment = Deployment(primary, replica, base)
-            async with deployment.client() as client:
-                await given_source(client)
-            yield deployment
+            yield Deployment(primary, replica, base)
             serve.stop()
     finally:
         replica.stop()
@@ -109,11 +106,6 @@ async def until(
         if time.monotonic() > deadline:
             pytest.fail(f"no {what} within {timeout} s; the last answer: {answer}")
         await asyncio.sleep(0.1)
-
-
-async def given_source(client: httpx.AsyncClient) -> None:
-    response = await client.post("/streams/source-test-source/events", json={"events": [source()]})
-    assert response.status_code == 201, response.text
 
 
 async def new_agency(client: httpx.AsyncClient, prefix: str) -> tuple[str, int]:
