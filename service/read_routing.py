@@ -40,8 +40,10 @@ CHECK_ACQUIRE_TIMEOUT_SECONDS = 0.5
 KEPT_SAMPLES = 3600
 """The primary's positions kept while the replica has not replayed them (an hour at 1 s)."""
 
+# pg_is_wal_replay_paused() raises on a server that is not in recovery: CASE keeps it from
+# running there (AND does not promise to).
 _REPLAY = """SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn(), pg_last_xact_replay_timestamp(),
-                    pg_is_in_recovery() AND pg_is_wal_replay_paused()"""
+                    CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END"""
 
 
 class ReplayLag:
@@ -74,7 +76,7 @@ class ReplicaHealth(msgspec.Struct, frozen=True, kw_only=True):
     replay_paused: bool | None
     lag_seconds: float | None
     """How long ago the primary wrote the oldest WAL the replica has not replayed; 0 when it
-    has replayed all of it; None while unknown (no replica, not reachable yet)."""
+    has replayed all of it; None while unknown (no replica, not reachable, nothing replayed)."""
     max_lag_seconds: float
     last_replayed_at: datetime | None
     """``pg_last_xact_replay_timestamp()``: when the last transaction it replayed committed on
@@ -141,6 +143,7 @@ class ReadRouting:
         if self._reachable is not False:
             log.warning("replica unreachable (%r): reads go to the primary", error)
         self._reachable = False
+        self._paused = self._lag = None  # unknown until it answers again
         self._route()
 
     async def start(self) -> None:
@@ -203,10 +206,12 @@ class ReadRouting:
         else:
             reason = None
         if reason != self.fallback_reason:
-            if reason == "lagging":
+            if reason == "lagging" and self._lag is None:
+                log.warning("the replica has replayed nothing yet: reads go to the primary")
+            elif reason == "lagging":
                 log.warning(
                     "replica lags %.1f s behind the primary (more than %g s): reads go to the "
-                    "primary", self._lag or 0.0, self.max_lag_seconds,
+                    "primary", self._lag, self.max_lag_seconds,
                 )
             elif reason == "not-a-standby":
                 log.warning("the replica is not in recovery (promoted?): reads go to the primary")

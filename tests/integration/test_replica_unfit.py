@@ -1,6 +1,7 @@
-"""A replica that cannot be reached when the API starts: the API starts anyway, reads answer
-from the primary, and ``/ready``, ``/projections`` and ``/metrics`` say where they go and why.
-(The replica's other troubles, with a real streaming replica: tests/e2e/test_replica.py.)"""
+"""A replica that is no fit place for reads from the start: unreachable, or not a standby at
+all. The API starts anyway, reads answer from the primary, and ``/ready``, ``/projections`` and
+``/metrics`` say where they go and why. (A real streaming replica that pauses or stops:
+tests/e2e/test_replica.py.)"""
 
 from __future__ import annotations
 
@@ -54,6 +55,23 @@ async def test_the_api_starts_and_reads_from_the_primary_while_the_replica_is_un
         status = (await api.get("/projections")).json()
         assert status["replica"]["reachable"] is False
         assert all(projection["replica"] is None for projection in status["projections"])
+
+
+async def test_a_replica_that_is_not_in_recovery_gets_no_reads(database_url, settings):
+    # DATABASE_REPLICA_URL naming the primary itself, as a promoted replica would be.
+    with_replica = msgspec.structs.replace(settings, database_replica_url=database_url)
+    async with AsyncTestClient(create_app(with_replica, database_url)) as api:
+        replica = (await api.get("/ready")).json()["replica"]
+        assert replica["reachable"] is True
+        assert replica["replay_paused"] is None and replica["lag_seconds"] is None
+        assert replica["reads_on"] == "primary"
+
+        before = value(await scrape(api), "policy_timeline_replica_fallbacks_total",
+                       reason="not-a-standby")
+        assert (await api.get("/agencies")).status_code == 200
+        after = value(await scrape(api), "policy_timeline_replica_fallbacks_total",
+                      reason="not-a-standby")
+        assert after == before + 1
 
 
 async def test_without_a_replica_reads_go_to_the_primary_and_nothing_is_said_to_fall_back(client):
