@@ -144,17 +144,16 @@ async def reads_on(client: httpx.AsyncClient, database: str) -> float:
 
 
 async def test_a_client_reads_its_own_write_through_the_replica(service):
-    deployment, client = service
+    _, client = service
     agency_id, position = await new_agency(client, "own-write")
+    reads = await reads_on(client, "replica") + await reads_on(client, "primary")
 
     read = await client.get(f"/agencies/{agency_id}", params={"min_position": position})
     assert read.status_code == 200, read.text
     assert read.json()["agency_id"] == agency_id
-    connections = await on(
-        deployment.replica,
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'policy-timeline'",
-    )
-    assert connections > 0, "no read went to the replica"
+    # Usually from the replica; from the primary if the replica took longer than its lag
+    # bound to replay the fold (which database reads go to: the next test).
+    assert await reads_on(client, "replica") + await reads_on(client, "primary") == reads + 1
 
 
 async def test_reads_go_to_the_replica_while_it_is_healthy(service):
