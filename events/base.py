@@ -115,9 +115,17 @@ class Event(Value, kw_only=True):
 
     def stream_id(self) -> str | None:
         """The entity stream this fact belongs to; None where the service decides (corrections)."""
-        if self.STREAM is None or self.KEY is None:
+        if self.KEY is None:
             return None
-        return f"{self.STREAM}-{getattr(self, self.KEY)}"
+        return self.stream_of(getattr(self, self.KEY))
+
+    @classmethod
+    def stream_of(cls, entity_id: str) -> str | None:
+        """The stream of the entity ``entity_id`` that facts of this type belong to: ``agency-mss``
+        for ``agency.registered``; None for a type without a stream of its own (corrections)."""
+        if cls.STREAM is None or cls.KEY is None:
+            return None
+        return f"{cls.STREAM}-{entity_id}"
 
     def references(self) -> list[Reference]:
         """Every id this fact points at (never its own entity), in a stable order, without repeats:
