@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from events.base import Event, Id, Reference, Text, Value
+from events.base import ActorId, AgencyId, Event, Id, Text, Value
 from events.evidence import OptionalEvidence
 from events.patterns import pattern
 
@@ -27,10 +27,7 @@ class ActorRef(Value, kw_only=True):
     """A registered agency, organization or person: `{"kind": "person", "id": "oh-young-ju"}`."""
 
     kind: ActorKind
-    id: Id
-
-    def reference(self) -> Reference:
-        return Reference(self.kind, self.id)
+    id: ActorId
 
 
 class AgencyRegistered(Event, kw_only=True):
@@ -46,12 +43,9 @@ class AgencyRegistered(Event, kw_only=True):
     short_ko: Text | None = None
     short_en: Text | None = None
     kind: AgencyKind
-    parent: Id | None = None
+    parent: AgencyId | None = None
     country: CountryCode | None = None
     evidence: OptionalEvidence = ()
-
-    def _links(self) -> list[Reference]:
-        return [Reference("agency", self.parent)] if self.parent else []
 
 
 class OrganizationRegistered(Event, kw_only=True):
@@ -74,7 +68,7 @@ class Affiliation(Value, kw_only=True):
     """A person's post in an agency or organization, as the source gives it."""
 
     kind: Literal["agency", "organization"]
-    id: Id
+    id: ActorId
     title_ko: Text
     title_en: Text | None = None
 
@@ -91,6 +85,3 @@ class PersonRegistered(Event, kw_only=True):
     name_en: Text | None = None
     affiliations: tuple[Affiliation, ...] = ()
     evidence: OptionalEvidence = ()
-
-    def _links(self) -> list[Reference]:
-        return [Reference(a.kind, a.id) for a in self.affiliations]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
 import msgspec
+import msgspec.inspect
 
 from events.patterns import pattern
 
@@ -27,6 +30,27 @@ Text = Annotated[str, msgspec.Meta(min_length=1)]
 """Non-empty text; Event.__post_init__ also rejects blank strings and NUL characters."""
 
 RefKind = Literal["source", "agency", "organization", "person", "meeting", "initiative", "statement", "event"]
+
+# What a field refers to is said by its type, in the ``extra`` of its ``msgspec.Meta`` (which
+# msgspec keeps out of JSON Schema): ``{REFERS_TO: "agency"}`` for the id of an agency, or
+# ``{KIND_IN: "kind"}`` where the struct's own ``kind`` field says which kind of entity it is.
+# ``Event.references()`` (the write side's reference checks) and the desk's forms both read it.
+REFERS_TO = "refers_to"
+KIND_IN = "kind_in"
+
+
+def _id_of(kind: RefKind) -> Any:
+    return Annotated[str, msgspec.Meta(pattern=ID_PATTERN, extra={REFERS_TO: kind})]
+
+
+SourceId = _id_of("source")
+AgencyId = _id_of("agency")
+MeetingId = _id_of("meeting")
+InitiativeId = _id_of("initiative")
+ActorId = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, extra={KIND_IN: "kind"})]
+"""The id of the agency, organization or person that the struct's ``kind`` field names."""
+EventId = Annotated[uuid.UUID, msgspec.Meta(extra={REFERS_TO: "event"})]
+"""The id of another event (what a correction or retraction amends)."""
 
 
 class EventError(ValueError):
@@ -91,18 +115,124 @@ class Event(Value, kw_only=True):
 
     def stream_id(self) -> str | None:
         """The entity stream this fact belongs to; None where the service decides (corrections)."""
-        if self.STREAM is None or self.KEY is None:
+        if self.KEY is None:
             return None
-        return f"{self.STREAM}-{getattr(self, self.KEY)}"
+        return self.stream_of(getattr(self, self.KEY))
+
+    @classmethod
+    def stream_of(cls, entity_id: str) -> str | None:
+        """The stream of the entity ``entity_id`` that facts of this type belong to: ``agency-mss``
+        for ``agency.registered``; None for a type without a stream of its own (corrections)."""
+        if cls.STREAM is None or cls.KEY is None:
+            return None
+        return f"{cls.STREAM}-{entity_id}"
 
     def references(self) -> list[Reference]:
-        """Every id this fact points at (never its own entity), in a stable order, without repeats."""
-        refs = [*self._links()]
-        refs += [Reference("source", e.source_id) for e in getattr(self, "evidence", ())]
-        return list(dict.fromkeys(refs))
+        """Every id this fact points at (never its own entity), in a stable order, without repeats:
+        the fields whose types refer to another entity (``AgencyId``, ``ActorId``...), in field
+        order, then the sources of its evidence."""
+        links, sources = _walkers(type(self))
+        found: list[Reference] = []
+        links(self, self, found)
+        sources(self, self, found)
+        return list(dict.fromkeys(found))
 
     def _links(self) -> list[Reference]:
-        return []
+        """The references of every field but the evidence (with repeats)."""
+        found: list[Reference] = []
+        _walkers(type(self))[0](self, self, found)
+        return found
+
+
+Walker = Callable[[Any, Any, list[Reference]], None]
+"""Adds the references in a value to a list, given the value and the struct that holds it
+(whose ``kind`` says what a ``KIND_IN`` id refers to)."""
+
+
+def _nothing(value: Any, owner: Any, found: list[Reference]) -> None:
+    pass
+
+
+_WALKERS: dict[type, tuple[Walker, Walker]] = {}
+
+
+def _walkers(cls: type[Event]) -> tuple[Walker, Walker]:
+    """What finds the references of an event of ``cls``: in every field but the evidence, and
+    in the evidence; worked out from the field types once per class."""
+    try:
+        return _WALKERS[cls]
+    except KeyError:
+        fields = msgspec.inspect.type_info(cls).fields
+        links = _in_struct([f for f in fields if f.name != "evidence"]) or _nothing
+        sources = _in_struct([f for f in fields if f.name == "evidence"]) or _nothing
+        return _WALKERS.setdefault(cls, (links, sources))
+
+
+def referred_kind(info: msgspec.inspect.Type) -> tuple[str, str] | None:
+    """What a field of this type refers to: ``(REFERS_TO, kind)``, ``(KIND_IN, field)`` or None
+    (looking through ``| None``)."""
+    if isinstance(info, msgspec.inspect.UnionType):
+        found = [k for t in info.types if (k := referred_kind(t))]
+        return found[0] if found else None
+    if isinstance(info, msgspec.inspect.Metadata):
+        for key in (REFERS_TO, KIND_IN):
+            if key in (info.extra or {}):
+                return key, info.extra[key]
+    return None
+
+
+def _walker_of(info: msgspec.inspect.Type) -> Walker | None:
+    """None where a value of this type holds no reference. ``None`` values hold none."""
+    said = referred_kind(info) if isinstance(info, msgspec.inspect.Metadata) else None
+    if said is not None:
+        key, what = said
+        if key == REFERS_TO:
+            def refers(value: Any, owner: Any, found: list[Reference]) -> None:
+                if value is not None:
+                    found.append(Reference(what, str(value)))  # type: ignore[arg-type]
+            return refers
+
+        def by_kind(value: Any, owner: Any, found: list[Reference]) -> None:
+            if value is not None:
+                found.append(Reference(getattr(owner, what), value))
+        return by_kind
+    if isinstance(info, msgspec.inspect.Metadata):
+        return _walker_of(info.type)
+    if isinstance(info, msgspec.inspect.UnionType):
+        inner = [w for t in info.types if (w := _walker_of(t)) is not None]
+        if len(inner) > 1:
+            raise TypeError(f"a union of several types that refer to entities: {info}")
+        if not inner:
+            return None
+        (one,) = inner
+
+        def optional(value: Any, owner: Any, found: list[Reference]) -> None:
+            if value is not None:
+                one(value, owner, found)
+        return optional
+    if isinstance(info, (msgspec.inspect.VarTupleType, msgspec.inspect.ListType)):
+        item = _walker_of(info.item_type)
+        if item is None:
+            return None
+
+        def each(value: Any, owner: Any, found: list[Reference]) -> None:
+            for one_item in value:
+                item(one_item, owner, found)
+        return each
+    if isinstance(info, msgspec.inspect.StructType):
+        return _in_struct(info.fields)
+    return None
+
+
+def _in_struct(fields: Iterable[msgspec.inspect.Field]) -> Walker | None:
+    walkers = tuple((f.name, w) for f in fields if (w := _walker_of(f.type)) is not None)
+    if not walkers:
+        return None
+
+    def walk(value: Any, owner: Any, found: list[Reference]) -> None:
+        for name, field_walker in walkers:
+            field_walker(getattr(value, name), value, found)
+    return walk
 
 
 def at(path: str, message: str) -> ValueError:

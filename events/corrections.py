@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import msgspec
 
-from events.base import Event, InvalidEvent, Reference, Text
+from events.base import Event, EventId, InvalidEvent, Text
 from events.evidence import EvidenceList
 from events.patterns import in_words, pattern
 
@@ -26,13 +25,10 @@ class FactCorrected(Event, kw_only=True):
 
     TYPE: ClassVar[str] = "fact.corrected"
 
-    target: uuid.UUID
+    target: EventId
     changes: Annotated[dict[FieldName, Any], msgspec.Meta(min_length=1)]
     reason: Text
     evidence: EvidenceList
-
-    def _links(self) -> list[Reference]:
-        return [Reference("event", str(self.target))]
 
 
 class FactRetracted(Event, kw_only=True):
@@ -40,12 +36,9 @@ class FactRetracted(Event, kw_only=True):
 
     TYPE: ClassVar[str] = "fact.retracted"
 
-    target: uuid.UUID
+    target: EventId
     reason: Text
     evidence: EvidenceList
-
-    def _links(self) -> list[Reference]:
-        return [Reference("event", str(self.target))]
 
 
 def corrected_data(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from events.base import Id, Text, Value
+from events.base import SourceId, Text, Value
 
 
 class Evidence(Value, kw_only=True, omit_defaults=True):
@@ -19,7 +19,7 @@ class Evidence(Value, kw_only=True, omit_defaults=True):
     encodes to the same bytes, and a retry of it is still recognised.
     """
 
-    source_id: Id
+    source_id: SourceId
     quote: Text
     prefix: Text | None = None
     suffix: Text | None = None

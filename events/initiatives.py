@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from events.base import Event, Id, Reference, Slug, Text
+from events.base import AgencyId, Event, Id, MeetingId, Slug, Text
 from events.dates import Occurred
 from events.evidence import EvidenceList
 
@@ -26,7 +26,7 @@ class InitiativeAnnounced(Event, kw_only=True):
     KEY: ClassVar[str] = "initiative_id"
 
     initiative_id: Id
-    agency: Id
+    agency: AgencyId
     title_ko: Text
     title_en: Text | None = None
     title_is_official: bool = False
@@ -35,13 +35,10 @@ class InitiativeAnnounced(Event, kw_only=True):
     summary_ko: Text | None = None
     summary_en: Text | None = None
     due: Text | None = None
-    meetings: tuple[Id, ...] = ()  # meetings whose results it builds on
+    meetings: tuple[MeetingId, ...] = ()  # meetings whose results it builds on
     topics: tuple[Slug, ...] = ()
     occurred: Occurred
     evidence: EvidenceList
-
-    def _links(self) -> list[Reference]:
-        return [Reference("agency", self.agency), *(Reference("meeting", m) for m in self.meetings)]
 
 
 class InitiativeStatusChanged(Event, kw_only=True):

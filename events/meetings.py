@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 
 from events.actors import ActorRef
-from events.base import Event, Id, Reference, Slug, Text, Value
+from events.base import AgencyId, Event, Id, Slug, Text, Value
 from events.dates import Occurred
 from events.evidence import EvidenceList
 from events.urls import WebUrl
@@ -52,7 +52,7 @@ class MeetingHeld(Event, kw_only=True):
     ADDED: ClassVar[tuple[str, ...]] = ("place",)
 
     meeting_id: Id
-    organiser: Id  # an agency
+    organiser: AgencyId
     title_ko: Text
     title_en: Text | None = None
     title_is_official: bool = False
@@ -65,6 +65,3 @@ class MeetingHeld(Event, kw_only=True):
     place: Place | None = None
     occurred: Occurred
     evidence: EvidenceList
-
-    def _links(self) -> list[Reference]:
-        return [Reference("agency", self.organiser), *(a.reference() for a in self.attendees)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from events.actors import ActorRef
-from events.base import Event, Id, Reference, Slug, Text, Value, at
+from events.base import ActorId, Event, Id, InitiativeId, MeetingId, Slug, Text, Value, at
 from events.dates import Occurred
 from events.evidence import EvidenceList
 
@@ -18,7 +18,7 @@ class Speaker(Value, kw_only=True):
     the source does name, if any."""
 
     kind: Literal["agency", "organization", "person", "group"]
-    id: Id | None = None
+    id: ActorId | None = None
     description_ko: Text | None = None
     description_en: Text | None = None
     members: tuple[ActorRef, ...] = ()
@@ -34,11 +34,6 @@ class Speaker(Value, kw_only=True):
         elif self.members:
             raise ValueError("only a group speaker has members")
 
-    def references(self) -> list[Reference]:
-        if self.kind == "group":
-            return [m.reference() for m in self.members]
-        return [Reference(self.kind, self.id)]  # type: ignore[arg-type]
-
 
 class StatementMade(Event, kw_only=True):
     """`text` is in Korean. `verbatim` is true only for a direct quote: then each line of `text`
@@ -52,13 +47,13 @@ class StatementMade(Event, kw_only=True):
 
     statement_id: Id
     speaker: Speaker
-    meeting: Id | None = None
+    meeting: MeetingId | None = None
     kind: StatementKind
     text: Text
     text_en: Text | None = None
     verbatim: bool = False
     topics: tuple[Slug, ...] = ()
-    related_initiatives: tuple[Id, ...] = ()
+    related_initiatives: tuple[InitiativeId, ...] = ()
     occurred: Occurred | None = None
     evidence: EvidenceList
 
@@ -70,9 +65,3 @@ class StatementMade(Event, kw_only=True):
         for line in self.text.split("\n"):
             if not any(line.strip() and line in e.quote for e in self.evidence):
                 raise at("$.text", f"verbatim text is not in any evidence quote: {line!r}")
-
-    def _links(self) -> list[Reference]:
-        refs = self.speaker.references()
-        if self.meeting:
-            refs.append(Reference("meeting", self.meeting))
-        return refs + [Reference("initiative", i) for i in self.related_initiatives]

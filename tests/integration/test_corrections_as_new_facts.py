@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from msgspec import inspect
 
 import events
+from events.base import ID_PATTERN
 from events.seed import ARTICLE_TEXT, SOURCE_ID, load_seed
 from events.urls import WEB_URL
 from service import database
@@ -30,7 +31,6 @@ from tests.integration.read_models.test_paths_agree import drop, fresh_database
 
 SEED = load_seed()
 CORRECTABLE = {t: cls for t, cls in events.EVENT_TYPES.items() if t not in events.AMENDING_TYPES}
-ID_PATTERN = inspect.type_info(events.Evidence).fields[0].type.pattern
 
 # The seed has no status change: the seeded store gets one, so that every type has a target.
 MOVED_ON = ProposedEvent(
@@ -105,6 +105,8 @@ def values(info: Any, name: str) -> st.SearchStrategy:
     """Values for a field of this msgspec type, valid and not."""
     if name in BY_FIELD:
         return st.sampled_from(BY_FIELD[name])
+    if isinstance(info, inspect.Metadata):  # an id that refers to an entity: the id's own type
+        return values(info.type, name)
     if isinstance(info, inspect.StrType):
         return st.sampled_from(BY_PATTERN[info.pattern] if info.pattern else TEXTS)
     if isinstance(info, inspect.BoolType):
@@ -135,6 +137,8 @@ def names_ids(info: Any) -> bool:
     """Whether a value of this type holds an entity id (somewhere inside it)."""
     if isinstance(info, inspect.StrType):
         return info.pattern == ID_PATTERN
+    if isinstance(info, inspect.Metadata):
+        return names_ids(info.type)
     if isinstance(info, inspect.UnionType):
         return any(names_ids(member) for member in info.types)
     if isinstance(info, inspect.VarTupleType):

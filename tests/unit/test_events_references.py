@@ -187,3 +187,36 @@ def test_a_correction_that_breaks_the_fact_is_refused(changes: dict, message: st
     with pytest.raises(events.InvalidEvent, match=re.escape(message)):
         events.apply_changes(statement(), changes)
 
+
+
+def id_fields(info, path: str = "$"):
+    """(path, type) of every field whose values are ids (of the id pattern), at any depth."""
+    from msgspec import inspect
+
+    if isinstance(info, inspect.Metadata):
+        yield from ((p, info if t is info.type else t) for p, t in id_fields(info.type, path))
+    elif isinstance(info, inspect.StrType) and info.pattern == events.base.ID_PATTERN:
+        yield path, info
+    elif isinstance(info, inspect.UnionType):
+        for member in info.types:
+            yield from id_fields(member, path)
+    elif isinstance(info, inspect.VarTupleType):
+        yield from id_fields(info.item_type, path + "[]")
+    elif isinstance(info, inspect.StructType):
+        for field in info.fields:
+            yield from id_fields(field.type, f"{path}.{field.name}")
+
+
+def test_every_id_field_says_what_it_refers_to_or_is_the_entitys_own() -> None:
+    """What a field refers to is said by its type (``events.base.REFERS_TO``, ``KIND_IN``): the
+    write side's reference checks and the desk's forms read it there. A new field of ids that
+    said nothing would be checked by neither, so every one says, but the entity's own id and
+    topics (slugs of the id form)."""
+    from msgspec import inspect
+
+    for type_, cls in events.EVENT_TYPES.items():
+        for path, info in id_fields(inspect.type_info(cls)):
+            if path in (f"$.{cls.KEY}", "$.topics[]"):
+                assert not isinstance(info, inspect.Metadata), (type_, path)
+                continue
+            assert events.base.referred_kind(info) is not None, f"{type_} {path} says nothing"
