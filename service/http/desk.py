@@ -5,8 +5,6 @@ name only, and each request looks it up again, so a revoked token signs its sess
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 import msgspec
 from litestar import Request, Router, get, post
@@ -21,43 +19,18 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from service import tokens
-from service.queries.facts import FactNow, fact_now
 from service.http.read_params import is_entity_id
 from service.queries.sources import get_sentences, get_source, source_page
+from service.http.desk_facts import FACT_ROUTES
+from service.http.desk_session import EDITOR_KEY, SignInNeeded, editor_of, signed_in
 from service.http.sessions import SESSION_COOKIE
 from service.tokens import Caller
 from service.writing import Appender
 from service.writing.checks import BadFact
-from service.writing.command import AppendCommand, ProposedEvent
 from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
 from service.writing.sources import source_command
 
-EDITOR_KEY = "editor"
 MAX_SOURCES_LISTED = 200
-
-
-class SignInNeeded(Exception):
-    """A desk page or action without a valid session."""
-
-
-async def signed_in(request: Request, pool: asyncpg.Pool) -> Caller | None:
-    """The editor of this request's session, while their token is in use and may append."""
-    session = request.scope.get("session")
-    name = session.get(EDITOR_KEY) if isinstance(session, dict) else None
-    if not isinstance(name, str):
-        return None
-    editor = await tokens.caller_named(pool, name)
-    if editor is None or not editor.may("append"):
-        request.clear_session()
-        return None
-    return editor
-
-
-async def editor_of(request: Request, pool: asyncpg.Pool) -> Caller:
-    editor = await signed_in(request, pool)
-    if editor is None:
-        raise SignInNeeded
-    return editor
 
 
 def sign_in_page(request: Request, *, message: str | None = None, status: int = 200) -> Template:
@@ -223,122 +196,13 @@ async def source_sentences(
     )
 
 
-@get("/facts/{event_id:uuid}")
-async def fact_page(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
-) -> Template:
-    """A fact as it stands now, with what an editor can do to it."""
-    editor = await editor_of(request, pool)
-    fact = await _fact(pool, event_id)
-    return Template("desk/fact.html", context={"editor": editor, "fact": fact})
-
-
-@get("/facts/{event_id:uuid}/retract")
-async def retract_form(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
-) -> Template:
-    editor = await editor_of(request, pool)
-    fact = await _fact(pool, event_id)
-    return await _retract_page(pool, editor, fact, values={}, problems=[])
-
-
-@post("/facts/{event_id:uuid}/retract", status_code=303)
-async def retract(
-    request: Request,
-    event_id: FromPath[uuid.UUID],
-    pool: NamedDependency[asyncpg.Pool],
-    appender: NamedDependency[Appender],
-) -> Redirect | Template:
-    """Retract the fact with a reason and evidence: checked first (``action=check``: a dry
-    run, nothing stored), or appended (``action=append``)."""
-    editor = await editor_of(request, pool)
-    fact = await _fact(pool, event_id)
-    form = await request.form()
-    values = {name: str(form.get(name) or "") for name in AMENDMENT_FIELDS}
-    data = {
-        "target": str(fact.event_id),
-        "reason": values["reason"].strip(),
-        "evidence": [evidence_of(values)],
-    }
-    dry_run = form.get("action") != "append"
-    outcome = await append_fact(appender, editor, fact.stream_id, "fact.retracted", data, dry_run)
-    if outcome.problems or dry_run:
-        status = 422 if outcome.problems else 200
-        return await _retract_page(
-            pool, editor, fact, values=values, problems=outcome.problems, checked=not outcome.problems,
-            status=status,
-        )
-    return Redirect(f"/desk/facts/{fact.event_id}", status_code=303)
-
-
-AMENDMENT_FIELDS = ("reason", "source_id", "quote", "prefix", "suffix")
-
-
-def evidence_of(values: dict[str, str]) -> dict[str, str]:
-    """One evidence record from the form: the quote exactly as given (not stripped: a quote
-    must match its source byte for byte), prefix and suffix only when given."""
-    evidence = {"source_id": values["source_id"].strip(), "quote": values["quote"]}
-    for name in ("prefix", "suffix"):
-        if values.get(name):
-            evidence[name] = values[name]
-    return evidence
-
-
-class Outcome(msgspec.Struct):
-    problems: list[tuple[str, str]]
-    event_id: uuid.UUID | None = None
-
-
-async def append_fact(
-    appender: Appender, editor: Caller, stream_id: str, type_: str, data: dict, dry_run: bool
-) -> Outcome:
-    """One event through the API's own command and checks (``dry_run``: nothing stored); the
-    problems as (field, text), the field empty where the problem is the whole fact's."""
-    event = ProposedEvent(id=uuid.uuid4(), type=type_, data=data)
-    command = AppendCommand(
-        stream_id=stream_id, expected_version="any", events=[event], appended_by=editor.name
-    )
-    try:
-        await appender.append(command, dry_run=dry_run)
-    except BadFact as refusal:
-        return Outcome(problems=[("", refusal.detail)])
-    except (WrongExpectedVersion, EventIdConflict, InvalidAppend) as refusal:
-        return Outcome(problems=[("", str(refusal))])
-    return Outcome(problems=[], event_id=event.id)
-
-
-async def _fact(pool: asyncpg.Pool, event_id: uuid.UUID) -> FactNow:
-    async with pool.acquire() as connection:
-        fact = await fact_now(connection, event_id)
-    if fact is None:
-        raise NotFoundException(f"no fact with the event id {event_id}")
-    return fact
-
-
-async def _retract_page(
-    pool: asyncpg.Pool, editor: Caller, fact: FactNow, *, values: dict,
-    problems: list[tuple[str, str]], checked: bool = False, status: int = 200,
-) -> Template:
-    async with pool.acquire() as connection:
-        sources = (await source_page(connection, limit=MAX_SOURCES_LISTED)).sources
-    return Template(
-        "desk/retract.html",
-        context={
-            "editor": editor, "fact": fact, "values": values, "problems": problems,
-            "checked": checked, "sources": sources,
-        },
-        status_code=status,
-    )
-
-
 def desk_router(sessions: ServerSideSessionConfig, csrf: CSRFConfig) -> Router:
     """The desk's routes, with their sessions and CSRF checks (nothing else has either)."""
     return Router(
         path="/desk",
         route_handlers=[
             desk_home, who_is_signed_in, sign_in, sign_out, new_source, register_source,
-            source_sentences,
-            fact_page, retract_form, retract,
+            source_sentences, *FACT_ROUTES,
         ],
         include_in_schema=False,
         cache_control=CacheControlHeader(no_store=True),
