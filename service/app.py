@@ -33,7 +33,6 @@ from service.http.sessions import (
     STORE_NAME,
     PostgresSessionStore,
     csrf_config,
-    load_shared_secret,
     session_config,
 )
 from service.http.strict_input import not_found, refuse_undeclared_input
@@ -70,7 +69,6 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         pool = await database.create_pool(database_url, settings)
         sessions.use(pool)
-        await load_shared_secret(pool, desk_csrf)
         store = PostgresEventStore(
             pool,
             notify_channel=settings.notify_channel,

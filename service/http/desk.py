@@ -23,7 +23,7 @@ from service.http.read_params import is_entity_id
 from service.queries.sources import get_sentences, get_source, source_page
 from service.http.desk_facts import FACT_ROUTES
 from service.http.desk_session import EDITOR_KEY, SignInNeeded, editor_of, signed_in
-from service.http.sessions import SESSION_COOKIE
+from service.http.sessions import SESSION_COOKIE, sharing_the_secret
 from service.tokens import Caller
 from service.writing import Appender
 from service.writing.checks import BadFact
@@ -207,5 +207,9 @@ def desk_router(sessions: ServerSideSessionConfig, csrf: CSRFConfig) -> Router:
         include_in_schema=False,
         cache_control=CacheControlHeader(no_store=True),
         exception_handlers={SignInNeeded: refused_without_session, NotFoundException: not_found},
-        middleware=[sessions.middleware, DefineMiddleware(CSRFMiddleware, config=csrf)],
+        middleware=[
+            sessions.middleware,
+            sharing_the_secret(csrf),
+            DefineMiddleware(CSRFMiddleware, config=csrf),
+        ],
     )

@@ -18,7 +18,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
-from litestar.types import Empty
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.stores.base import Store
 
 STORE_NAME = "desk_sessions"
@@ -121,7 +121,7 @@ def session_config(max_age_seconds: int, secure: bool) -> ServerSideSessionConfi
 def csrf_config(secure: bool) -> CSRFConfig:
     """Litestar's double-submit CSRF check on the desk's forms (field ``_csrf_token``), on the
     desk's routes only: the API's writes take bearer tokens, never cookies. The secret here is
-    this process's until the app starts and loads the shared one (``load_shared_secret``)."""
+    this process's until the first desk request loads the shared one (``sharing_the_secret``)."""
     return CSRFConfig(
         secret=secrets.token_hex(32),
         cookie_name="desk_csrf",
@@ -131,8 +131,28 @@ def csrf_config(secure: bool) -> CSRFConfig:
     )
 
 
+def sharing_the_secret(config: CSRFConfig):
+    """Middleware, before the CSRF check: the first desk request of the process loads the
+    secret the processes share (not the app's start: the service starts without its database,
+    and answers 503 until it is back)."""
+
+    def middleware(app: ASGIApp) -> ASGIApp:
+        loaded = False
+
+        async def load_then_go_on(scope: Scope, receive: Receive, send: Send) -> None:
+            nonlocal loaded
+            if not loaded:
+                await load_shared_secret(scope["app"].state.pool, config)
+                loaded = True
+            await app(scope, receive, send)
+
+        return load_then_go_on
+
+    return middleware
+
+
 async def load_shared_secret(pool: asyncpg.Pool, config: CSRFConfig) -> None:
-    """The secret the processes of this store share: made by the first to start."""
+    """The secret the processes of this store share: made by the first to need it."""
     async with pool.acquire() as connection:
         await connection.execute(
             "INSERT INTO service_secrets (name, value) VALUES ('csrf', $1) ON CONFLICT DO NOTHING",

@@ -103,7 +103,7 @@ async def client_of_a_server_that_is_gone() -> AsyncIterator[AsyncTestClient]:
         yield client
 
 
-@pytest.mark.parametrize("path", ["/events", "/ready", "/projections"])
+@pytest.mark.parametrize("path", ["/events", "/ready", "/projections", "/desk"])
 async def test_a_database_that_cannot_be_reached_answers_503_without_naming_it(
     client_of_a_server_that_is_gone, path
 ):
