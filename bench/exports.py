@@ -46,6 +46,7 @@ from bench.common import (
     server_facts,
 )
 from bench.http import KOREAN_TITLES, MEETING_KINDS, _occurred
+from events import PRECISION_RANK
 
 DATABASE = "pt_bench_exports"
 
@@ -65,7 +66,7 @@ WHERE e.agency_id = $1 AND e.known_until IS NULL
 ORDER BY e.earliest, e.precision_rank, e.position
 LIMIT $2"""
 
-PRECISIONS = ("year", "month", "day")
+PRECISIONS = {rank: precision for precision, rank in PRECISION_RANK.items()}
 
 
 def meetings(count: int, seed: int = 9) -> list[tuple[str, dict[str, Any]]]:

@@ -20,7 +20,7 @@ from events.actors import (
 )
 from events.base import Event, EventError, InvalidEvent, Reference, UnknownEventType
 from events.corrections import FactCorrected, FactRetracted, apply_changes, corrected_data
-from events.dates import Occurred, Precision, date_range
+from events.dates import PRECISION_RANK, Occurred, Precision, date_range
 from events.evidence import Evidence, in_context, locate, occurrences, quote_in_text, sha256_text
 from events.initiatives import InitiativeAnnounced, InitiativeStatusChanged
 from events.meetings import Count, MeetingHeld, Place
@@ -135,6 +135,7 @@ __all__ = [
     "AMENDING_TYPES",
     "CREATING_TYPES",
     "EVENT_TYPES",
+    "PRECISION_RANK",
     "ActorRef",
     "Affiliation",
     "AgencyRegistered",

@@ -15,7 +15,10 @@ from events.patterns import pattern, rule
 Precision = Literal["year", "month", "day"]
 
 _PRECISIONS: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
-_RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
+PRECISION_RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
+"""The order of precisions in a timeline, among values that start on the same day: the less
+precise first (2025 before 2025-01 before 2025-01-01). The one table of it: the read models
+store it (``precision_rank``) and their cursors carry it."""
 
 DATE_PATTERN = pattern(
     r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(?!\n)$", "a date like 2025-03-24, 2025-03 or 2025"
@@ -70,4 +73,4 @@ class Occurred(Value, kw_only=True):
     def sort_key(self) -> tuple[datetime.date, int]:
         """Earliest day first, then the less precise value first (2025-03 before 2025-03-01)."""
         start, _, precision = date_range(self.date)
-        return start, _RANK[precision]
+        return start, PRECISION_RANK[precision]

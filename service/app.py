@@ -1,4 +1,4 @@
-"""The composition root: ``create_app`` wires settings, the pool, the store and the routes."""
+"""The composition root: ``create_app`` wires settings, the pools, the store and the routes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from litestar.logging import LoggingConfig
 
 from service import database, logs
 from service.http.caching import REVALIDATE
+from service.http.consistency import note_a_lost_replica
+from service.http.desk import desk_router
 from service.http.etags import ETagMiddleware
 from service.http.head import answering_head
 from service.http.health import health, ready
@@ -27,6 +29,13 @@ from service.http.rate_limit import write_rate_limit
 from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
 from service.http.security_headers import send_security_headers
+from service.http.sessions import (
+    STORE_NAME,
+    PostgresSessionStore,
+    csrf_config,
+    load_shared_secret,
+    session_config,
+)
 from service.http.strict_input import not_found, refuse_undeclared_input
 from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.locate import locate
@@ -36,6 +45,7 @@ from service.projections import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector
+from service.read_routing import ReadRouting
 from service.settings import Settings, SettingsError, load_settings
 from service.store import PostgresEventStore
 from service.web.engine import template_config
@@ -52,17 +62,34 @@ def create_app(
     projections current in this process only when ``settings.run_projector`` is set.
     """
 
+    secure_cookies = (settings.public_url or "").startswith("https://")
+    sessions = PostgresSessionStore()
+    desk_csrf = csrf_config(secure_cookies)
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         pool = await database.create_pool(database_url, settings)
+        sessions.use(pool)
+        await load_shared_secret(pool, desk_csrf)
         store = PostgresEventStore(
             pool,
             notify_channel=settings.notify_channel,
             poll_interval=settings.poll_interval_seconds,
         )
         app.state.pool = pool
-        replica = settings.database_replica_url
-        app.state.read_pool = await database.create_pool(replica, settings) if replica else pool
+        replica_url = settings.database_replica_url
+        # A replica that is down must not keep the API from starting: its pool opens no
+        # connection until a check or a read asks for one.
+        replica = (
+            await database.create_pool(replica_url, settings, min_size=0) if replica_url else None
+        )
+        read_routing = ReadRouting(
+            pool,
+            replica,
+            max_lag_seconds=settings.replica_max_lag_seconds,
+            check_seconds=settings.replica_check_seconds,
+        )
+        app.state.read_routing = read_routing
         app.state.store = store
         app.state.appender = CountedAppender(store, pool)
         projector = Projector(
@@ -83,6 +110,7 @@ def create_app(
         )
         app.state.live_feed = live_feed
         try:
+            await read_routing.start()
             await live_feed.start()
             if settings.run_projector:
                 await projector.start()
@@ -91,12 +119,13 @@ def create_app(
                 yield
         finally:
             try:
+                await read_routing.stop()
                 await live_feed.stop()
                 await projector.stop()
                 await store.notifier.flush()
             finally:
-                if app.state.read_pool is not pool:
-                    await app.state.read_pool.close()
+                if replica is not None:
+                    await replica.close()
                 await pool.close()
 
     def state_value(name: str):
@@ -117,6 +146,7 @@ def create_app(
             ready,
             MetricsController,
             page_router(),
+            desk_router(session_config(settings.desk_session_minutes * 60, secure_cookies), desk_csrf),
             schema_assets(),
         ],
         lifespan=[lifespan],
@@ -126,11 +156,13 @@ def create_app(
             "appender": state_value("appender"),
             "projector": state_value("projector"),
             "live_feed": state_value("live_feed"),
+            "read_routing": state_value("read_routing"),
             "settings": state_value("settings"),
             "projections": state_value("projections"),
         },
         plugins=[problem_details_plugin(), StrictStructSchemaPlugin()],
         exception_handlers={**exception_handlers(), NotFoundException: not_found},
+        after_exception=[note_a_lost_replica],
         before_request=refuse_undeclared_input,
         before_send=[send_request_id, send_security_headers],
         cache_control=REVALIDATE,
@@ -140,6 +172,7 @@ def create_app(
             ETagMiddleware(),
         ],
         template_config=template_config(),
+        stores={STORE_NAME: sessions},
         openapi_config=openapi_config(VERSION, render_plugins=[schema_viewer()]),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins

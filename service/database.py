@@ -143,11 +143,14 @@ def command_timeout(settings: Settings) -> float | None:
     return settings.statement_timeout_seconds + COMMAND_TIMEOUT_MARGIN_SECONDS
 
 
-async def create_pool(database_url: str, settings: Settings) -> Pool:
+async def create_pool(
+    database_url: str, settings: Settings, *, min_size: int | None = None
+) -> Pool:
     """The API's pool: acquisition and every statement time out (0 in settings: never), on the
     server (``statement_timeout``) and on the client (asyncpg's ``command_timeout``, the
     acquire timeout, which also bounds releasing a connection whose statement timed out, and
-    the connect timeout)."""
+    the connect timeout). ``min_size``: connections opened at once (default
+    ``pool_min_size``; 0 opens none, so the server need not be up)."""
     statement_timeout_ms = round(settings.statement_timeout_seconds * 1000)
     acquire_timeout = settings.pool_acquire_timeout_seconds or None
     pool = Pool(
@@ -155,7 +158,7 @@ async def create_pool(database_url: str, settings: Settings) -> Pool:
         acquire_timeout=acquire_timeout,
         command_timeout=command_timeout(settings),
         timeout=acquire_timeout or CONNECT_TIMEOUT_SECONDS,
-        min_size=settings.pool_min_size,
+        min_size=settings.pool_min_size if min_size is None else min_size,
         max_size=settings.pool_max_size,
         server_settings={
             "application_name": "policy-timeline",

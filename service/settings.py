@@ -30,6 +30,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """PostgreSQL to use; unset means an embedded server in ``data_dir``."""
     database_replica_url: str | None = None
     """A streaming replica of ``database_url`` for the read-model endpoints; unset: the primary."""
+    replica_check_seconds: float = 1.0
+    """How often each API process checks the replica (reachable, replay lag)."""
+    replica_max_lag_seconds: float = 5.0
+    """Reads go to the primary while the replica lags further behind than this (or is down)."""
     database_wait_seconds: float = 60.0
     """How long a command waits for ``database_url`` to accept connections before it gives up."""
     data_dir: Path = Path(platformdirs.user_data_dir("policy-timeline"))
@@ -85,6 +89,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     write_rate_limit: int = 100
     """Writes (POST) per client address per ``write_rate_limit_window``; 0 turns it off."""
     write_rate_limit_window: str = "second"
+    desk_session_minutes: int = 480
+    """How long a desk session lasts after its editor signs in (a working day)."""
     log_level: str = "info"
 
     @property
@@ -96,6 +102,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "DATABASE_URL": ("database_url", str),
     "DATABASE_REPLICA_URL": ("database_replica_url", str),
+    "POLICY_TIMELINE_REPLICA_CHECK_SECONDS": ("replica_check_seconds", float),
+    "POLICY_TIMELINE_REPLICA_MAX_LAG_SECONDS": ("replica_max_lag_seconds", float),
     "POLICY_TIMELINE_DATABASE_WAIT_SECONDS": ("database_wait_seconds", float),
     "POLICY_TIMELINE_DATA_DIR": ("data_dir", Path),
     "POLICY_TIMELINE_HOST": ("host", str),
@@ -126,6 +134,7 @@ _ENVIRONMENT: dict[str, tuple[str, type | tuple[str, ...]]] = {
     "POLICY_TIMELINE_LIVE_QUEUE_BATCHES": ("live_queue_batches", int),
     "POLICY_TIMELINE_WRITE_RATE_LIMIT": ("write_rate_limit", int),
     "POLICY_TIMELINE_WRITE_RATE_LIMIT_WINDOW": ("write_rate_limit_window", RATE_LIMIT_WINDOWS),
+    "POLICY_TIMELINE_DESK_SESSION_MINUTES": ("desk_session_minutes", int),
     "POLICY_TIMELINE_LOG_LEVEL": ("log_level", str),
 }
 
@@ -170,6 +179,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         raise SettingsError(
             "POLICY_TIMELINE_DATABASE_WAIT_SECONDS must be 0 or more, "
             f"not {settings.database_wait_seconds:g}"
+        )
+    if settings.replica_check_seconds <= 0 or settings.replica_max_lag_seconds <= 0:
+        raise SettingsError(
+            "POLICY_TIMELINE_REPLICA_CHECK_SECONDS and POLICY_TIMELINE_REPLICA_MAX_LAG_SECONDS "
+            "must be above 0"
         )
     if settings.projector not in PROJECTOR_MODES:
         raise SettingsError(

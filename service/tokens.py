@@ -95,3 +95,12 @@ async def caller_of(connection: asyncpg.Connection | asyncpg.Pool, token: str) -
         digest(token),
     )
     return Caller(row["name"], frozenset(row["scopes"])) if row else None
+
+
+async def caller_named(connection: asyncpg.Connection | asyncpg.Pool, name: str) -> Caller | None:
+    """The holder of the token named ``name`` if it is still in use, else None: a desk session
+    keeps the name, and is worth nothing from the moment its token is revoked."""
+    row = await connection.fetchrow(
+        "SELECT name, scopes FROM api_tokens WHERE name = $1 AND revoked_at IS NULL", name
+    )
+    return Caller(row["name"], frozenset(row["scopes"])) if row else None

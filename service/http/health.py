@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
 
 import asyncpg
 import msgspec
@@ -15,6 +17,7 @@ from service.http.openapi import answers
 from service.http.problems import unavailable
 from service.projections.base import Projection
 from service.projections.status import projection_lags
+from service.read_routing import ReadRouting, ReplicaHealth
 from service.settings import Settings
 
 
@@ -36,6 +39,32 @@ class Lag(msgspec.Struct, kw_only=True):
     seconds_behind: float
 
 
+class ReplicaResponse(msgspec.Struct, kw_only=True):
+    """The streaming replica (``DATABASE_REPLICA_URL``) as this process's last check of it
+    found it, and where the read-model requests go."""
+
+    configured: bool
+    reachable: bool | None
+    """Whether it answered its last check (and no read has lost it since); null without a
+    replica."""
+    replay_paused: bool | None
+    lag_seconds: float | None
+    """How long ago the primary wrote the oldest WAL the replica has not replayed yet; 0 when
+    caught up; null while unknown."""
+    max_lag_seconds: float
+    """Past this lag reads go to the primary (``POLICY_TIMELINE_REPLICA_MAX_LAG_SECONDS``)."""
+    last_replayed_at: datetime | None
+    """``pg_last_xact_replay_timestamp()``: when the last transaction it replayed committed on
+    the primary (it stays put while nothing is written)."""
+    reads_on: Literal["replica", "primary"]
+    """Where read-model requests go now: the primary while the replica is not configured,
+    not reachable, or lags past ``max_lag_seconds``."""
+
+
+def replica_response(health: ReplicaHealth) -> ReplicaResponse:
+    return ReplicaResponse(**msgspec.structs.asdict(health))
+
+
 class Ready(msgspec.Struct, kw_only=True):
     status: str
     seconds_behind: float
@@ -43,6 +72,9 @@ class Ready(msgspec.Struct, kw_only=True):
     max_seconds_behind: float
     """Above this, ``/ready`` answers 503 (``POLICY_TIMELINE_READY_MAX_LAG_SECONDS``)."""
     projections: list[Lag]
+    replica: ReplicaResponse
+    """The replica does not decide readiness: while it is down or lags, reads go to the
+    primary and still answer."""
 
 
 class NotReady(msgspec.Struct, kw_only=True):
@@ -82,8 +114,12 @@ async def ready(
     pool: NamedDependency[asyncpg.Pool],
     settings: NamedDependency[Settings],
     projections: NamedDependency[Sequence[Projection]],
+    read_routing: NamedDependency[ReadRouting],
 ) -> Ready:
     """The database answers and no projection is further behind than the configured lag.
+    ``replica`` says where reads go; a replica that is down or lags does not make the service
+    unready (reads then go to the primary), and is not asked here (a check in the background
+    keeps what it says).
 
     503 ``/problems/not-ready`` names the projections that lag (a stalled feed makes them all
     lag: ``GET /projections`` names the transaction that holds it back); 503
@@ -108,4 +144,5 @@ async def ready(
         seconds_behind=max((lag.seconds_behind for lag in lags), default=0.0),
         max_seconds_behind=limit,
         projections=[Lag(name=lag.name, seconds_behind=lag.seconds_behind) for lag in lags],
+        replica=replica_response(read_routing.health()),
     )

@@ -1,5 +1,6 @@
 """``GET /metrics``: Litestar's Prometheus integration (request counts and latency histograms)
-plus the service's own figures: appends by outcome, projection lag, live subscribers.
+plus the service's own figures: appends by outcome, projection lag, live subscribers, and the
+replica: reachable, its lag, and where the reads go.
 
 Lag and subscribers are read when scraped, from the projections' status queries (one index
 probe per projection, and a count of the backlog only: nothing when caught up). Each process
@@ -8,6 +9,7 @@ has its own figures: with ``--workers N`` a scrape sees the worker that answers 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import asyncpg
@@ -19,6 +21,7 @@ from prometheus_client import Counter, Gauge
 from service.live import LiveFeed
 from service.projections.base import Projection
 from service.projections.status import projection_lags
+from service.read_routing import ReadRouting
 from service.store import AppendResult, EventIdConflict, InvalidAppend, WrongExpectedVersion
 from service.writing import AppendCommand, Appender, BadFact
 
@@ -42,6 +45,35 @@ EVENTS_UNREADABLE = Gauge(
     "Committed events the gap-safe feed cannot read yet (an old transaction holds them back)",
 )
 LIVE_SUBSCRIBERS = Gauge(f"{PREFIX}_live_subscribers", "Open GET /events/live streams")
+READS = Counter(
+    f"{PREFIX}_reads", "Read-model requests by the database they were sent to: replica or "
+    "primary (a request retried on the primary after losing the replica counts on both)",
+    ["database"],
+)
+REPLICA_FALLBACKS = Counter(
+    f"{PREFIX}_replica_fallbacks", "Read-model requests sent to the primary although a replica "
+    "is configured, by why: unreachable, lagging, not-a-standby, min-position (the primary had "
+    "the position first), replica-failed (retried after losing the replica)",
+    ["reason"],
+)
+REPLICA_CONFIGURED = Gauge(f"{PREFIX}_replica_configured", "1 when DATABASE_REPLICA_URL is set")
+REPLICA_UP = Gauge(
+    f"{PREFIX}_replica_up", "1 while the replica answers its checks; 0 when not, or none is set"
+)
+REPLICA_LAG = Gauge(
+    f"{PREFIX}_replica_lag_seconds",
+    "How long ago the primary wrote the oldest WAL the replica has not replayed (0 when caught "
+    "up; NaN while unknown)",
+)
+REPLICA_REPLAY_PAUSED = Gauge(f"{PREFIX}_replica_replay_paused", "1 while its replay is paused")
+REPLICA_LAST_REPLAY = Gauge(
+    f"{PREFIX}_replica_last_replay_timestamp_seconds",
+    "pg_last_xact_replay_timestamp() as Unix time: when the last transaction the replica "
+    "replayed committed on the primary (0 when unknown)",
+)
+READS_ON_REPLICA = Gauge(
+    f"{PREFIX}_reads_on_replica", "1 while read-model requests go to the replica, 0 on the primary"
+)
 
 
 def prometheus_config() -> PrometheusConfig:
@@ -82,6 +114,7 @@ class MetricsController(PrometheusController):
         pool: NamedDependency[asyncpg.Pool],
         projections: NamedDependency[Sequence[Projection]],
         live_feed: NamedDependency[LiveFeed],
+        read_routing: NamedDependency[ReadRouting],
     ) -> Response:
         """Prometheus text format."""
         async with pool.acquire() as connection:
@@ -93,4 +126,13 @@ class MetricsController(PrometheusController):
             SECONDS_BEHIND.labels(lag.name).set(lag.seconds_behind)
         EVENTS_UNREADABLE.set(lags[0].events_unreadable if lags else 0)
         LIVE_SUBSCRIBERS.set(live_feed.subscribers)
+        replica = read_routing.health()
+        REPLICA_CONFIGURED.set(replica.configured)
+        REPLICA_UP.set(bool(replica.reachable))
+        REPLICA_LAG.set(math.nan if replica.lag_seconds is None else replica.lag_seconds)
+        REPLICA_REPLAY_PAUSED.set(bool(replica.replay_paused))
+        REPLICA_LAST_REPLAY.set(
+            replica.last_replayed_at.timestamp() if replica.last_replayed_at else 0
+        )
+        READS_ON_REPLICA.set(replica.reads_on == "replica")
         return await PrometheusController.get.fn(self)

@@ -71,12 +71,12 @@ async def source_view(
 
 
 def page_router() -> Router:
-    """The pages and their static files. Like the read endpoints, they read from the replica
-    when there is one and take ``min_position`` (the live page refetches with it)."""
-    return reading_router(
-        [
-            home,
-            source_view,
+    """The pages and their static files. Like the read endpoints, the pages read from the
+    replica when there is one and take ``min_position`` (the live page refetches with it)."""
+    return Router(
+        path="/",
+        route_handlers=[
+            reading_router([home, source_view]),
             static_files("/static", STATIC, "page-static"),
-        ]
+        ],
     )

@@ -1,7 +1,9 @@
-"""The projections over HTTP: where each one stands, and blue/green rebuilds (admin)."""
+"""The projections over HTTP: where each one stands (on the primary, and on the replica), and
+blue/green rebuilds (admin)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated
 
@@ -12,12 +14,19 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
 from service.http.auth import is_admin, requires_admin
+from service.http.health import ReplicaResponse, replica_response
 from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.projections.projector import Projector, UnknownProjection
 from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
-from service.projections.status import ProjectionStatus
-from service.store import BlockingTransaction, FeedBacklog, feed_backlog
+from service.projections.status import ProjectionStatus, checkpoints
+from service.read_routing import (
+    CHECK_ACQUIRE_TIMEOUT_SECONDS,
+    CHECK_DEADLINE_SECONDS,
+    ReadRouting,
+    is_connection_failure,
+)
+from service.store import BlockingTransaction, Cursor, FeedBacklog, backlog_after, feed_backlog
 
 ProjectionName = Annotated[str, PathParameter(description="e.g. timeline", max_length=200)]
 
@@ -38,6 +47,17 @@ class ReplayResponse(msgspec.Struct, kw_only=True):
     events_applied: int
     events_skipped: int
     error: str | None
+
+
+class ReplicaCheckpointResponse(msgspec.Struct, kw_only=True):
+    """The replica's copy of a projection's checkpoint, measured against the primary's log."""
+
+    checkpoint: str
+    """The feed cursor the replica's copy of the read model has folded up to."""
+    events_behind: int
+    """Readable events of the primary's log after it: what reads on the replica miss."""
+    seconds_behind: float
+    """Age of the oldest event committed on the primary after it; 0 when caught up."""
 
 
 class ProjectionResponse(msgspec.Struct, kw_only=True):
@@ -62,6 +82,8 @@ class ProjectionResponse(msgspec.Struct, kw_only=True):
     """The database backend holding the projection's leadership, from any instance."""
     replay: ReplayResponse | None
     """The latest blue/green rebuild, running or not."""
+    replica: ReplicaCheckpointResponse | None = None
+    """Where the replica's copy stands; null without a replica, or when it did not answer."""
 
 
 class BlockingTransactionResponse(msgspec.Struct, kw_only=True):
@@ -90,6 +112,8 @@ class FeedBacklogResponse(msgspec.Struct, kw_only=True):
 class ProjectionsResponse(msgspec.Struct, kw_only=True):
     feed: FeedBacklogResponse
     projections: list[ProjectionResponse]
+    replica: ReplicaResponse
+    """The streaming replica, as in ``GET /ready``."""
     redacted: bool
     """True when error texts, backend pids and the blocking transaction are left out (null):
     only a caller with an admin bearer token sees them."""
@@ -105,8 +129,25 @@ def redacted(answer: ProjectionsResponse) -> ProjectionsResponse:
     return ProjectionsResponse(
         feed=msgspec.structs.replace(answer.feed, blocking=None),
         projections=[projection(status) for status in answer.projections],
+        replica=answer.replica,
         redacted=True,
     )
+
+
+async def replica_checkpoints(routing: ReadRouting, names: list[str]) -> list[Cursor]:
+    """The replica's copy of each checkpoint; none without a replica, or when it is down or
+    does not answer within a check's deadline (it is then marked down)."""
+    if routing.replica is None or not routing.health().reachable:
+        return []
+    try:
+        async with asyncio.timeout(CHECK_DEADLINE_SECONDS):
+            async with routing.replica.acquire(timeout=CHECK_ACQUIRE_TIMEOUT_SECONDS) as replica:
+                return await checkpoints(replica, names)
+    except Exception as error:
+        if not is_connection_failure(error):
+            raise
+        routing.replica_failed(error)
+        return []
 
 
 def feed_backlog_response(backlog: FeedBacklog) -> FeedBacklogResponse:
@@ -165,18 +206,29 @@ class ProjectionController(Controller):
         request: Request,
         projector: NamedDependency[Projector],
         pool: NamedDependency[asyncpg.Pool],
+        read_routing: NamedDependency[ReadRouting],
     ) -> ProjectionsResponse:
-        """Each projection's checkpoint, lag, leader and latest replay, and what holds back
-        the feed they all read. Error texts, backend pids and the blocking transaction only
-        with an admin bearer token."""
+        """Each projection's checkpoint, lag, leader and latest replay, where the replica's
+        copy of it stands, and what holds back the feed they all read. Error texts, backend
+        pids and the blocking transaction only with an admin bearer token."""
+        names = list(projector.projections)
+        on_replica = await replica_checkpoints(read_routing, names)
         async with pool.acquire() as connection:
             backlog = await feed_backlog(connection)
             statuses = await projector.status(connection)
+            replica_backlogs = await backlog_after(connection, on_replica) if on_replica else []
         answer = ProjectionsResponse(
             feed=feed_backlog_response(backlog),
             projections=[projection_response(s) for s in statuses],
+            replica=replica_response(read_routing.health()),
             redacted=False,
         )
+        for status, cursor, behind in zip(answer.projections, on_replica, replica_backlogs):
+            status.replica = ReplicaCheckpointResponse(
+                checkpoint=str(cursor),
+                events_behind=behind.events_readable or 0,
+                seconds_behind=behind.seconds_behind,
+            )
         return answer if await is_admin(request) else redacted(answer)
 
     @post(

@@ -11,6 +11,7 @@ from service.http.entities import meeting, organization, person, source
 from service.http.entity_lists import meetings, organizations, people, sources
 from service.http.feeds import agency_feed, all_agencies_feed
 from service.http.initiatives import InitiativeController
+from service.http.sentences import source_sentences
 from service.http.statements import StatementController
 
 READ_MODEL_ROUTES = [
@@ -25,6 +26,7 @@ READ_MODEL_ROUTES = [
     organization,
     sources,
     source,
+    source_sentences,
     agency_feed,
     all_agencies_feed,
 ]

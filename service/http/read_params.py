@@ -12,7 +12,14 @@ import events
 from events.dates import DATE_PATTERN
 from events.patterns import pattern, rule
 from service.http.problems import problem
-from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, PageList, SortKey
+from service.queries.paging import (
+    ENTITY_ID,
+    IdKey,
+    InvalidPageCursor,
+    NumberKey,
+    PageList,
+    SortKey,
+)
 from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
@@ -132,6 +139,11 @@ def page_cursor(cursor: str | None, listing: PageList) -> SortKey | None:
 def id_cursor(cursor: str | None, listing: PageList) -> IdKey | None:
     """A cursor of ``listing``, a list in the order of ids; none or empty: the first page."""
     return _parsed(IdKey.parse, cursor, listing)
+
+
+def number_cursor(cursor: str | None, listing: PageList) -> NumberKey | None:
+    """A cursor of ``listing``, a list numbered from 1; none or empty: the first page."""
+    return _parsed(NumberKey.parse, cursor, listing)
 
 
 def _parsed(parse, cursor: str | None, listing: PageList):

@@ -85,6 +85,13 @@ async def projection_statuses(
     ]
 
 
+async def checkpoints(connection: asyncpg.Connection, names: Sequence[str]) -> list[Cursor]:
+    """Each named projection's checkpoint (the start of the feed when it has none), e.g. as a
+    replica's copy of the table has them."""
+    rows = await connection.fetch(_CHECKPOINTS, list(names))
+    return [Cursor(row[1], row[2]) for row in rows]
+
+
 async def projection_lags(
     connection: asyncpg.Connection, names: Sequence[str], *, count_events: bool = False
 ) -> list[ProjectionLag]:

@@ -9,6 +9,7 @@ A key is text of a kind letter and its parts:
 - ``d``: timeline order (earliest day, precision rank, position): timelines, statements,
   meetings, initiatives;
 - ``i``: an entity id (people, organizations, sources, agencies), which those lists sort by;
+- ``n``: the number of an item numbered from 1 (a source's sentences);
 - ``f`` and ``v``: a place in the feed, a stream version (``service/http/event_cursors.py``).
 
 A cursor is base64url text of a tag and the key, the tag a hash of the key and of the list it
@@ -36,7 +37,7 @@ import msgspec
 import events
 from events.base import ID_PATTERN
 
-PRECISION_RANK: dict[events.Precision, int] = {"year": 0, "month": 1, "day": 2}
+PRECISION_RANKS = frozenset(events.PRECISION_RANK.values())
 ENTITY_ID = re.compile(ID_PATTERN)
 """The vocabulary's ids: no other text names an entity."""
 
@@ -143,7 +144,7 @@ class SortKey(NamedTuple):
             key = cls(date.fromisoformat(day), int(rank), int(position))
         except ValueError:
             raise InvalidPageCursor(cursor) from None
-        if key.precision_rank not in (0, 1, 2) or not 0 < key.position < 2**63:
+        if key.precision_rank not in PRECISION_RANKS or not 0 < key.position < 2**63:
             raise InvalidPageCursor(cursor)
         return key
 
@@ -166,6 +167,22 @@ class IdKey(NamedTuple):
         if ENTITY_ID.fullmatch(entity_id) is None:
             raise InvalidPageCursor(cursor)
         return cls(entity_id)
+
+
+class NumberKey(NamedTuple):
+    """Where an item sorts in a list numbered from 1 (a source's sentences)."""
+
+    n: int
+
+    def cursor(self) -> str:
+        return encode("n", self.n)
+
+    @classmethod
+    def parse(cls, cursor: str) -> NumberKey:
+        (number,) = decode("n", cursor, 1)
+        if not (number.isascii() and number.isdigit()) or not 0 < int(number) < 2**63:
+            raise InvalidPageCursor(cursor)
+        return cls(int(number))
 
 
 def after_clause(alias: str, key: SortKey, query) -> str:

@@ -10,6 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 import events
+from events.sources import SOURCE_KINDS
 from service.web import TEMPLATES, labels
 
 
@@ -51,6 +52,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         query=_query,
         show=_show,
         web_url=events.web_url,
+        source_kinds=SOURCE_KINDS,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True

@@ -18,6 +18,7 @@ import uvicorn
 from service.app import create_app
 from service.http_protocol import HTTP_PROTOCOL
 from service.settings import Settings
+from tests.deadlines import within
 from tests.e2e.processes import free_port
 
 
@@ -32,10 +33,11 @@ async def served(settings: Settings, database_url: str) -> AsyncIterator[str]:
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
+        async with within("the app starting under uvicorn"):
+            while not server.started:
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.02)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

@@ -18,7 +18,7 @@ async def scrape(client) -> str:
 def value(text: str, name: str, **labels: str) -> float:
     """A sample's value; 0 when absent (a counter not yet touched)."""
     wanted = ",".join(f'{key}="{label}"' for key, label in labels.items())
-    pattern = re.escape(name + (f"{{{wanted}}}" if wanted else "")) + r" (\S+)$"
+    pattern = "^" + re.escape(name + (f"{{{wanted}}}" if wanted else "")) + r" (\S+)$"
     match = re.search(pattern, text, re.MULTILINE)
     return float(match[1]) if match else 0.0
 

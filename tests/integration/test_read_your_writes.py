@@ -11,8 +11,13 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service import database
 from service.app import create_app
+from service.read_routing import ReadRouting
+from tests.conftest import cloned_database
+from tests.deadlines import DEADLINE
 from tests.factories import agency, append, source
+from tests.integration.test_http_metrics import scrape, value
 from tests.integration.read_models.conftest import catch_up
 from tests.tokens import ADMIN, bearer
 
@@ -54,7 +59,8 @@ async def test_a_read_waits_for_its_position_and_then_shows_the_write(api, datab
     folding = threading.Thread(target=asyncio.run, args=(fold_soon(),))
     folding.start()
     response = await api.get("/agencies/test-ministry", params={"min_position": position})
-    folding.join()
+    folding.join(DEADLINE)
+    assert not folding.is_alive(), f"the fold did not end within {DEADLINE:g} s"
     assert response.status_code == 200, response.text
     assert response.json()["agency_id"] == "test-ministry"
 
@@ -82,3 +88,42 @@ async def test_a_malformed_min_position_is_a_400(api, value):
     response = await api.get("/agencies", params={"min_position": value})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.wait_seconds(5)
+async def test_a_read_the_replica_has_not_reached_is_answered_from_the_primary_after_its_lag_bound(
+    api, pool, server_url, template_name
+):
+    """With a replica whose copy never reaches the position (here a database of its own, as a
+    replica whose replay stopped between two checks would be) a ``min_position`` read waits on
+    it for the replica's lag bound (or half its wait, if shorter), then finds the position on the
+    primary and answers from there, long before the monitor would give up on the replica."""
+    app = api.app
+    async with cloned_database(server_url, template_name, prefix="pt_stale") as stale_url:
+
+        async def routing_to_the_stale_copy() -> ReadRouting:
+            stale = await database.create_pool(stale_url, app.state.settings, min_size=1)
+            routing = ReadRouting(app.state.pool, stale, max_lag_seconds=1.0)
+            # What a check of a reachable replica within its lag bound leaves.
+            routing.reads_on_replica, routing.fallback_reason = True, None
+            return routing
+
+        # The app runs on the test client's own event loop: its pools must be made there.
+        routing = api.blocking_portal.call(routing_to_the_stale_copy)
+        app.state.read_routing = routing
+        try:
+            position = await appended_position(api)
+            await catch_up(pool)  # on the primary; the stale copy never folds it
+
+            before = value(await scrape(api), "policy_timeline_replica_fallbacks_total",
+                           reason="min-position")
+            response = await api.get("/agencies/test-ministry", params={"min_position": position})
+            assert response.status_code == 200, response.text
+            assert response.json()["agency_id"] == "test-ministry"
+            after = value(await scrape(api), "policy_timeline_replica_fallbacks_total",
+                          reason="min-position")
+            assert after == before + 1
+            # A read without min_position goes to the (stale) replica, which lacks the agency.
+            assert (await api.get("/agencies/test-ministry")).status_code == 404
+        finally:
+            api.blocking_portal.call(routing.replica.close)

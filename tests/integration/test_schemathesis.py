@@ -19,6 +19,7 @@ from schemathesis.checks import CHECKS, load_all_checks, not_a_server_error, pos
 from service.app import create_app
 from service.http_protocol import HTTP_PROTOCOL
 from service.settings import Settings
+from tests.deadlines import DEADLINE
 from tests.tokens import ADMIN, bearer
 
 EXAMPLES = 12
@@ -49,7 +50,10 @@ def served(database_url, write_headers):
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + DEADLINE
     while not server.started:
+        assert thread.is_alive(), "the server stopped before it started"
+        assert time.monotonic() < deadline, f"the server did not start within {DEADLINE:g} s"
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     yield f"http://127.0.0.1:{port}"

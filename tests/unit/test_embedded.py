@@ -8,11 +8,12 @@ import subprocess
 import sys
 
 from service.embedded import HANDLES, forget_the_dead
+from tests.deadlines import DEADLINE
 
 
 def a_dead_pid() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
-    process.wait()
+    process.wait(timeout=DEADLINE)
     return process.pid
 
 

@@ -11,6 +11,7 @@ import time
 import psutil
 
 from service.processes import Child, Supervisor, unwinding_on
+from tests.deadlines import DEADLINE
 
 
 def python(code: str) -> list[str]:
@@ -66,7 +67,9 @@ def signal_when(path, sig: signal.Signals) -> threading.Thread:
     """Send this process ``sig`` once ``path`` exists (the supervisor runs in the main thread)."""
 
     def wait_then_signal() -> None:
-        while not path.exists():
+        # Signalled after the deadline too: the supervisor stops, and the test's checks fail.
+        deadline = time.monotonic() + DEADLINE
+        while not path.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         os.kill(os.getpid(), sig)
 
@@ -130,5 +133,6 @@ def test_in_another_thread_the_signal_handlers_are_left_alone():
 
     thread = threading.Thread(target=command)
     thread.start()
-    thread.join()
+    thread.join(DEADLINE)
+    assert not thread.is_alive()
     assert inside == [before]

@@ -37,6 +37,8 @@ def test_workers_come_from_the_environment_or_an_override():
         {"POLICY_TIMELINE_WORKERS": "0"},
         {"POLICY_TIMELINE_WORKERS": "two"},
         {"POLICY_TIMELINE_DATABASE_WAIT_SECONDS": "-1"},
+        {"POLICY_TIMELINE_REPLICA_CHECK_SECONDS": "0"},
+        {"POLICY_TIMELINE_REPLICA_MAX_LAG_SECONDS": "-1"},
     ],
 )
 def test_a_value_that_cannot_be_used_is_an_error_that_names_the_variable(environment):
@@ -57,6 +59,9 @@ def test_a_child_started_with_the_child_environment_loads_the_same_settings():
         poll_interval_seconds=0.5,
         cors_origins=("https://example.org", "http://localhost:3000"),
         database_wait_seconds=2.5,
+        database_replica_url="postgresql://someone@replica:5432/timeline",
+        replica_check_seconds=0.5,
+        replica_max_lag_seconds=2.0,
     )
     assert load_settings(child_environment(settings)) == settings
 

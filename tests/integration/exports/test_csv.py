@@ -28,11 +28,20 @@ async def test_the_csv_has_one_row_per_timeline_entry_with_korean_intact(api):
             entry["date"], entry["precision"], entry["type"], entry["state"],
         )
         assert (row["title_ko"], row["date_from"]) == (entry["title_ko"], entry["date_from"])
+        for column in ("title_en", "summary_ko", "summary_en", "original_words"):
+            assert row[column] == (entry[column] or ""), column
+        assert row["approximate"] == ("true" if entry["approximate"] else "false")
+        assert row["recorded_at"] == entry["recorded_at"].replace("Z", "+00:00")
         assert entry["title_ko"].encode() in response.content  # byte for byte, no escapes
         assert row["evidence_quotes"] == "\n\n".join(e["quote"] for e in entry["evidence"])
         assert row["source_ids"] == SOURCE_ID
     first = rows[0]
     assert (first["date"], first["precision"], first["original_words"]) == ("2025-02", "month", "지난달")
+    # The review meeting's summaries, each in its language's column, the English as corrected.
+    [meeting] = [row for row in rows if row["type"] == "meeting.held"]
+    assert meeting["summary_ko"].startswith("오영주 장관과 국내 AI 스타트업, 제조 AI 기업, 전문가 등 20여명이")
+    assert meeting["summary_en"].startswith("About 20 people, among them the minister")
+    assert meeting["title_en"] == "Review meeting on the direction of workforce policy"
     # The statements made at the review meeting have its date.
     assert [row["date_from"] for row in rows].count("meeting") == 3
 

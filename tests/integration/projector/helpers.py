@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -13,6 +11,8 @@ import msgspec
 import events
 from service.projections.base import Projection
 from service.store import Cursor, NewEvent, PostgresEventStore, RecordedEvent
+from tests import deadlines
+from tests.deadlines import DEADLINE
 
 COUNTS_TABLE = """CREATE TABLE stream_counts (
     stream_id    text NOT NULL,
@@ -92,23 +92,14 @@ async def checkpoint(pool: asyncpg.Pool, name: str = "stream_counts") -> Cursor 
 
 
 async def until(
-    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 30.0, step: float = 0.02
+    condition: Callable[[], bool | Awaitable[bool]],
+    timeout: float = DEADLINE,
+    step: float = 0.02,
+    what: str = "the condition",
 ) -> None:
-    """Wait for a condition that another task makes true; fail after ``timeout``.
-
-    The timeout is generous: the feed only reads below the oldest transaction running
-    anywhere on the server, and other test runs share it.
-    """
-
-    async def satisfied() -> bool:
-        value = condition()
-        return await value if inspect.isawaitable(value) else value
-
-    async def poll() -> None:
-        while not await satisfied():
-            await asyncio.sleep(step)
-
-    await asyncio.wait_for(poll(), timeout)
+    """Wait for a condition that another task makes true; fail after ``timeout``, naming
+    ``what`` (``tests.deadlines.until``)."""
+    await deadlines.until(condition, what, timeout, step)
 
 
 async def caught_up(store: PostgresEventStore, pool: asyncpg.Pool, name: str = "stream_counts") -> None:
@@ -118,7 +109,7 @@ async def caught_up(store: PostgresEventStore, pool: asyncpg.Pool, name: str = "
     back, and a test must not call a projection caught up before it has seen its events.
     """
     last = await last_committed(pool)
-    await until(lambda: _reached(pool, name, last))
+    await until(lambda: _reached(pool, name, last), what=f"{name} catching up with the log")
 
 
 async def last_committed(pool: asyncpg.Pool) -> Cursor:
@@ -132,7 +123,7 @@ async def last_committed(pool: asyncpg.Pool) -> Cursor:
 async def every_event_readable(store: PostgresEventStore, pool: asyncpg.Pool) -> None:
     """Wait until the feed's readable end is the last committed event."""
     last = await last_committed(pool)
-    await until(lambda: _head_reached(store, last))
+    await until(lambda: _head_reached(store, last), what="the feed reading every committed event")
 
 
 async def _head_reached(store: PostgresEventStore, last: Cursor) -> bool:

@@ -37,6 +37,20 @@ async def test_a_runner_folds_every_event_and_checkpoints_the_end_of_the_feed(
     ) == 5
 
 
+async def test_a_runner_folds_a_backlog_of_many_batches_without_being_woken(
+    store, pool, start_runner
+):
+    # Appended before the runner listens, and a poll far longer than the test may take: only
+    # reading on after a full batch folds the batches after the first.
+    for number in range(7):
+        await given_events(store, f"organization-{number % 3}", 1)
+    start_runner(batch_size=2, poll_interval=3600)
+    await caught_up(store, pool)
+
+    assert await counts(pool) == {"organization-0": 3, "organization-1": 2, "organization-2": 2}
+    assert await checkpoint(pool) == await last_committed(pool)
+
+
 async def test_events_without_a_handler_are_passed_but_checkpointed(store, pool, start_runner):
     await given_events(store, "organization-a", 1)
     await store.append("other", [unhandled(), unhandled()], "any")

@@ -49,8 +49,11 @@ async def paged_operations(api) -> dict[str, dict]:
     return paged
 
 
-def filled(path: str, stream_id: str, agency_id: str = "mss") -> str:
-    return path.replace("{agency_id}", agency_id).replace("{stream_id}", stream_id)
+def filled(path: str, stream_id: str, agency_id: str = "mss", source_id: str = SOURCE_ID) -> str:
+    return (
+        path.replace("{agency_id}", agency_id).replace("{stream_id}", stream_id)
+        .replace("{source_id}", source_id)
+    )
 
 
 def other_values(path: str, parameters: dict[str, dict], other_stream: str) -> list[tuple]:
@@ -58,6 +61,8 @@ def other_values(path: str, parameters: dict[str, dict], other_stream: str) -> l
     variants = [(filled(path, "", "pipc"), {})] if "{agency_id}" in path else []
     if "{stream_id}" in path:
         variants.append((filled(path, other_stream), {}))
+    if "{source_id}" in path:
+        variants.append((filled(path, other_stream, source_id=f"{SOURCE_ID}-copy"), {}))
     values = {
         "q": "ai", "as_of": AS_OF, "agency": "pipc", "speaker": "no-such-person",
         "meeting": "no-such-meeting", "from": "2025", "to": "2030", "direction": "backward",
@@ -96,7 +101,7 @@ async def test_the_paged_operations_are_every_list(api):
     operations = await paged_operations(api)
     assert len(operations) >= 11, sorted(operations)
     for path in ["/statements", "/meetings", "/people", "/agencies/{agency_id}/timeline",
-                 "/events", "/streams/{stream_id}"]:
+                 "/events", "/streams/{stream_id}", "/sources/{source_id}/sentences"]:
         assert path in operations
 
 
@@ -132,6 +137,7 @@ async def test_a_cursor_is_a_400_on_its_list_with_other_parameters(api):
     assert tried["/agencies/{agency_id}/timeline"] >= 4
     assert tried["/statements"] >= 6
     assert tried["/streams/{stream_id}"] == 2
+    assert tried["/sources/{source_id}/sentences"] == 2  # the other source, and as_of
     assert all(tried[path] for path in operations if path != "/events")
 
 

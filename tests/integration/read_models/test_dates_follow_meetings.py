@@ -147,3 +147,48 @@ async def test_the_page_says_a_statements_date_is_its_meetings(client, seeded_lo
     assert dict(follower.rows)["날짜 · Date"].endswith("회의 날짜를 따름 · the date of its meeting")
     minister = await entry_details(client, "mss", seeded_log.event_of(f"statement-{MINISTER}").id)
     assert "회의 날짜를 따름" not in dict(minister.rows)["날짜 · Date"]
+
+
+async def statements_in_order(client, limit: int = 100) -> list[tuple[str, str]]:
+    """(id, date) of every statement in ``/statements`` order, page by page."""
+    listed, params = [], {"limit": limit}
+    for _ in range(1000):
+        body = (await client.get("/statements", params=params)).json()
+        listed += [(s["statement_id"], s["date"]) for s in body["statements"]]
+        if body["next_cursor"] is None:
+            return listed
+        params = {"limit": limit, "cursor": body["next_cursor"]}
+    raise AssertionError("no last page within 1000 pages")
+
+
+async def test_the_statements_at_a_meeting_move_in_the_list_when_its_date_is_corrected(
+    client, seeded_log
+):
+    march = [("mss-review-oh-young-ju-remarks", "2025-03"),
+             ("pipc-ko-hak-soo-open-source-remarks", "2025-03")]
+    roundtable = [(s, "2025-03-24") for s in (
+        "pipc-roundtable-scatter-lab-presentation", "pipc-roundtable-moreh-presentation",
+        "pipc-roundtable-elice-group-presentation", "pipc-roundtable-companies-proposals",
+    )]
+    # Recorded first, and dated March by their meeting: first of the March statements.
+    assert await statements_in_order(client) == [
+        *((s, "2025-03") for s in AT_THE_MEETING), *march, *roundtable
+    ]
+
+    await seeded_log.correct(
+        MSS_MEETING, {"occurred": {"date": "2025-03-20"}}, "a test of a later day",
+        "최근 '인력정책 방향 점검 회의'를 개최하고",
+    )
+    # Now on a day: after the month's statements, before the 24th's.
+    on_the_20th = [(s, "2025-03-20") for s in AT_THE_MEETING]
+    assert await statements_in_order(client) == [*march, *on_the_20th, *roundtable]
+    assert await statements_in_order(client, limit=2) == [*march, *on_the_20th, *roundtable]
+
+    await seeded_log.correct(
+        MSS_MEETING, {"occurred": {"date": "2025-03-28"}}, "a test of a later day again",
+        "최근 '인력정책 방향 점검 회의'를 개최하고",
+    )
+    on_the_28th = [(s, "2025-03-28") for s in AT_THE_MEETING]
+    assert await statements_in_order(client, limit=1) == [*march, *roundtable, *on_the_28th]
+    meeting = (await client.get("/meetings/mss-workforce-policy-review")).json()
+    assert [(s["statement_id"], s["date"]) for s in meeting["statements"]] == on_the_28th

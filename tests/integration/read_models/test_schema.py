@@ -20,10 +20,11 @@ async def test_sql_reads_reduced_dates_as_the_vocabulary_does(pool):
            FROM unnest($1::text[]) AS value""",
         DATES,
     )
-    ranks = {"year": 0, "month": 1, "day": 2}
     for row in rows:
         earliest, latest, precision = events.date_range(row["value"])
-        assert (row["earliest"], row["latest"], row["rank"]) == (earliest, latest, ranks[precision])
+        assert (row["earliest"], row["latest"], row["rank"]) == (
+            earliest, latest, events.PRECISION_RANK[precision]
+        )
 
 
 async def tables(url: str) -> set[str]:
@@ -41,7 +42,7 @@ async def test_the_migration_creates_every_projections_tables_and_its_downgrade_
     owned = {table for projection in PROJECTIONS for table in projection.tables}
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
-    await asyncio.to_thread(database.migrate, empty_database_url, "-5")  # 0007 down to 0003
+    await asyncio.to_thread(database.migrate, empty_database_url, "-6")  # 0008 down to 0003
     assert not owned & await tables(empty_database_url)
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
@@ -69,7 +70,7 @@ async def test_the_search_migration_adds_its_columns_and_indexes_and_its_downgra
     tables, indexes = await searchable()
     assert tables == {"timeline_entries", "statements", "meetings", "initiative_history"}
     assert {"statements_search", "meetings_order", "initiative_history_agency_order"} <= indexes
-    await asyncio.to_thread(database.migrate, empty_database_url, "-2")  # 0007, 0006
+    await asyncio.to_thread(database.migrate, empty_database_url, "-3")  # 0008, 0007, 0006
     tables, indexes = await searchable()
     assert tables == set() and not {"statements_search", "meetings_order"} & indexes
 
@@ -93,5 +94,5 @@ async def test_the_search_indexes_take_rows_through_a_small_pending_list(empty_d
     assert now.pop("facts_current_lookups") == ["fastupdate=off"]  # read by every batch
     assert len(now) == 4
     assert all(sorted(o) == ["fastupdate=on", "gin_pending_list_limit=512"] for o in now.values())
-    await asyncio.to_thread(database.migrate, empty_database_url, "-1")
+    await asyncio.to_thread(database.migrate, empty_database_url, "-2")  # 0008, 0007
     assert set(map(tuple, (await options()).values())) == {("fastupdate=off",)}

@@ -5,6 +5,9 @@ paging."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from events.seed import SOURCE_ID
 
@@ -67,6 +70,41 @@ async def test_english_is_found_in_any_case(api):
     assert [i["initiative_id"] for i in guide] == ["pipc-generative-ai-guide"]
 
 
+def widened(text: str, which: list[bool]) -> str:
+    """``text`` with the characters that ``which`` picks in their full-width forms (as a
+    Korean input method in full-width mode types them): ASCII letters, digits and signs to
+    U+FF01..FF5E, a space to the ideographic space."""
+    def wide(character: str) -> str:
+        if character == " ":
+            return "\u3000"
+        return chr(ord(character) + 0xFEE0) if "!" <= character <= "~" else character
+
+    return "".join(wide(c) if pick else c for c, pick in zip(text, which, strict=True))
+
+
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+async def test_a_full_width_query_finds_what_its_plain_form_finds(api, data):
+    term = data.draw(st.sampled_from(["ai", "open-source", "generative ai", "AI 인재"]))
+    which = data.draw(st.lists(st.booleans(), min_size=len(term), max_size=len(term)))
+    typed = widened(term, which)
+    anything = False
+    for path, key in SEARCHABLE:
+        plain = await found(api, path, key, q=term)
+        assert await found(api, path, key, q=typed) == plain, (path, typed)
+        anything = anything or bool(plain)
+    assert anything, f"{term!r} finds nothing: a vacuous example"
+
+
+async def test_compatibility_jamo_find_the_syllables_they_spell(api):
+    # ㅅㅡㅌㅏㅌㅡ, letter by letter, is 스타트 (NFKC joins the jamo into syllables).
+    spelled = await found(api, "/statements", "statements", q="ㅅㅡㅌㅏㅌㅡ")
+    assert spelled == await found(api, "/statements", "statements", q="스타트")
+    assert spelled
+
+
 async def test_a_quote_is_searched_too(api):
     # Only an evidence quote of the MSS review meeting has this phrase, not its titles.
     meetings = await found(api, "/meetings", "meetings", q="참석한 가운데")
@@ -82,13 +120,15 @@ async def test_search_keeps_the_order_and_pages_like_the_list(api, path, key):
         subject(i) for i in everything if i in matching
     ]
     walked, cursor = [], None
-    while True:
+    for _ in range(1000):  # a cursor that repeats itself fails instead of looping for ever
         params = {"q": "오픈소스", "limit": 1, **({"cursor": cursor} if cursor else {})}
         body = (await api.get(path, params=params)).json()
         walked += body[key]
         cursor = body["next_cursor"]
         if cursor is None:
             break
+    else:
+        raise AssertionError("no last page within 1000 pages")
     assert walked == matching
 
 

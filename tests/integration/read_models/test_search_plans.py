@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import pytest
 
+from events import PRECISION_RANK
 from events.seed import SOURCE_ID
 from service.queries import search
 from service.queries.initiatives import initiative_page
 from service.queries.meetings import meeting_page
-from service.queries.paging import PRECISION_RANK, SortKey
+from service.queries.paging import SortKey
 from service.queries.statements import statement_page
 from service.queries.timeline import timeline_page
 from service.read_models.search import normalized
@@ -141,3 +142,30 @@ async def test_walk_and_fallback_page_like_the_reference(
                 assert found == expected, (term, limit, walk_rows)
                 assert found_cursors == cursors, (term, limit, walk_rows)
     assert all(answered.values()), answered
+
+
+@pytest.mark.parametrize("walk_rows", [0, search.WALK_ROWS], ids=["bitmap", "walk"])
+@pytest.mark.parametrize("name", list(LISTS))
+async def test_a_word_is_not_found_in_a_row_that_has_only_its_bigrams_apart(
+    connection, seeded_log, name, walk_rows
+):
+    # The seed says 다양한 and 양성 (다양, 양성: every bigram of 다양성) but never 다양성.
+    page_function, key, (table, id_column, condition), item_id = LISTS[name]
+    texts = await connection.fetch(
+        f"SELECT {id_column} AS id, search_text FROM {table}"
+        f" WHERE {condition} AND known_until IS NULL"
+    )
+    apart = {
+        row["id"] for row in texts
+        if "다양" in row["search_text"] and "양성" in row["search_text"]
+    }
+    assert not any("다양성" in row["search_text"] for row in texts)
+    if name == "statements":
+        assert apart, "no seed statement has both bigrams: the test would prove nothing"
+
+    async def ids(q: str) -> set:
+        body = await page_function(connection, q=q, walk_rows=walk_rows, limit=100)
+        return {getattr(item, item_id) for item in getattr(body, key)}
+
+    assert await ids("다양성") == set()
+    assert apart <= await ids("다양") and apart <= await ids("양성")

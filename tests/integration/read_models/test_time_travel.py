@@ -31,6 +31,7 @@ ENDPOINTS = [
     "/people/oh-young-ju",
     "/people/ko-hak-soo",
     f"/sources/{SOURCE_ID}",
+    f"/sources/{SOURCE_ID}/sentences",
     "/initiatives",
     "/meetings",
     "/people",

@@ -1,0 +1,95 @@
+"""Drafting a fact from a passage of a source: the form of the type chosen, the evidence
+filled from the passage, a check (nothing stored), then the append by the editor; the
+sentence is covered afterwards."""
+
+from __future__ import annotations
+
+import re
+
+from events.seed import ARTICLE_TEXT, SOURCE_ID
+from service.web import forms
+from tests.integration.read_models.conftest import catch_up, seeded_log  # noqa: F401
+
+PASSAGE = "딥시크(Deepseek)"
+
+
+def selection() -> dict:
+    start = ARTICLE_TEXT.index(PASSAGE)
+    return {"source": SOURCE_ID, "start": start, "end": start + len(PASSAGE)}
+
+
+def organization_fields(**data) -> dict:
+    form = forms.form_for("organization.registered")
+    evidence = forms.evidence_from_selection(
+        ARTICLE_TEXT, selection()["start"], selection()["end"], SOURCE_ID
+    )
+    values = {"name_ko": "딥시크", "name_en": "DeepSeek", "kind": "company",
+              "evidence": [evidence], **data}
+    fields = forms.form_values(form, values)
+    return {name: values_[0] if len(values_) == 1 else values_ for name, values_ in fields.items()}
+
+
+async def post_draft(browser, fields: dict, action: str):
+    return await browser.post_form(
+        "/desk/draft",
+        {"type": "organization.registered", **selection(), **fields, "action": action},
+    )
+
+
+async def stored(pool) -> int:
+    return await pool.fetchval("SELECT count(*) FROM events")
+
+
+async def test_a_passage_offers_every_fact_type_and_fills_the_form_s_evidence(
+    browser, seeded_log  # noqa: F811
+):
+    await browser.sign_in()
+    query = "&".join(f"{k}={v}" for k, v in selection().items())
+    menu = await browser.page(f"/desk/draft?{query}")
+    assert menu.status_code == 200
+    for event_type in ("meeting.held", "statement.made", "organization.registered"):
+        assert f"type={event_type}" in menu.text
+
+    form = await browser.page(f"/desk/draft?{query}&type=organization.registered")
+    assert form.status_code == 200, form.text
+    quote = re.search(r'name="evidence\.0\.quote"[^>]*>\n?(.*?)</textarea>', form.text, re.S)
+    assert quote and quote.group(1) == PASSAGE
+    assert "Proposed" in form.text  # a date proposal, with its reasoning
+
+
+async def test_a_drafted_fact_is_checked_then_appended_and_covers_its_sentence(
+    browser, seeded_log, pool  # noqa: F811
+):
+    await browser.sign_in()
+    before = await stored(pool)
+
+    checked = await post_draft(browser, organization_fields(), "check")
+    assert checked.status_code == 200, checked.text
+    assert "would be accepted" in checked.text and "DeepSeek" in checked.text
+    assert await stored(pool) == before
+
+    appended = await post_draft(browser, organization_fields(), "append")
+    assert appended.status_code == 303, appended.text
+    assert await stored(pool) == before + 1
+    event = await pool.fetchrow(
+        "SELECT stream_id, metadata FROM events ORDER BY position DESC LIMIT 1"
+    )
+    assert event["stream_id"] == "organization-deepseek"  # the id proposed from the name
+    assert '"appended_by": "test-writer"' in event["metadata"]
+    await catch_up(pool)
+    page = await browser.page(f"/desk/sources/{SOURCE_ID}")
+    assert "<strong>19 / 24</strong>" in page.text
+
+
+async def test_a_draft_the_checks_refuse_shows_why_and_stores_nothing(
+    browser, seeded_log, pool  # noqa: F811
+):
+    await browser.sign_in()
+    before = await stored(pool)
+    wrong = {"source_id": SOURCE_ID, "quote": "딥시크(DeepSeek)"}  # not the source's spelling
+
+    response = await post_draft(browser, organization_fields(evidence=[wrong]), "append")
+
+    assert response.status_code == 422
+    assert 'class="problem"' in response.text
+    assert await stored(pool) == before
