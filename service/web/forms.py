@@ -31,7 +31,7 @@ import msgspec
 from msgspec import inspect as mi
 
 import events
-from events.base import KIND_IN, REFERS_TO, referred_kind
+from events.base import REFERS_TO, referred_kind
 from events.dates import DATE_PATTERN
 from events.patterns import rule
 from events.urls import WEB_URL
@@ -687,14 +687,14 @@ def fields_naming(form: FactForm, data: Mapping[str, Any], kind: str, entity_id:
         for field in fields:
             if field.key not in value or value[field.key] is None:
                 continue
-            _walk_field(field, value[field.key], _join(name, field.key), value)
+            one(field, value[field.key], _join(name, field.key), value)
 
-    def _walk_field(field: FormField, value: Any, name: str, owner: Mapping[str, Any]) -> None:
+    def one(field: FormField, value: Any, name: str, owner: Mapping[str, Any]) -> None:
         if field.kind == "record" and isinstance(value, Mapping):
             walk(field.fields, value, name)
         elif field.kind == "list" and isinstance(value, list | tuple) and field.item is not None:
             for index, item in enumerate(value):
-                _walk_field(field.item, item, f"{name}.{index}", owner)
+                one(field.item, item, f"{name}.{index}", owner)
         elif field.kind == "reference" and str(value) == entity_id:
             named = field.refers_to or owner.get(field.kind_in or "")
             if named == kind:

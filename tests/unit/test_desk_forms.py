@@ -487,6 +487,7 @@ def test_the_form_is_accessible_and_needs_no_inline_script(event_type):
             assert all(part in ids for part in value.split()), value
     quote = next(c for c in browser.controls if c["name"] == "evidence.0.quote")
     assert quote["aria-invalid"] == "true"
+    assert "field-evidence.0.quote-error" in quote["aria-describedby"].split()
     # the first row of a list of at least one (a fact's evidence, not a registration's)
     assert ("required" in quote) == (form.find("evidence").min_items > 0)
     assert 'class="error" id="field-evidence.0.quote-error"' in html
@@ -619,6 +620,9 @@ def test_the_write_sides_refusals_are_shown_at_their_fields():
     assert forms.error_field(unknown.value.detail) is None  # the fact as a whole...
     # ...and the field that names the missing entity:
     assert forms.fields_naming(forms.form_for("meeting.held"), data, missing["kind"], missing["id"]) == ["attendees.0.id"]
+    # The same id for two kinds: only the field of the missing kind is named.
+    two = {**data, "attendees": [{"kind": "organization", "id": "moreh"}, {"kind": "person", "id": "moreh"}]}
+    assert forms.fields_naming(forms.form_for("meeting.held"), two, "person", "moreh") == ["attendees.1.id"]
     detail = "events[0].changes.evidence[0]: the quote is not in source 's' (the changes applied)"
     assert forms.error_field(detail, "correction.", changes_prefix="") == "evidence.0"
     assert forms.error_field("events[0].evidence[0]: unknown source 'x'", "correction.", changes_prefix="") == "correction.evidence.0"
@@ -646,6 +650,11 @@ def test_ids_are_proposed_from_the_english_names():
     assert forms.proposed_id(None, "Scatter Lab", "스캐터랩") == "scatter-lab"
     assert forms.proposed_id("Ｓｃａｔｔｅｒ　Ｌａｂ") == "scatter-lab"  # full-width
     assert forms.proposed_id("Café Müller") == "cafe-muller"
+    assert forms.proposed_id("Ministry of SMEs and Startups") == "ministry-smes-startups"
+    assert forms.proposed_id("The Of") == "the-of"  # stop words alone are kept
+    long = forms.proposed_id("m" * 40, context="c" * 24)  # 24 + 1 + 40: cut to an id's 63
+    assert long == "c" * 24 + "-" + "m" * 38
+    assert forms.proposed_id("m" * 40, context="c" * 24, taken={long}) == "c" * 24 + "-" + "m" * 36 + "-2"
     assert forms.proposed_id("AI startup roundtable", context="pipc") == "pipc-ai-startup-roundtable"
     assert forms.proposed_id("Seo Ji-ho", taken={"seo-ji-ho", "seo-ji-ho-2"}) == "seo-ji-ho-3"
     agency = {"name_ko": "중소벤처기업부", "name_en": "Ministry of SMEs and Startups", "short_en": "MSS"}
