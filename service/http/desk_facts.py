@@ -5,7 +5,7 @@ through the API's own command and checks (``service/writing``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Annotated
 
 import asyncpg
@@ -181,8 +181,8 @@ async def draft(
     dry_run = form_data.get("action") != "append"
     problems: list[tuple[str, str]] = []
     for new_type, new_data in registrations:
-        stream = forms.stream_for(new_type, new_data) or ""
-        outcome = await append_fact(appender, editor, stream, new_type, new_data, True)
+        new_stream = forms.stream_for(new_type, new_data) or ""
+        outcome = await append_fact(appender, editor, new_stream, new_type, new_data, True)
         problems += outcome.problems
     stream = forms.stream_for(type_, data) or ""
     outcome = await append_fact(appender, editor, stream, type_, data, True)
@@ -193,22 +193,26 @@ async def draft(
     if problems or dry_run:
         return await _draft_page(
             pool, editor, selection, form, data, problems=problems, checked=not problems,
-            submitted=submitted, status=422 if problems else 200,
+            registrations=registrations, status=422 if problems else 200,
         )
     for new_type, new_data in registrations:
-        stream = forms.stream_for(new_type, new_data) or ""
-        await append_fact(appender, editor, stream, new_type, new_data, False)
+        new_stream = forms.stream_for(new_type, new_data) or ""
+        outcome = await append_fact(appender, editor, new_stream, new_type, new_data, False)
+        if outcome.problems:
+            return await _draft_page(pool, editor, selection, form, data, problems=outcome.problems,
+                                     registrations=registrations, status=422)
+    # Each registration is in its own stream, the fact in its own (never the last one's).
     outcome = await append_fact(appender, editor, stream, type_, data, False)
     if outcome.problems:
         return await _draft_page(pool, editor, selection, form, data, problems=outcome.problems,
-                                 submitted=submitted, status=422)
+                                 status=422)
     return Redirect(f"/desk/sources/{selection.source_id}", status_code=303)
 
 
 async def _draft_page(
     pool: asyncpg.Pool, editor: Caller, selection: Selection, form: forms.FactForm, values: dict,
     *, problems: list[tuple[str, str]], checked: bool = False,
-    submitted: Mapping[str, Sequence[str]] | None = None, status: int = 200,
+    registrations: Sequence[tuple[str, dict]] = (), status: int = 200,
 ) -> Template:
     new_form = forms.on_the_way_form(form)
     return Template(
@@ -217,16 +221,21 @@ async def _draft_page(
             "editor": editor, "selection": selection, "form": form, "values": values,
             "errors": _at_fields(problems), "problems": problems, "checked": checked,
             "entities": await _choices(pool, form), "new_form": new_form,
-            "new_values": _new_values(submitted), "preview": values if checked else None,
+            "new_values": _new_values(registrations), "preview": values if checked else None,
             "type_label": forms.type_label,
         },
         status_code=status,
     )
 
 
-def _new_values(submitted: Mapping[str, Sequence[str]] | None) -> dict:
-    """The registrations on the way as they were typed, to show them again."""
-    return {}  # an empty list of rows: what was typed is posted again by the browser's form
+def _new_values(registrations: Sequence[tuple[str, dict]]) -> dict[str, list[dict]]:
+    """The registrations on the way as the form shows them again after a check: what was
+    typed, with the ids proposed for those left empty (``new.person.0.person_id``), so the
+    editor sees the id to name in the fact."""
+    found: dict[str, list[dict]] = {}
+    for new_type, data in registrations:
+        found.setdefault(new_type.split(".", 1)[0], []).append(data)
+    return found
 
 
 # --- correcting and retracting ----------------------------------------------------------------
