@@ -18,6 +18,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from events.base import ID_PATTERN
 from service import tokens
 from service.http.read_params import is_entity_id
 from service.queries.sources import get_sentences, get_source, source_page
@@ -25,6 +26,7 @@ from service.http.desk_facts import FACT_ROUTES
 from service.http.desk_session import EDITOR_KEY, SignInNeeded, editor_of, signed_in
 from service.http.sessions import SESSION_COOKIE
 from service.tokens import Caller
+from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact
 from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
@@ -167,7 +169,12 @@ def _source_form(
 ) -> Template:
     return Template(
         "desk/source_form.html",
-        context={"editor": editor, "values": values, "problems": problems},
+        context={
+            "editor": editor, "values": values, "problems": problems,
+            # The vocabulary's id rule as a browser reads a pattern (the ``v`` flag refuses a
+            # bare hyphen in a class: a refused pattern checks nothing and logs an error).
+            "id_pattern": forms.html_pattern(ID_PATTERN),
+        },
         status_code=status,
     )
 
