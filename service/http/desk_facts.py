@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 import events
 from service.desk.dates import propose_date
 from service.desk.sentences import split
-from service.http.desk_session import editor_of
+from service.http.desk_session import editor_of, shows_own_write
 from service.http.read_params import is_entity_id
 from service.queries.choices import entity_choices
 from service.queries.facts import FactNow, fact_now
@@ -39,6 +39,8 @@ class Outcome(msgspec.Struct):
 
     problems: list[tuple[str, str]]
     missing: list[dict] = []
+    position: int | None = None
+    """Where the event was stored (not in a dry run): the next page waits for it."""
 
 
 async def append_fact(
@@ -50,13 +52,17 @@ async def append_fact(
         stream_id=stream_id, expected_version="any", events=[event], appended_by=editor.name
     )
     try:
-        await appender.append(command, dry_run=dry_run)
+        result = await appender.append(command, dry_run=dry_run)
     except BadFact as refusal:
         missing = refusal.extra.get("missing")
         return Outcome(problems=[("", refusal.detail)], missing=[missing] if missing else [])
     except (WrongExpectedVersion, EventIdConflict, InvalidAppend) as refusal:
         return Outcome(problems=[("", str(refusal))])
-    return Outcome(problems=[])
+    return Outcome(problems=[], position=None if dry_run else result.positions[-1])
+
+
+MinPosition = Annotated[int | None, QueryParameter(name="min_position", ge=1, le=2**63 - 1)]
+"""The position of the editor's own write, which the page waits for (``shows_own_write``)."""
 
 
 def _submitted(form) -> dict[str, list[str]]:
@@ -89,12 +95,17 @@ def _at_fields(problems: list[tuple[str, str]], prefix: str = "", changes_prefix
 
 @get("/facts/{event_id:uuid}")
 async def fact_page(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
+    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool],
+    min_position: MinPosition = None,
 ) -> Template:
-    """A fact as it stands now, with what an editor can do to it."""
+    """A fact as it stands now, with what an editor can do to it (after the editor's
+    correction or retraction, once the read models have it)."""
     editor = await editor_of(request, pool)
+    recorded = await shows_own_write(request, pool, min_position)
     fact = await _fact(pool, event_id)
-    return Template("desk/fact.html", context={"editor": editor, "fact": fact})
+    return Template(
+        "desk/fact.html", context={"editor": editor, "fact": fact, "recorded": recorded}
+    )
 
 
 # --- drafting a new fact ----------------------------------------------------------------------
@@ -206,7 +217,9 @@ async def draft(
     if outcome.problems:
         return await _draft_page(pool, editor, selection, form, data, problems=outcome.problems,
                                  status=422)
-    return Redirect(f"/desk/sources/{selection.source_id}", status_code=303)
+    return Redirect(
+        f"/desk/sources/{selection.source_id}?min_position={outcome.position}", status_code=303
+    )
 
 
 async def _draft_page(
@@ -279,7 +292,7 @@ async def correct(
             checked=not outcome.problems, changes=data["changes"],
             status=422 if outcome.problems else 200,
         )
-    return Redirect(f"/desk/facts/{fact.event_id}", status_code=303)
+    return Redirect(f"/desk/facts/{fact.event_id}?min_position={outcome.position}", status_code=303)
 
 
 async def _correct_page(
@@ -333,7 +346,7 @@ async def retract(
             pool, editor, fact, values=values, problems=outcome.problems, checked=not outcome.problems,
             status=status,
         )
-    return Redirect(f"/desk/facts/{fact.event_id}", status_code=303)
+    return Redirect(f"/desk/facts/{fact.event_id}?min_position={outcome.position}", status_code=303)
 
 
 AMENDMENT_FIELDS = ("reason", "source_id", "quote", "prefix", "suffix")
