@@ -317,7 +317,10 @@ async def retract_form(
 ) -> Template:
     editor = await editor_of(request, pool)
     fact = await _fact(pool, event_id)
-    return await _retract_page(pool, editor, fact, values={}, problems=[])
+    # The evidence is most often in the fact's own source: chosen, not the first listed.
+    cited = [e.get("source_id") for e in fact.data.get("evidence") or () if isinstance(e, dict)]
+    values = {"source_id": cited[0]} if cited else {}
+    return await _retract_page(pool, editor, fact, values=values, problems=[])
 
 
 @post("/facts/{event_id:uuid}/retract", status_code=303)

@@ -3,7 +3,10 @@ by the editor, through the same checks as the API."""
 
 from __future__ import annotations
 
+import re
+
 from events.seed import SOURCE_ID
+from tests.factories import SOURCE_TEXT
 from tests.integration.read_models.conftest import catch_up, seeded_log  # noqa: F401
 
 
@@ -84,3 +87,16 @@ async def test_a_source_shows_each_sentence_covered_or_not_with_the_coverage(
     assert page.text.count('class="sentence uncovered"') == 6
     assert f"/desk/draft?source={SOURCE_ID}&amp;start=" in page.text
     assert (await browser.page("/desk/sources/no-such-source")).status_code == 404
+
+
+async def test_the_retraction_form_chooses_the_fact_s_own_source(browser, seeded_log, pool):  # noqa: F811
+    event_id, _ = a_statement(seeded_log)
+    await browser.sign_in()
+    first = {"source_id": "aaa-listed-first", "title": "t", "language": "ko", "text": SOURCE_TEXT}
+    assert (await browser.post_form("/desk/sources", first)).status_code == 303
+    await catch_up(pool)
+
+    page = await browser.page(f"/desk/facts/{event_id}/retract")
+
+    assert re.search(rf'<option value="{SOURCE_ID}" selected>', page.text)
+    assert not re.search(r'<option value="aaa-listed-first" selected>', page.text)
