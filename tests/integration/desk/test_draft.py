@@ -151,3 +151,26 @@ async def test_a_statement_by_someone_registered_on_the_way_is_appended_to_its_o
         ("person-kim-siheom", "person.registered"),
         ("statement-kim-siheom-remark", "statement.made"),
     ]
+
+
+async def test_a_meeting_s_preview_shows_its_organiser_and_place(browser, seeded_log):  # noqa: F811
+    await browser.sign_in()
+    form = forms.form_for("meeting.held")
+    evidence = forms.evidence_from_selection(
+        ARTICLE_TEXT, selection()["start"], selection()["end"], SOURCE_ID
+    )
+    values = {
+        "organiser": "pipc", "title_ko": "시험 간담회", "kind": "roundtable",
+        "place": {"name_ko": "시험센터", "name_en": "Test Centre"},
+        "occurred": {"date": "2025-03"}, "evidence": [evidence],
+    }
+    fields = {name: v[0] if len(v) == 1 else v for name, v in forms.form_values(form, values).items()}
+
+    checked = await browser.post_form(
+        "/desk/draft", {"type": "meeting.held", **selection(), **fields, "action": "check"}
+    )
+
+    assert checked.status_code == 200, checked.text
+    preview = checked.text[checked.text.index('class="preview"'):checked.text.index("</section>")]
+    assert "<code>pipc</code>" in preview
+    assert '<dd class="place">시험센터 (Test Centre)</dd>' in preview
