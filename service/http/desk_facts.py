@@ -4,6 +4,7 @@ through the API's own command and checks (``service/writing``)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Annotated
@@ -82,13 +83,57 @@ async def _choices(pool: asyncpg.Pool, form: forms.FactForm) -> dict[str, list[t
         return await entity_choices(connection, [*forms.reference_kinds(form), "source"])
 
 
+_EVENT_PATH = re.compile(r"^events\[\d+\][^:\s]*: ")
+_JSON_PATH = re.compile(r" - at `\$[^`]*`")
+_MISSING = re.compile(r"^Object missing required field `[^`]+`$")
+
+
+def plain(text: str) -> str:
+    """A problem in the words the desk shows beside its field: without the API's paths into
+    the JSON (``events[0].evidence[1]: ``, `` - at `$.speaker` ``), which the field says."""
+    text = _JSON_PATH.sub("", _EVENT_PATH.sub("", text)).strip()
+    if _MISSING.match(text):
+        return "필수 항목입니다 · required"
+    return text
+
+
 def _at_fields(problems: list[tuple[str, str]], prefix: str = "", changes_prefix=None) -> dict:
-    """Problems by the form field they name ("" for the fact as a whole)."""
+    """Problems by the form field they name ("" for the fact as a whole), in plain words."""
     placed: dict[str, str] = {}
     for _, text in problems:
         name = forms.error_field(text, prefix, changes_prefix=changes_prefix) or ""
-        placed[name] = f"{placed[name]} {text}" if name in placed else text
+        placed[name] = f"{placed[name]} {plain(text)}" if name in placed else plain(text)
     return placed
+
+
+class Problem(msgspec.Struct):
+    """A problem at the top of a page: the field's words and a link to it, where it names one."""
+
+    text: str
+    label: str = ""
+    anchor: str = ""
+
+
+def _summary(
+    problems: list[tuple[str, str]], shown: Sequence[forms.FactForm], prefix: str = "",
+    changes_prefix=None,
+) -> list[Problem]:
+    """The problems listed above a form: each by its field's label (linked to the field) and
+    in plain words, or as the write side said it where it names no field of ``shown``."""
+    listed = []
+    shown = sorted(shown, key=lambda form: -len(form.prefix))  # "correction." before ""
+    for _, text in problems:
+        name = forms.error_field(text, prefix, changes_prefix=changes_prefix) or ""
+        owner = next((f for f in shown if name and name.startswith(f.prefix)), None)
+        field = owner.field_at(name[len(owner.prefix):]) if owner is not None else None
+        if field is None:
+            listed.append(Problem(text=plain(text)))
+            continue
+        ko, en = field.label
+        # A list's row has no element of its own: the link goes to its list.
+        anchor = "field-" + re.sub(r"\.\d+$", "", name)
+        listed.append(Problem(text=plain(text), label=ko if ko == en else f"{ko} · {en}", anchor=anchor))
+    return listed
 
 
 # --- the fact as it stands ---------------------------------------------------------------------
@@ -232,7 +277,8 @@ async def _draft_page(
         "desk/draft.html",
         context={
             "editor": editor, "selection": selection, "form": form, "values": values,
-            "errors": _at_fields(problems), "problems": problems, "checked": checked,
+            "errors": _at_fields(problems), "problems": _summary(problems, [form, new_form]),
+            "checked": checked,
             "entities": await _choices(pool, form), "new_form": new_form,
             "new_values": _new_values(registrations), "preview": values if checked else None,
             "type_label": forms.type_label,
@@ -303,7 +349,10 @@ async def _correct_page(
         "desk/correct.html",
         context={
             "editor": editor, "fact": fact, "correction": correction, "values": values,
-            "own": own, "problems": problems, "checked": checked, "changes": changes,
+            "own": own, "checked": checked, "changes": changes,
+            "problems": _summary(
+                problems, [correction.correction, correction.fact], "correction.", changes_prefix=""
+            ),
             "errors": _at_fields(problems, "correction.", changes_prefix=""),
             "entities": await _choices(pool, correction.fact),
         },

@@ -174,3 +174,19 @@ async def test_a_meeting_s_preview_shows_its_organiser_and_place(browser, seeded
     preview = checked.text[checked.text.index('class="preview"'):checked.text.index("</section>")]
     assert "<code>pipc</code>" in preview
     assert '<dd class="place">시험센터 (Test Centre)</dd>' in preview
+
+
+async def test_a_refused_draft_names_the_field_in_words_not_json_paths(
+    browser, seeded_log  # noqa: F811
+):
+    await browser.sign_in()
+
+    refused = await post_statement(browser, statement_fields(""), "check")
+
+    assert refused.status_code == 422
+    assert (
+        '<a href="#field-speaker">발언자 · Speaker</a>: a person speaker needs an id'
+        in refused.text
+    )
+    assert 'id="field-speaker"' in refused.text  # where the link goes
+    assert "$.speaker" not in refused.text and "events[0]" not in refused.text
