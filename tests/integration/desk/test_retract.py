@@ -100,3 +100,13 @@ async def test_the_retraction_form_chooses_the_fact_s_own_source(browser, seeded
 
     assert re.search(rf'<option value="{SOURCE_ID}" selected>', page.text)
     assert not re.search(r'<option value="aaa-listed-first" selected>', page.text)
+
+
+async def test_a_fact_s_page_names_its_fields_in_words_and_shows_no_json(browser, seeded_log):  # noqa: F811
+    event_id, _ = a_statement(seeded_log)
+    await browser.sign_in()
+
+    page = await browser.page(f"/desk/facts/{event_id}")
+
+    assert "<dt>발언자 · <span lang=\"en\">Speaker</span></dt>" in page.text
+    assert "{&#34;" not in page.text and '{"' not in page.text  # no JSON object
