@@ -232,7 +232,8 @@ async def draft(
         int(form_data.get("end") or 0),
     )
     form = forms.form_for(type_)
-    data = forms.with_proposed_key(type_, forms.event_data(form, submitted))
+    typed = forms.event_data(form, submitted)
+    data = forms.with_proposed_key(type_, typed)
     registrations = forms.registrations(form, submitted)
     dry_run = form_data.get("action") != "append"
     problems: list[tuple[str, str]] = []
@@ -247,9 +248,11 @@ async def draft(
     if not (outcome.missing and all(m.get("id") in on_the_way for m in outcome.missing)):
         problems += outcome.problems
     if problems or dry_run:
+        # The fact's own id, left empty, is proposed again at each check until one passes
+        # (from the speaker or names typed by then), and kept once shown with the preview.
         return await _draft_page(
-            pool, editor, selection, form, data, problems=problems, checked=not problems,
-            registrations=registrations, status=422 if problems else 200,
+            pool, editor, selection, form, typed if problems else data, problems=problems,
+            checked=not problems, registrations=registrations, status=422 if problems else 200,
         )
     for new_type, new_data in registrations:
         new_stream = forms.stream_for(new_type, new_data) or ""

@@ -129,6 +129,9 @@ async def test_a_person_registered_on_the_way_is_shown_again_after_the_check_wit
     assert re.search(r'name="new\.person\.0\.name_ko" value="김시험"', checked.text)
     assert re.search(r'name="new\.person\.0\.person_id" value="kim-siheom"', checked.text)
     assert re.search(r'<details class="on-the-way" open>', checked.text)
+    # The statement's own id is not fixed by a refused check: it is proposed again, from the
+    # speaker, once the check passes.
+    assert re.search(r'name="statement_id" value=""', checked.text)
     assert await stored(pool) == before
 
 
