@@ -197,7 +197,8 @@ def test_a_whole_desk_session(page, page_database):
     meeting_id = page.get_by_label("회의 ID · Meeting ID").input_value()
     assert meeting_id == "ministry-examples-imagination-policy-roundtable"
     page.get_by_role("button", name="추가 · Add", exact=True).click()
-    landed_recorded(page, "1 / 6")
+    landed_recorded(page, "1 / 6")  # the sentence the agency's registration cites already
+    expect(page.locator("#s-2 .actions")).to_contain_text("fact 2")
 
     # The statement, from the words selected in the fourth sentence; its speaker, the
     # minister, registered on the way.
@@ -308,9 +309,11 @@ def test_a_whole_desk_session(page, page_database):
     page.get_by_role("button", name="로그아웃 · Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in to the desk")
     assert page.request.get("/desk/me").status == 401
-    page.goto(f"/?agency={agency_id}")
+    with page.expect_response(re.compile("/desk/me$")) as asked:
+        page.goto(f"/?agency={agency_id}")
+    assert asked.value.status == 401
     expect(page.locator("li.entry").first).to_be_visible()
-    expect(page.locator(".desk-actions")).to_have_count(0)
+    expect(page.locator(".desk-actions")).to_have_count(0)  # no "correct" nor "retract"
 
     assert errors == []
     # What the session stored, in order, each appended by the editor's token; nothing of the
