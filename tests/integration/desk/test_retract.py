@@ -86,6 +86,8 @@ async def test_a_source_shows_each_sentence_covered_or_not_with_the_coverage(
     assert page.text.count('class="sentence covered"') == 18
     assert page.text.count('class="sentence uncovered"') == 6
     assert f"/desk/draft?source={SOURCE_ID}&amp;start=" in page.text
+    # The seed names no publisher: its date opens the line, not a lone separator.
+    assert '<p class="meta">2025년 3월 · <code>' in page.text
     assert (await browser.page("/desk/sources/no-such-source")).status_code == 404
 
 
