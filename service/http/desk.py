@@ -18,13 +18,17 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from events.base import ID_PATTERN
 from service import tokens
 from service.http.read_params import is_entity_id
 from service.queries.sources import get_sentences, get_source, source_page
-from service.http.desk_facts import FACT_ROUTES
-from service.http.desk_session import EDITOR_KEY, SignInNeeded, editor_of, signed_in
+from service.http.desk_facts import FACT_ROUTES, MinPosition
+from service.http.desk_session import (
+    EDITOR_KEY, SignInNeeded, editor_of, shows_own_write, signed_in,
+)
 from service.http.sessions import SESSION_COOKIE, sharing_the_secret
 from service.tokens import Caller
+from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact
 from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
@@ -152,14 +156,16 @@ async def register_source(
             kind=given["kind"] or None,
         )
         command = msgspec.structs.replace(command, appended_by=editor.name)
-        await appender.append(command)
+        result = await appender.append(command)
     except WrongExpectedVersion:
         why = f"a source with the id {given['source_id']!r} is registered already"
         return _source_form(editor, {**given, "text": text}, problems=[("source_id", why)], status=409)
     except (ValueError, BadFact, InvalidAppend, EventIdConflict) as refusal:
         # BadOption (a ValueError) names the field; the others say what the append refused.
         return _source_form(editor, {**given, "text": text}, problems=[("", str(refusal))], status=422)
-    return Redirect(f"/desk/sources/{given['source_id']}", status_code=303)
+    return Redirect(
+        f"/desk/sources/{given['source_id']}?min_position={result.positions[-1]}", status_code=303
+    )
 
 
 def _source_form(
@@ -167,7 +173,12 @@ def _source_form(
 ) -> Template:
     return Template(
         "desk/source_form.html",
-        context={"editor": editor, "values": values, "problems": problems},
+        context={
+            "editor": editor, "values": values, "problems": problems,
+            # The vocabulary's id rule as a browser reads a pattern (the ``v`` flag refuses a
+            # bare hyphen in a class: a refused pattern checks nothing and logs an error).
+            "id_pattern": forms.html_pattern(ID_PATTERN),
+        },
         status_code=status,
     )
 
@@ -178,11 +189,14 @@ MAX_SENTENCES = 100_000
 
 @get("/sources/{source_id:str}")
 async def source_sentences(
-    request: Request, source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool]
+    request: Request, source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool],
+    min_position: MinPosition = None,
 ) -> Template:
     """The source as numbered sentences, each covered (a fact cites it) or not yet, with the
-    facts citing it; a sentence, or a passage selected in it, drafts a new fact."""
+    facts citing it; a sentence, or a passage selected in it, drafts a new fact. After the
+    editor registers the source or adds a fact, once the read models have it."""
     editor = await editor_of(request, pool)
+    recorded = await shows_own_write(request, pool, min_position)
     if not is_entity_id(source_id):
         raise NotFoundException(source_id)
     async with pool.acquire() as connection:
@@ -192,7 +206,9 @@ async def source_sentences(
         raise NotFoundException(source_id)
     return Template(
         "desk/source.html",
-        context={"editor": editor, "source": source, "sentences": sentences},
+        context={
+            "editor": editor, "source": source, "sentences": sentences, "recorded": recorded,
+        },
     )
 
 

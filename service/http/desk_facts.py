@@ -4,8 +4,9 @@ through the API's own command and checks (``service/writing``)."""
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Annotated
 
 import asyncpg
@@ -19,7 +20,7 @@ from litestar.response import Redirect, Template
 import events
 from service.desk.dates import propose_date
 from service.desk.sentences import split
-from service.http.desk_session import editor_of
+from service.http.desk_session import editor_of, shows_own_write
 from service.http.read_params import is_entity_id
 from service.queries.choices import entity_choices
 from service.queries.facts import FactNow, fact_now
@@ -39,6 +40,8 @@ class Outcome(msgspec.Struct):
 
     problems: list[tuple[str, str]]
     missing: list[dict] = []
+    position: int | None = None
+    """Where the event was stored (not in a dry run): the next page waits for it."""
 
 
 async def append_fact(
@@ -50,13 +53,17 @@ async def append_fact(
         stream_id=stream_id, expected_version="any", events=[event], appended_by=editor.name
     )
     try:
-        await appender.append(command, dry_run=dry_run)
+        result = await appender.append(command, dry_run=dry_run)
     except BadFact as refusal:
         missing = refusal.extra.get("missing")
         return Outcome(problems=[("", refusal.detail)], missing=[missing] if missing else [])
     except (WrongExpectedVersion, EventIdConflict, InvalidAppend) as refusal:
         return Outcome(problems=[("", str(refusal))])
-    return Outcome(problems=[])
+    return Outcome(problems=[], position=None if dry_run else result.positions[-1])
+
+
+MinPosition = Annotated[int | None, QueryParameter(name="min_position", ge=1, le=2**63 - 1)]
+"""The position of the editor's own write, which the page waits for (``shows_own_write``)."""
 
 
 def _submitted(form) -> dict[str, list[str]]:
@@ -76,25 +83,74 @@ async def _choices(pool: asyncpg.Pool, form: forms.FactForm) -> dict[str, list[t
         return await entity_choices(connection, [*forms.reference_kinds(form), "source"])
 
 
+_EVENT_PATH = re.compile(r"^events\[\d+\][^:\s]*: ")
+_JSON_PATH = re.compile(r" - at `\$[^`]*`")
+_MISSING = re.compile(r"^Object missing required field `[^`]+`$")
+
+
+def plain(text: str) -> str:
+    """A problem in the words the desk shows beside its field: without the API's paths into
+    the JSON (``events[0].evidence[1]: ``, `` - at `$.speaker` ``), which the field says."""
+    text = _JSON_PATH.sub("", _EVENT_PATH.sub("", text)).strip()
+    if _MISSING.match(text):
+        return "필수 항목입니다 · required"
+    return text
+
+
 def _at_fields(problems: list[tuple[str, str]], prefix: str = "", changes_prefix=None) -> dict:
-    """Problems by the form field they name ("" for the fact as a whole)."""
+    """Problems by the form field they name ("" for the fact as a whole), in plain words."""
     placed: dict[str, str] = {}
     for _, text in problems:
         name = forms.error_field(text, prefix, changes_prefix=changes_prefix) or ""
-        placed[name] = f"{placed[name]} {text}" if name in placed else text
+        placed[name] = f"{placed[name]} {plain(text)}" if name in placed else plain(text)
     return placed
+
+
+class Problem(msgspec.Struct):
+    """A problem at the top of a page: the field's words and a link to it, where it names one."""
+
+    text: str
+    label: str = ""
+    anchor: str = ""
+
+
+def _summary(
+    problems: list[tuple[str, str]], shown: Sequence[forms.FactForm], prefix: str = "",
+    changes_prefix=None,
+) -> list[Problem]:
+    """The problems listed above a form: each by its field's label (linked to the field) and
+    in plain words, or as the write side said it where it names no field of ``shown``."""
+    listed = []
+    shown = sorted(shown, key=lambda form: -len(form.prefix))  # "correction." before ""
+    for _, text in problems:
+        name = forms.error_field(text, prefix, changes_prefix=changes_prefix) or ""
+        owner = next((f for f in shown if name and name.startswith(f.prefix)), None)
+        field = owner.field_at(name[len(owner.prefix):]) if owner is not None else None
+        if field is None:
+            listed.append(Problem(text=plain(text)))
+            continue
+        ko, en = field.label
+        # A list's row has no element of its own: the link goes to its list.
+        anchor = "field-" + re.sub(r"\.\d+$", "", name)
+        listed.append(Problem(text=plain(text), label=ko if ko == en else f"{ko} · {en}", anchor=anchor))
+    return listed
 
 
 # --- the fact as it stands ---------------------------------------------------------------------
 
 @get("/facts/{event_id:uuid}")
 async def fact_page(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
+    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool],
+    min_position: MinPosition = None,
 ) -> Template:
-    """A fact as it stands now, with what an editor can do to it."""
+    """A fact as it stands now, with what an editor can do to it (after the editor's
+    correction or retraction, once the read models have it)."""
     editor = await editor_of(request, pool)
+    recorded = await shows_own_write(request, pool, min_position)
     fact = await _fact(pool, event_id)
-    return Template("desk/fact.html", context={"editor": editor, "fact": fact})
+    return Template(
+        "desk/fact.html", context={"editor": editor, "fact": fact, "recorded": recorded}
+    )
 
 
 # --- drafting a new fact ----------------------------------------------------------------------
@@ -176,13 +232,14 @@ async def draft(
         int(form_data.get("end") or 0),
     )
     form = forms.form_for(type_)
-    data = forms.with_proposed_key(type_, forms.event_data(form, submitted))
+    typed = forms.event_data(form, submitted)
+    data = forms.with_proposed_key(type_, typed)
     registrations = forms.registrations(form, submitted)
     dry_run = form_data.get("action") != "append"
     problems: list[tuple[str, str]] = []
     for new_type, new_data in registrations:
-        stream = forms.stream_for(new_type, new_data) or ""
-        outcome = await append_fact(appender, editor, stream, new_type, new_data, True)
+        new_stream = forms.stream_for(new_type, new_data) or ""
+        outcome = await append_fact(appender, editor, new_stream, new_type, new_data, True)
         problems += outcome.problems
     stream = forms.stream_for(type_, data) or ""
     outcome = await append_fact(appender, editor, stream, type_, data, True)
@@ -191,42 +248,56 @@ async def draft(
     if not (outcome.missing and all(m.get("id") in on_the_way for m in outcome.missing)):
         problems += outcome.problems
     if problems or dry_run:
+        # The fact's own id, left empty, is proposed again at each check until one passes
+        # (from the speaker or names typed by then), and kept once shown with the preview.
         return await _draft_page(
-            pool, editor, selection, form, data, problems=problems, checked=not problems,
-            submitted=submitted, status=422 if problems else 200,
+            pool, editor, selection, form, typed if problems else data, problems=problems,
+            checked=not problems, registrations=registrations, status=422 if problems else 200,
         )
     for new_type, new_data in registrations:
-        stream = forms.stream_for(new_type, new_data) or ""
-        await append_fact(appender, editor, stream, new_type, new_data, False)
+        new_stream = forms.stream_for(new_type, new_data) or ""
+        outcome = await append_fact(appender, editor, new_stream, new_type, new_data, False)
+        if outcome.problems:
+            return await _draft_page(pool, editor, selection, form, data, problems=outcome.problems,
+                                     registrations=registrations, status=422)
+    # Each registration is in its own stream, the fact in its own (never the last one's).
     outcome = await append_fact(appender, editor, stream, type_, data, False)
     if outcome.problems:
         return await _draft_page(pool, editor, selection, form, data, problems=outcome.problems,
-                                 submitted=submitted, status=422)
-    return Redirect(f"/desk/sources/{selection.source_id}", status_code=303)
+                                 status=422)
+    return Redirect(
+        f"/desk/sources/{selection.source_id}?min_position={outcome.position}", status_code=303
+    )
 
 
 async def _draft_page(
     pool: asyncpg.Pool, editor: Caller, selection: Selection, form: forms.FactForm, values: dict,
     *, problems: list[tuple[str, str]], checked: bool = False,
-    submitted: Mapping[str, Sequence[str]] | None = None, status: int = 200,
+    registrations: Sequence[tuple[str, dict]] = (), status: int = 200,
 ) -> Template:
     new_form = forms.on_the_way_form(form)
     return Template(
         "desk/draft.html",
         context={
             "editor": editor, "selection": selection, "form": form, "values": values,
-            "errors": _at_fields(problems), "problems": problems, "checked": checked,
+            "errors": _at_fields(problems), "problems": _summary(problems, [form, new_form]),
+            "checked": checked,
             "entities": await _choices(pool, form), "new_form": new_form,
-            "new_values": _new_values(submitted), "preview": values if checked else None,
+            "new_values": _new_values(registrations), "preview": values if checked else None,
             "type_label": forms.type_label,
         },
         status_code=status,
     )
 
 
-def _new_values(submitted: Mapping[str, Sequence[str]] | None) -> dict:
-    """The registrations on the way as they were typed, to show them again."""
-    return {}  # an empty list of rows: what was typed is posted again by the browser's form
+def _new_values(registrations: Sequence[tuple[str, dict]]) -> dict[str, list[dict]]:
+    """The registrations on the way as the form shows them again after a check: what was
+    typed, with the ids proposed for those left empty (``new.person.0.person_id``), so the
+    editor sees the id to name in the fact."""
+    found: dict[str, list[dict]] = {}
+    for new_type, data in registrations:
+        found.setdefault(new_type.split(".", 1)[0], []).append(data)
+    return found
 
 
 # --- correcting and retracting ----------------------------------------------------------------
@@ -270,7 +341,7 @@ async def correct(
             checked=not outcome.problems, changes=data["changes"],
             status=422 if outcome.problems else 200,
         )
-    return Redirect(f"/desk/facts/{fact.event_id}", status_code=303)
+    return Redirect(f"/desk/facts/{fact.event_id}?min_position={outcome.position}", status_code=303)
 
 
 async def _correct_page(
@@ -281,7 +352,10 @@ async def _correct_page(
         "desk/correct.html",
         context={
             "editor": editor, "fact": fact, "correction": correction, "values": values,
-            "own": own, "problems": problems, "checked": checked, "changes": changes,
+            "own": own, "checked": checked, "changes": changes,
+            "problems": _summary(
+                problems, [correction.correction, correction.fact], "correction.", changes_prefix=""
+            ),
             "errors": _at_fields(problems, "correction.", changes_prefix=""),
             "entities": await _choices(pool, correction.fact),
         },
@@ -295,7 +369,10 @@ async def retract_form(
 ) -> Template:
     editor = await editor_of(request, pool)
     fact = await _fact(pool, event_id)
-    return await _retract_page(pool, editor, fact, values={}, problems=[])
+    # The evidence is most often in the fact's own source: chosen, not the first listed.
+    cited = [e.get("source_id") for e in fact.data.get("evidence") or () if isinstance(e, dict)]
+    values = {"source_id": cited[0]} if cited else {}
+    return await _retract_page(pool, editor, fact, values=values, problems=[])
 
 
 @post("/facts/{event_id:uuid}/retract", status_code=303)
@@ -324,7 +401,7 @@ async def retract(
             pool, editor, fact, values=values, problems=outcome.problems, checked=not outcome.problems,
             status=status,
         )
-    return Redirect(f"/desk/facts/{fact.event_id}", status_code=303)
+    return Redirect(f"/desk/facts/{fact.event_id}?min_position={outcome.position}", status_code=303)
 
 
 AMENDMENT_FIELDS = ("reason", "source_id", "quote", "prefix", "suffix")

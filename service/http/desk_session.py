@@ -1,11 +1,16 @@
-"""Who is signed in to the desk: the session's token name, looked up again on each request."""
+"""Who is signed in to the desk: the session's token name, looked up again on each request;
+and an editor's own writes, shown by the page they lead to."""
 
 from __future__ import annotations
+
+import asyncio
+import time
 
 import asyncpg
 from litestar import Request
 
 from service import tokens
+from service.store.lookups import folded_through
 from service.tokens import Caller
 
 EDITOR_KEY = "editor"
@@ -35,3 +40,26 @@ async def editor_of(request: Request, pool: asyncpg.Pool) -> Caller:
     return editor
 
 
+
+
+POLL_SECONDS = 0.02
+
+
+async def shows_own_write(request: Request, pool: asyncpg.Pool, position: int | None) -> bool | None:
+    """After an append, the desk's next page (its redirect names the append's ``min_position``)
+    waits until the read models have folded it, as the API's reads with ``min_position`` do, at
+    most ``POLICY_TIMELINE_MIN_POSITION_WAIT_SECONDS``: the new source, the sentence covered,
+    the date corrected are on the page the editor lands on. True once folded, False if the wait
+    ran out (the page says so, and is shown as it stands); None without a position."""
+    if position is None:
+        return None
+    state = request.app.state
+    names = [projection.name for projection in state.projections]
+    deadline = time.monotonic() + state.settings.min_position_wait_seconds
+    while True:
+        async with pool.acquire() as connection:
+            if await folded_through(connection, position, names):
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(POLL_SECONDS)

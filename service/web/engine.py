@@ -11,7 +11,7 @@ from litestar.template.config import TemplateConfig
 
 import events
 from events.sources import SOURCE_KINDS
-from service.web import TEMPLATES, labels
+from service.web import TEMPLATES, forms, labels
 
 
 def _query(**values: object) -> str:
@@ -37,6 +37,14 @@ def _show(value: object) -> str:
     if isinstance(value, dict) and isinstance(value.get("name_ko"), str):
         place = msgspec.convert(value, events.Place)  # a correction's place, checked on append
         return ", ".join(part for part in (place.label(), place.url) if part)
+    if isinstance(value, bool):
+        return "예 · yes" if value else "아니요 · no"
+    if isinstance(value, list):
+        return ", ".join(_show(item) for item in value) if value else "—"
+    if isinstance(value, dict):
+        # A record (a speaker, a head count): its fields that hold something, by name.
+        shown = [f"{key}: {_show(item)}" for key, item in value.items() if item not in (None, [], "")]
+        return "; ".join(shown) if shown else "—"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -51,6 +59,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         role_label=lambda role: labels.pair(labels.ROLES, role),
         query=_query,
         show=_show,
+        field_label=forms.label_for,
         web_url=events.web_url,
         source_kinds=SOURCE_KINDS,
     )

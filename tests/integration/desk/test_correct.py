@@ -3,6 +3,8 @@ the editor changes become the correction's changes, checked as the fact they lea
 
 from __future__ import annotations
 
+import re
+
 from events.seed import SOURCE_ID
 from service.queries.facts import fact_now
 from service.web import forms
@@ -63,3 +65,15 @@ async def test_a_correction_that_changes_nothing_is_refused(browser, seeded_log,
     assert response.status_code == 422
     assert "nothing changed" in response.text
     assert await pool.fetchval("SELECT count(*) FROM events") == before
+
+
+async def test_the_correction_form_shows_the_fact_s_id_fixed_and_proposes_none(browser, seeded_log):  # noqa: F811
+    meeting = a_meeting(seeded_log)
+    await browser.sign_in()
+
+    page = await browser.page(f"/desk/facts/{meeting.id}/correct")
+
+    meeting_id = meeting.stream_id.removeprefix("meeting-")
+    field = re.search(r'<input id="field-meeting_id"[^>]*>', page.text)
+    assert field and f'value="{meeting_id}"' in field.group(0) and "readonly" in field.group(0)
+    assert "proposed from the name" not in page.text  # a fixed id is not proposed

@@ -3,7 +3,10 @@ by the editor, through the same checks as the API."""
 
 from __future__ import annotations
 
+import re
+
 from events.seed import SOURCE_ID
+from tests.factories import SOURCE_TEXT
 from tests.integration.read_models.conftest import catch_up, seeded_log  # noqa: F401
 
 
@@ -83,4 +86,29 @@ async def test_a_source_shows_each_sentence_covered_or_not_with_the_coverage(
     assert page.text.count('class="sentence covered"') == 18
     assert page.text.count('class="sentence uncovered"') == 6
     assert f"/desk/draft?source={SOURCE_ID}&amp;start=" in page.text
+    # The seed names no publisher: its date opens the line, not a lone separator.
+    assert '<p class="meta">2025년 3월 · <code>' in page.text
     assert (await browser.page("/desk/sources/no-such-source")).status_code == 404
+
+
+async def test_the_retraction_form_chooses_the_fact_s_own_source(browser, seeded_log, pool):  # noqa: F811
+    event_id, _ = a_statement(seeded_log)
+    await browser.sign_in()
+    first = {"source_id": "aaa-listed-first", "title": "t", "language": "ko", "text": SOURCE_TEXT}
+    assert (await browser.post_form("/desk/sources", first)).status_code == 303
+    await catch_up(pool)
+
+    page = await browser.page(f"/desk/facts/{event_id}/retract")
+
+    assert re.search(rf'<option value="{SOURCE_ID}" selected>', page.text)
+    assert not re.search(r'<option value="aaa-listed-first" selected>', page.text)
+
+
+async def test_a_fact_s_page_names_its_fields_in_words_and_shows_no_json(browser, seeded_log):  # noqa: F811
+    event_id, _ = a_statement(seeded_log)
+    await browser.sign_in()
+
+    page = await browser.page(f"/desk/facts/{event_id}")
+
+    assert "<dt>발언자 · <span lang=\"en\">Speaker</span></dt>" in page.text
+    assert "{&#34;" not in page.text and '{"' not in page.text  # no JSON object
