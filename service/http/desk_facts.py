@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -187,6 +187,14 @@ async def _selection(pool: asyncpg.Pool, source_id: str, start: int, end: int) -
     )
 
 
+def _offset(value: object) -> int:
+    """A selection's offset as the form posts it; anything else is a 400, not a 500."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise ValidationException(f"a selection's offsets are whole numbers, not {text!r}")
+    return int(text)
+
+
 @get("/draft")
 async def draft_form(
     request: Request,
@@ -228,8 +236,8 @@ async def draft(
     if type_ not in forms.menu():
         raise NotFoundException(f"no fact type {type_!r} to draft")
     selection = await _selection(
-        pool, str(form_data.get("source") or ""), int(form_data.get("start") or 0),
-        int(form_data.get("end") or 0),
+        pool, str(form_data.get("source") or ""), _offset(form_data.get("start")),
+        _offset(form_data.get("end")),
     )
     form = forms.form_for(type_)
     typed = forms.event_data(form, submitted)

@@ -40,8 +40,6 @@ async def editor_of(request: Request, pool: asyncpg.Pool) -> Caller:
     return editor
 
 
-
-
 POLL_SECONDS = 0.02
 
 

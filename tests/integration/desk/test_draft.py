@@ -193,3 +193,17 @@ async def test_a_refused_draft_names_the_field_in_words_not_json_paths(
     )
     assert 'id="field-speaker"' in refused.text  # where the link goes
     assert "$.speaker" not in refused.text and "events[0]" not in refused.text
+
+
+async def test_a_draft_posted_with_offsets_that_are_not_numbers_is_a_400(
+    browser, seeded_log, pool  # noqa: F811
+):
+    await browser.sign_in()
+    before = await stored(pool)
+    response = await browser.post_form(
+        "/desk/draft",
+        {"type": "organization.registered", "source": SOURCE_ID, "start": "x", "end": "1",
+         **organization_fields(), "action": "append"},
+    )
+    assert response.status_code == 400
+    assert await stored(pool) == before
