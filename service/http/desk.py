@@ -96,7 +96,7 @@ async def sign_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Redi
     editor = await tokens.caller_of(pool, token) if token else None
     if editor is None or not editor.may("append"):
         why = (
-            "이 토큰은 유효하지 않습니다 · That token is not valid (unknown or revoked)."
+            "유효하지 않은 토큰입니다(등록되지 않았거나 폐기됨) · That token is not valid (unknown or revoked)."
             if editor is None
             else "이 토큰에는 append 권한이 없습니다 · That token may not append."
         )

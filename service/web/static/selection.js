@@ -1,5 +1,5 @@
 // The desk's source view: a passage selected inside one sentence (with the mouse or the
-// keyboard) offers "Draft from the selection", a link to the draft form with its offsets.
+// keyboard) offers "Draft a fact from the selection", a link to the draft form with its offsets.
 // Offsets are code points of the stored text, as the server counts them (not UTF-16 units).
 "use strict";
 
@@ -47,7 +47,7 @@ if (list) {
       source: list.dataset.sourceId, start: passage.start, end: passage.end,
     });
     link.href = `/desk/draft?${query}`;
-    link.textContent = `선택한 구절로 작성 · Draft from the selection: “${passage.text}”`;
+    link.textContent = `선택한 구절로 사실 작성 · Draft a fact from the selection: “${passage.text}”`;
     bar.hidden = false;
   };
   document.addEventListener("selectionchange", update);

@@ -291,7 +291,7 @@ def test_a_whole_desk_session(page, page_database):
     statement = entry(page, WORDS)
     statement.locator("summary").click()
     statement.get_by_role("link", name="철회 · Retract").click()
-    page.get_by_label("이유 · Reason").fill("기사의 정정문: 장관의 발언이 아니었음")
+    page.get_by_label("사유 · Reason").fill("기사의 정정문: 장관의 발언이 아니었음")
     expect(page.get_by_label("출처 · Source")).to_have_value(SOURCE_ID)  # the fact's own
     page.get_by_label(re.compile("^인용 · Quote")).fill(SPEAKER_ERRATUM)
     check(page)
