@@ -58,7 +58,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "name": ("이름", "Name"),
     "short": ("약칭", "Short name"),
     "title": ("제목", "Title"),
-    "title_is_official": ("공식 명칭", "Official title"),
+    "title_is_official": ("공식 명칭임", "The title is official"),
     "kind": ("종류", "Kind"),
     "parent": ("상위 기관", "Parent agency"),
     "country": ("국가", "Country"),
@@ -73,20 +73,20 @@ _WORDS: dict[str, tuple[str, str]] = {
     "agency": ("담당 기관", "Responsible agency"),
     "status": ("상태", "Status"),
     "summary": ("요약", "Summary"),
-    "due": ("기한", "Due"),
-    "meetings": ("관련 회의", "Meetings"),
+    "due": ("기한", "Due date"),
+    "meetings": ("관련 회의", "Related meetings"),
     "topics": ("주제", "Topics"),
     "occurred": ("일시", "When"),
     "date": ("날짜", "Date"),
-    "approximate": ("대략", "Approximate"),
+    "approximate": ("대략적인 날짜", "Approximate date"),
     "original": ("원문 표현", "Source's words"),
     "organiser": ("주최 기관", "Organiser"),
     "attendees": ("참석자", "Attendees"),
     "attendee_count": ("참석 인원", "Head count"),
-    "value": ("수", "Number"),
+    "value": ("수치", "Number"),
     "place": ("장소", "Place"),
     "note": ("비고", "Note"),
-    "url": ("주소", "URL"),
+    "url": ("웹 주소", "URL"),
     "speaker": ("발언자", "Speaker"),
     "meeting": ("회의", "Meeting"),
     "text": ("내용", "Text"),
@@ -108,7 +108,7 @@ _ENTITIES: dict[str, tuple[str, str]] = {
     "initiative": ("정책", "Initiative"),
     "meeting": ("회의", "Meeting"),
     "statement": ("발언", "Statement"),
-    "event": ("사실", "Event"),
+    "event": ("사실", "Fact"),
 }
 _TYPES: dict[str, tuple[str, str]] = {
     "agency.registered": ("기관 등록", "Agency registered"),
@@ -1026,7 +1026,7 @@ def on_the_way_form(form: FactForm) -> FactForm:
         kind = new.prefix.split(".")[1]
         record = FormField(key=kind, label=new.label, kind="record", required=True, fields=new.fields)
         lists.append(FormField(key=kind, label=new.label, kind="list", required=False, item=record))
-    return FactForm(type="new", label=("새로 등록", "Register on the way"), fields=tuple(lists), prefix="new.")
+    return FactForm(type="new", label=("함께 등록", "Also register"), fields=tuple(lists), prefix="new.")
 
 
 def registrations(
