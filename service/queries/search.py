@@ -5,12 +5,13 @@ its page.
 Two plans, each right for one kind of term (docs/read-models.md, "Search"):
 
 - **the walk**: the list's order index, rows in list order, each checked for ``q`` (its
-  fact's text, by ``event_id``), stopping at a page of matches. Cheap for a common term (a page of 50 comes within a few hundred
-  rows), ruinous for a rare one (it would read the whole list);
+  fact's text, by ``event_id``), stopping at a page of matches. Cheap for a common term (a
+  page of 50 comes within a few hundred rows), ruinous for a rare one (it would read the
+  whole list);
 - **the bitmap**: the GIN index on ``search_bigrams(search_text)`` finds every fact that has
   ``q``'s bigrams, each is checked with ``strpos``, then the list's rows of those facts (by
-  ``event_id``) are sorted for the page. Cheap for a rare term,
-  ruinous for a common one (tens of thousands of rows checked and sorted for 50).
+  ``event_id``) are sorted for the page. Cheap for a rare term, ruinous for a common one
+  (tens of thousands of rows checked and sorted for 50).
 
 The planner cannot tell them apart: the service's statements are prepared, and a generic plan
 knows nothing of ``q``; even for a custom plan, PostgreSQL multiplies the frequencies of a
@@ -65,12 +66,18 @@ def contains(alias: str, q: str, query) -> str:
     """``matches`` for a row at hand (the walk checks each row it reads): its fact's text, by
     ``event_id``, contains ``q``. ``strpos`` alone: a text that contains ``q`` has every bigram
     of ``q`` (a pair of ``q`` without the separator is a pair of the text without it), so this
-    finds exactly the rows that ``matches`` finds, without computing any text's bigrams."""
+    finds exactly the rows that ``matches`` finds, without computing any text's bigrams.
+
+    A scalar subquery, one index probe per row read, and not ``EXISTS``: the planner may turn
+    an ``EXISTS`` into a hashed subplan that checks ``strpos`` on every fact of the table
+    first (measured: a walk of 2,000 statements at 100k events in 75-95 ms, not ~2 ms). One
+    version of a fact is known at any instant; ``LIMIT 1`` only keeps that an assumption of
+    the engine's, not of this query's."""
     found = f"{alias}_search"
-    return f"""EXISTS (SELECT FROM {SEARCH_TABLE} AS {found}
-            WHERE {found}.event_id = {alias}.event_id
-              AND strpos({found}.search_text, {query.param(q)}) > 0
-              AND {query.known(found)})"""
+    return f"""coalesce((SELECT strpos({found}.search_text, {query.param(q)}) > 0
+            FROM {SEARCH_TABLE} AS {found}
+            WHERE {found}.event_id = {alias}.event_id AND {query.known(found)}
+            LIMIT 1), false)"""
 
 
 Condition = Callable[[str, str, Query], str]

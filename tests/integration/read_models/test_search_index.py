@@ -5,12 +5,16 @@ plans (the walk and the bitmap)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from events.seed import SOURCE_ID
+from service.projections import PROJECTIONS
+from service.projections.runner import ProjectionRunner
 from service.queries.common import Query
 from service.queries.initiatives import initiative_page
 from service.queries.meetings import meeting_page
@@ -163,3 +167,35 @@ async def test_a_search_as_of_before_a_correction_reads_the_text_known_then(
                                  (guide, "initiative.status_changed")}
         if name in ("timeline", "initiatives"):
             assert old_title and not now_title, name
+
+
+async def test_a_database_migrated_with_facts_folded_gets_its_search_text_from_the_runner(
+    connection, pool, database_url, settings
+):
+    # As migration 0009 leaves a database whose other read models were folded before it: an
+    # empty fact_search and no checkpoint for the search projection.
+    await pool.execute("DELETE FROM projection_checkpoints WHERE name = 'search'")
+    await pool.execute("TRUNCATE fact_search")
+    assert (await statement_page(connection, q="가명")).statements == []
+
+    runner = ProjectionRunner(
+        PROJECTIONS, database_url, notify_channel=settings.notify_channel, poll_interval=0.2,
+        retry_interval=0.05,
+    )
+    task = asyncio.create_task(runner.run())
+    try:
+        async with asyncio.timeout(60):
+            while True:
+                row = await pool.fetchrow(
+                    """SELECT s.position = f.position AND s.transaction_id = f.transaction_id
+                       FROM projection_checkpoints AS s, projection_checkpoints AS f
+                       WHERE s.name = 'search' AND f.name = 'facts'"""
+                )
+                if row is not None and row[0]:
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    found = await statement_page(connection, q="가명")
+    assert [s.statement_id for s in found.statements] == ["pipc-roundtable-companies-proposals"]
