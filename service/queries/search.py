@@ -70,9 +70,9 @@ def contains(alias: str, q: str, query) -> str:
 
     A scalar subquery, one index probe per row read, and not ``EXISTS``: the planner may turn
     an ``EXISTS`` into a hashed subplan that checks ``strpos`` on every fact of the table
-    first (measured: a walk of 2,000 statements at 100k events in 75-95 ms, not ~2 ms). One
-    version of a fact is known at any instant; ``LIMIT 1`` only keeps that an assumption of
-    the engine's, not of this query's."""
+    first (measured: a walk of 2,000 statements at 100k events in 75-95 ms, not ~2 ms). The
+    engine keeps one version of a fact known at any instant; ``LIMIT 1`` keeps a breach of
+    that from failing the query (a scalar subquery may return one row at most)."""
     found = f"{alias}_search"
     return f"""coalesce((SELECT strpos({found}.search_text, {query.param(q)}) > 0
             FROM {SEARCH_TABLE} AS {found}
