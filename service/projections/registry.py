@@ -9,7 +9,6 @@ from __future__ import annotations
 from service.projections.base import Projection
 from service.read_models import (
     agencies,
-    fact_search,
     facts,
     initiatives,
     meetings,
@@ -30,5 +29,4 @@ PROJECTIONS: tuple[Projection, ...] = (
     people.PROJECTION,
     organizations.PROJECTION,
     sources.PROJECTION,
-    fact_search.PROJECTION,
 )

@@ -91,10 +91,9 @@ async def get_initiative(
 
 
 def _history_contains(alias: str, q: str, query: Query) -> str:
-    # A scalar subquery, evaluated for each announcement walked (an EXISTS could be planned as
-    # a hashed subplan over every history row: ``contains``).
-    return f"""coalesce((SELECT bool_or({contains("m", q, query)}) FROM initiative_history AS m
-        WHERE m.initiative_id = {alias}.initiative_id AND {query.known("m")}), false)"""
+    return f"""EXISTS (SELECT FROM initiative_history AS m
+        WHERE m.initiative_id = {alias}.initiative_id
+          AND {contains("m", q, query)} AND {query.known("m")})"""
 
 
 def _history_matches(alias: str, q: str, query: Query) -> str:

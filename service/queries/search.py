@@ -1,17 +1,14 @@
-"""The SQL of a search ``q`` on a list whose rows point at facts (``event_id``), whose search
-text is the search model's (``fact_search``, migration 0009), and how a list with ``q`` finds
-its page.
+"""The SQL of a search ``q`` on a table with a ``search_text`` column and a GIN index on its
+bigrams (migrations 0006, 0009), and how a list with ``q`` finds its page.
 
 Two plans, each right for one kind of term (docs/read-models.md, "Search"):
 
-- **the walk**: the list's order index, rows in list order, each checked for ``q`` (its
-  fact's text, by ``event_id``), stopping at a page of matches. Cheap for a common term (a
-  page of 50 comes within a few hundred rows), ruinous for a rare one (it would read the
-  whole list);
-- **the bitmap**: the GIN index on ``search_bigrams(search_text)`` finds every fact that has
-  ``q``'s bigrams, each is checked with ``strpos``, then the list's rows of those facts (by
-  ``event_id``) are sorted for the page. Cheap for a rare term, ruinous for a common one
-  (tens of thousands of rows checked and sorted for 50).
+- **the walk**: the list's order index, rows in list order, each checked for ``q``, stopping
+  at a page of matches. Cheap for a common term (a page of 50 comes within a few hundred
+  rows), ruinous for a rare one (it would read the whole list);
+- **the bitmap**: the GIN index on ``search_bigrams(search_text)`` finds every row that has
+  ``q``'s bigrams, each is checked with ``strpos``, all are sorted for the page. Cheap for a
+  rare term, ruinous for a common one (tens of thousands of rows checked and sorted for 50).
 
 The planner cannot tell them apart: the service's statements are prepared, and a generic plan
 knows nothing of ``q``; even for a custom plan, PostgreSQL multiplies the frequencies of a
@@ -40,44 +37,25 @@ WALK_ROWS = 2000
 fits in them if one row in 40 matches. A term with no match in them goes to the bitmap plan."""
 
 
-SEARCH_TABLE = "fact_search"
-"""Each fact's search text, once (the ``search`` read model); a list's row finds its fact's
-text there by ``event_id``, as known at the query's instant."""
-
-
 def matches(alias: str, q: str, query) -> str:
-    """Rows of ``alias`` whose fact's text contains ``q`` (already ``normalized``, 2+
-    characters): the GIN index on ``search_bigrams(search_text)`` finds the facts that have
-    every bigram of ``q`` (``bigrams(q)``: the same pairs as the SQL function's); ``strpos``
-    keeps those where the bigrams are in a row (no LIKE, so ``%`` and ``_`` in ``q`` are plain
-    characters). The expression is the index's, ``COLLATE "C"`` included, or the index is not
-    used."""
-    found = f"{alias}_search"
+    """Rows of ``alias`` whose text contains ``q`` (already ``normalized``, 2+ characters):
+    the GIN index on ``search_bigrams(search_text)`` finds the rows that have every bigram of
+    ``q`` (``bigrams(q)``: the same pairs as the SQL function's); ``strpos`` keeps those where
+    the bigrams are in a row (no LIKE, so ``%`` and ``_`` in ``q`` are plain characters). The
+    expression is the index's, ``COLLATE "C"`` included, or the index is not used."""
     return (
-        f"""{alias}.event_id IN (SELECT {found}.event_id FROM {SEARCH_TABLE} AS {found}
-            WHERE (search_bigrams({found}.search_text) COLLATE "C")"""
-        f""" @> {query.param(bigrams(q))}::text[]
-              AND strpos({found}.search_text, {query.param(q)}) > 0
-              AND {query.known(found)})"""
+        f"""((search_bigrams({alias}.search_text) COLLATE "C")"""
+        f" @> {query.param(bigrams(q))}::text[]"
+        f" AND strpos({alias}.search_text, {query.param(q)}) > 0)"
     )
 
 
 def contains(alias: str, q: str, query) -> str:
-    """``matches`` for a row at hand (the walk checks each row it reads): its fact's text, by
-    ``event_id``, contains ``q``. ``strpos`` alone: a text that contains ``q`` has every bigram
-    of ``q`` (a pair of ``q`` without the separator is a pair of the text without it), so this
-    finds exactly the rows that ``matches`` finds, without computing any text's bigrams.
-
-    A scalar subquery, one index probe per row read, and not ``EXISTS``: the planner may turn
-    an ``EXISTS`` into a hashed subplan that checks ``strpos`` on every fact of the table
-    first (measured: a walk of 2,000 statements at 100k events in 75-95 ms, not ~2 ms). The
-    engine keeps one version of a fact known at any instant; ``LIMIT 1`` keeps a breach of
-    that from failing the query (a scalar subquery may return one row at most)."""
-    found = f"{alias}_search"
-    return f"""coalesce((SELECT strpos({found}.search_text, {query.param(q)}) > 0
-            FROM {SEARCH_TABLE} AS {found}
-            WHERE {found}.event_id = {alias}.event_id AND {query.known(found)}
-            LIMIT 1), false)"""
+    """``matches`` for a row at hand (the walk checks each row it reads): ``strpos`` alone. A
+    text that contains ``q`` has every bigram of ``q`` (a pair of ``q`` without the separator
+    is a pair of the text without it), so this finds exactly the rows that ``matches`` finds,
+    without computing any row's bigrams (the function is costly: ``COST 10000``)."""
+    return f"(strpos({alias}.search_text, {query.param(q)}) > 0)"
 
 
 Condition = Callable[[str, str, Query], str]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
 from service.read_models.dates import date_columns
+from service.read_models.search import fact_texts, search_columns
 
 
 def history_item(view: FactView, fact: Fact):
@@ -17,6 +18,7 @@ def history_item(view: FactView, fact: Fact):
     yield "initiative_history", (
         item.initiative_id, fact.event_id, fact.type, agency,
         *date_columns(item.occurred.date), fact.position,
+        *search_columns(fact_texts(item)),
     )
 
 
@@ -24,7 +26,7 @@ PROJECTION = Projection(
     name="initiatives",
     tables={"initiative_history": (
         "initiative_id", "event_id", "type", "agency_id",
-        "earliest", "latest", "precision_rank", "position",
+        "earliest", "latest", "precision_rank", "position", "search_text",
     )},
     handlers={"initiative.announced": history_item, "initiative.status_changed": history_item},
     ignored=frozenset({

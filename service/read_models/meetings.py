@@ -6,6 +6,7 @@ from __future__ import annotations
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
 from service.read_models.dates import date_columns
+from service.read_models.search import fact_texts, search_columns
 
 
 def meeting_held(view: FactView, fact: Fact):
@@ -13,6 +14,7 @@ def meeting_held(view: FactView, fact: Fact):
     yield "meetings", (
         meeting.meeting_id, fact.event_id, meeting.organiser,
         *date_columns(meeting.occurred.date), fact.position,
+        *search_columns(fact_texts(meeting)),
     )
 
 
@@ -20,6 +22,7 @@ PROJECTION = Projection(
     name="meetings",
     tables={"meetings": (
         "meeting_id", "event_id", "organiser", "earliest", "latest", "precision_rank", "position",
+        "search_text",
     )},
     handlers={"meeting.held": meeting_held},
     ignored=frozenset({

@@ -1,13 +1,13 @@
-"""Search text: a fact's texts normalized and joined, and the character bigrams a query asks for.
+"""Search text, computed by the handlers (pure Python, no SQL); its bigrams, by PostgreSQL.
 
-The search read model (``fact_search.py``) stores each fact's text once; the lists find their
-matches in it by ``event_id`` (service/queries/search.py).
-
-The character bigrams are PostgreSQL's: ``search_bigrams(search_text)`` (migration 0009), an
-IMMUTABLE SQL function under a GIN expression index. A query ``q`` of n >= 2 characters is a
-fact whose bigrams contain every bigram of ``q`` (the index; the query passes ``bigrams(q)``
-below, the same bigrams as the SQL function's) and whose text contains ``q`` (the ``strpos``
-recheck).
+Each searchable row of ``timeline_entries``, ``statements``, ``meetings`` and
+``initiative_history`` carries ``search_text``: its titles, texts, summaries, notes and
+evidence quotes, normalized (a fact's text is normalized once, however many rows show it:
+``search_columns``). Its character bigrams are PostgreSQL's: ``search_bigrams(search_text)``
+(migration 0009), an IMMUTABLE SQL function under a GIN expression index on each table. A
+query ``q`` of n >= 2 characters is a row whose bigrams contain every bigram of ``q`` (the
+index; the query passes ``bigrams(q)`` below, the same pairs as the SQL function's) and whose
+text contains ``q`` (the ``strpos`` recheck).
 
 Why bigrams and not trigrams: Korean words are short (``가명``, ``공공``, ``규제`` are two
 syllables), and pg_trgm extracts no trigram from a two-character LIKE pattern, so such a search
@@ -17,6 +17,7 @@ and more from the same index, with no extension, the way pg_bigm does.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -46,8 +47,19 @@ def bigrams(text: str) -> list[str]:
     return sorted(pair for pair in pairs if SEPARATOR not in pair)
 
 
-def search_text(parts: Iterable[str | None]) -> str:
-    """A fact's ``search_text``: its texts normalized, empty and repeated ones left out."""
+def search_columns(parts: Iterable[str | None]) -> tuple[str]:
+    """A row's search columns, ``(search_text,)``, of its texts (empty ones left out)."""
+    return (search_text(tuple(parts)),)
+
+
+@functools.lru_cache(maxsize=64)
+def search_text(parts: tuple[str | None, ...]) -> str:
+    """The texts normalized and joined, empty and repeated ones left out.
+
+    Kept for the last few facts: every projection that shows a fact derives its rows from the
+    same decoded value one after the other (``Fold``), so the statement's text is normalized
+    once for ``statements`` and ``timeline_entries``, not once per table (the parts' strings
+    are the same objects, whose hashes Python keeps)."""
     kept = [normalized(part) for part in parts if part]
     return SEPARATOR.join(dict.fromkeys(part for part in kept if part))
 

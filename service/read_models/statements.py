@@ -5,6 +5,7 @@ from __future__ import annotations
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
 from service.read_models.dates import date_columns, occurred_of
+from service.read_models.search import fact_texts, search_columns
 
 
 def speaker_ids(statement, kind: str | None = None) -> list[str]:
@@ -20,6 +21,7 @@ def statement_made(view: FactView, fact: Fact):
     yield "statements", (
         statement.statement_id, fact.event_id, speaker_ids(statement), statement.meeting,
         statement.kind, *date_columns(occurred_of(view, fact).date), fact.position,
+        *search_columns(fact_texts(statement)),
     )
 
 
@@ -27,7 +29,7 @@ PROJECTION = Projection(
     name="statements",
     tables={"statements": (
         "statement_id", "event_id", "speaker_ids", "meeting_id", "kind",
-        "earliest", "latest", "precision_rank", "position",
+        "earliest", "latest", "precision_rank", "position", "search_text",
     )},
     handlers={"statement.made": statement_made},
     looks_up=frozenset({"meeting"}),  # a statement without a date of its own has its meeting's

@@ -15,20 +15,26 @@ from collections import defaultdict
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
 from service.read_models.dates import date_columns, occurred_of
+from service.read_models.search import fact_texts, search_columns
 from service.read_models.statements import speaker_ids
 
 COLUMNS = (
     "agency_id", "event_id", "roles", "type", "state",
-    "earliest", "latest", "precision_rank", "position",
+    "earliest", "latest", "precision_rank", "position", "search_text",
 )
 
 
-def _entries(view: FactView, fact: Fact, involved: dict[str, set[str]]):
-    """(Its search text is the search model's, ``fact_search``, found by ``event_id``.)"""
+def _entries(
+    view: FactView, fact: Fact, involved: dict[str, set[str]], titles: tuple[str | None, ...] = ()
+):
+    """``titles``: what the entry is titled by besides the fact's own texts (a status change
+    by its initiative's announcement), so that a search finds it by the title it shows."""
     dates = date_columns(occurred_of(view, fact).date)
+    search = search_columns([*titles, *fact_texts(fact.value)])
     for agency_id, roles in involved.items():
         yield "timeline_entries", (
             agency_id, fact.event_id, sorted(roles), fact.type, fact.state, *dates, fact.position,
+            *search,
         )
 
 
@@ -43,7 +49,10 @@ def initiative_announced(view: FactView, fact: Fact):
 def status_changed(view: FactView, fact: Fact):
     announcement = view.entity(fact.stream_id)
     if announcement is not None:
-        yield from _entries(view, fact, {announcement.value.agency: {"responsible"}})
+        initiative = announcement.value
+        yield from _entries(
+            view, fact, {initiative.agency: {"responsible"}}, (initiative.title_ko, initiative.title_en)
+        )
 
 
 def statement_made(view: FactView, fact: Fact):

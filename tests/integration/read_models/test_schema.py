@@ -9,6 +9,7 @@ import asyncpg
 import events
 from service import database
 from service.projections import PROJECTIONS
+from service.read_models.search import bigrams
 
 DATES = ["2024", "2025", "2024-02", "2025-02", "2025-12", "2025-03-24", "2024-02-29", "1999-12-31"]
 
@@ -48,9 +49,9 @@ async def test_the_migration_creates_every_projections_tables_and_its_downgrade_
     assert owned <= await tables(empty_database_url)
 
 
-async def searchable(url: str) -> tuple[set[str], set[str], set[str]]:
+async def searchable(url: str) -> tuple[set[str], set[str], dict[str, str]]:
     """The tables with a ``search_grams`` column, with a ``search_text`` one, and the search
-    and order indexes."""
+    and order indexes with their definitions."""
     connection = await asyncpg.connect(url)
     try:
         columns = await connection.fetch(
@@ -58,14 +59,13 @@ async def searchable(url: str) -> tuple[set[str], set[str], set[str]]:
                WHERE table_schema = 'public' AND column_name IN ('search_grams', 'search_text')"""
         )
         indexes = await connection.fetch(
-            """SELECT indexname FROM pg_indexes
-               WHERE indexname LIKE '%search' OR indexname LIKE '%order'
-                  OR indexname LIKE 'fact_search%'"""
+            """SELECT indexname, indexdef FROM pg_indexes
+               WHERE indexname LIKE '%search' OR indexname LIKE '%order'"""
         )
         return (
             {row[1] for row in columns if row[0] == "search_grams"},
             {row[1] for row in columns if row[0] == "search_text"},
-            {row[0] for row in indexes},
+            {row[0]: row[1] for row in indexes},
         )
     finally:
         await connection.close()
@@ -79,20 +79,48 @@ async def test_the_search_migrations_add_their_columns_and_indexes_and_their_dow
 ):
     await asyncio.to_thread(database.migrate, empty_database_url)
     grams, texts, indexes = await searchable(empty_database_url)
-    # 0009: each fact's text once, in fact_search; the lists have none, and no grams column.
-    assert grams == set() and texts == {"fact_search"}
-    assert {"fact_search_grams", "fact_search_current", "fact_search_versions"} <= indexes
-    assert {"meetings_order", "initiative_history_agency_order"} <= indexes
-    assert not {f"{table}_search" for table in LISTS} & indexes
+    # 0009: the grams are PostgreSQL's, in expression indexes; no column holds them.
+    assert grams == set() and texts == LISTS
+    for table in LISTS:
+        assert 'gin (search_bigrams(search_text) COLLATE "C")' in indexes[f"{table}_search"]
+    assert {"meetings_order", "initiative_history_agency_order"} <= set(indexes)
     await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # 0009
     grams, texts, indexes = await searchable(empty_database_url)
     assert grams == texts == LISTS
-    assert "statements_search" in indexes and not {"fact_search_grams"} & indexes
+    assert "gin (search_grams)" in indexes["statements_search"]
     await asyncio.to_thread(database.migrate, empty_database_url, "-3")  # 0008, 0007, 0006
     grams, texts, indexes = await searchable(empty_database_url)
-    assert grams == texts == set() and not {"statements_search", "meetings_order"} & indexes
+    assert grams == texts == set() and not {"statements_search", "meetings_order"} & set(indexes)
     await asyncio.to_thread(database.migrate, empty_database_url)
-    assert (await searchable(empty_database_url))[:2] == (set(), {"fact_search"})
+    assert (await searchable(empty_database_url))[:2] == (set(), LISTS)
+
+
+async def test_the_bigram_migration_keeps_the_rows_searchable_both_ways(empty_database_url):
+    # Rows folded before 0009 keep their text, and the new indexes compute their bigrams; a
+    # downgrade computes the grams column from the text, as the handlers computed it.
+    await asyncio.to_thread(database.migrate, empty_database_url, "0008")
+    text = "개인정보 보호\nprivacy ai"
+    connection = await asyncpg.connect(empty_database_url)
+    try:
+        await connection.execute(
+            """INSERT INTO meetings (meeting_id, event_id, organiser, earliest, latest,
+                   precision_rank, position, search_text, search_grams, made_by, known_from)
+               VALUES ('m', gen_random_uuid(), 'pipc', '2025-01-01', '2025-01-01', 2, 1, $1, $2,
+                       1, now())""",
+            text, bigrams(text),
+        )
+        await asyncio.to_thread(database.migrate, empty_database_url)
+        await connection.execute("SET enable_seqscan = off")
+        found = await connection.fetchval(
+            """SELECT count(*) FROM meetings
+               WHERE (search_bigrams(search_text) COLLATE "C") @> $1::text[]""",
+            bigrams("정보 보호"),
+        )
+        assert found == 1
+        await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # 0009
+        assert await connection.fetchval("SELECT search_grams FROM meetings") == bigrams(text)
+    finally:
+        await connection.close()
 
 
 async def gin_options(url: str) -> dict[str, list[str] | None]:
@@ -108,13 +136,15 @@ async def gin_options(url: str) -> dict[str, list[str] | None]:
         await connection.close()
 
 
-async def test_the_search_index_takes_rows_through_a_small_pending_list(empty_database_url):
+async def test_the_search_indexes_take_rows_through_a_small_pending_list(empty_database_url):
     await asyncio.to_thread(database.migrate, empty_database_url)
     now = await gin_options(empty_database_url)
     # Read by every batch of the live path: written through.
     assert now.pop("facts_current_lookups") == ["fastupdate=off"]
     assert now.pop("statements_speakers") == now.pop("people_affiliations") == ["fastupdate=off"]
-    assert now == {"fact_search_grams": ["fastupdate=on", "gin_pending_list_limit=512"]}
+    assert now == {
+        f"{table}_search": ["fastupdate=on", "gin_pending_list_limit=512"] for table in LISTS
+    }
     await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # 0009
     before = await gin_options(empty_database_url)
     assert all(

@@ -1,11 +1,9 @@
 """Search in PostgreSQL: the SQL function ``search_bigrams`` (migration 0009) gives the bigrams
-that Python's ``bigrams`` gives, the search index is the one a search uses, and a search
-``as_of`` an instant reads each fact's text as it was known then, on every list and in both
+that Python's ``bigrams`` gives, the search indexes are the ones a search uses, and a search
+``as_of`` an instant reads each row's text as it was known then, on every list and in both
 plans (the walk and the bitmap)."""
 
 from __future__ import annotations
-
-import asyncio
 
 import pytest
 from hypothesis import HealthCheck, example, given
@@ -13,8 +11,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from events.seed import SOURCE_ID
-from service.projections import PROJECTIONS
-from service.projections.runner import ProjectionRunner
 from service.queries.common import Query
 from service.queries.initiatives import initiative_page
 from service.queries.meetings import meeting_page
@@ -38,7 +34,7 @@ CHARACTERS = st.one_of(
 @given(
     text=st.one_of(
         st.text(CHARACTERS, max_size=40),
-        st.lists(st.text(CHARACTERS, max_size=12), max_size=4).map(search_text),
+        st.lists(st.text(CHARACTERS, max_size=12), max_size=4).map(lambda parts: search_text(tuple(parts))),
     )
 )
 @example(text="")
@@ -62,32 +58,24 @@ async def test_the_function_is_immutable_strict_parallel_safe_costly_and_never_i
     assert tuple(row) == ("i", True, "s", 10000)
     assert await pool.fetchval("SELECT search_bigrams(NULL)") is None
     # Inlined, its body would replace it in plans, and its cost would be its body's (cheap).
-    plan = await pool.fetch("EXPLAIN VERBOSE SELECT search_bigrams(search_text) FROM fact_search")
+    plan = await pool.fetch("EXPLAIN VERBOSE SELECT search_bigrams(search_text) FROM statements")
     assert "search_bigrams(" in "\n".join(row[0] for row in plan)
 
 
-async def test_a_search_finds_facts_through_the_bigram_index(connection, pool):
-    # As of now: the current rows' own index is not among the choices, the bigram index is
-    # (a condition written otherwise than its expression, COLLATE included, would not use it).
-    query = Query(await pool.fetchval("SELECT now()"))
-    condition = matches("s", normalized("오픈소스"), query)
+@pytest.mark.parametrize(
+    "table", ["timeline_entries", "statements", "meetings", "initiative_history"]
+)
+async def test_a_search_finds_rows_through_the_bigram_index(connection, table):
+    # A condition written otherwise than the index's expression (COLLATE included) would not
+    # use it.
+    query = Query()
+    condition = matches("t", normalized("오픈소스"), query)
     async with connection.transaction():
         await connection.execute("SET LOCAL enable_seqscan = off")
         plan = await connection.fetch(
-            f"EXPLAIN SELECT s.event_id FROM statements AS s WHERE {condition}", *query.arguments
+            f"EXPLAIN SELECT t.event_id FROM {table} AS t WHERE {condition}", *query.arguments
         )
-    assert "Bitmap Index Scan on fact_search_grams" in "\n".join(row[0] for row in plan)
-
-
-async def test_each_fact_has_its_text_once(connection):
-    rows = await connection.fetch(
-        """SELECT f.type, count(s.event_id) AS versions FROM facts AS f
-           LEFT JOIN fact_search AS s ON s.event_id = f.event_id AND s.known_until IS NULL
-           WHERE f.known_until IS NULL GROUP BY f.event_id, f.type"""
-    )
-    listed = {"meeting.held", "initiative.announced", "initiative.status_changed", "statement.made"}
-    assert {row["versions"] for row in rows if row["type"] in listed} == {1}
-    assert {row["versions"] for row in rows if row["type"] not in listed} == {0}
+    assert f"Bitmap Index Scan on {table}_search" in "\n".join(row[0] for row in plan)
 
 
 GUIDE_STREAM = "initiative-pipc-generative-ai-guide"
@@ -167,35 +155,3 @@ async def test_a_search_as_of_before_a_correction_reads_the_text_known_then(
                                  (guide, "initiative.status_changed")}
         if name in ("timeline", "initiatives"):
             assert old_title and not now_title, name
-
-
-async def test_a_database_migrated_with_facts_folded_gets_its_search_text_from_the_runner(
-    connection, pool, database_url, settings
-):
-    # As migration 0009 leaves a database whose other read models were folded before it: an
-    # empty fact_search and no checkpoint for the search projection.
-    await pool.execute("DELETE FROM projection_checkpoints WHERE name = 'search'")
-    await pool.execute("TRUNCATE fact_search")
-    assert (await statement_page(connection, q="가명")).statements == []
-
-    runner = ProjectionRunner(
-        PROJECTIONS, database_url, notify_channel=settings.notify_channel, poll_interval=0.2,
-        retry_interval=0.05,
-    )
-    task = asyncio.create_task(runner.run())
-    try:
-        async with asyncio.timeout(60):
-            while True:
-                row = await pool.fetchrow(
-                    """SELECT s.position = f.position AND s.transaction_id = f.transaction_id
-                       FROM projection_checkpoints AS s, projection_checkpoints AS f
-                       WHERE s.name = 'search' AND f.name = 'facts'"""
-                )
-                if row is not None and row[0]:
-                    break
-                await asyncio.sleep(0.1)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-    found = await statement_page(connection, q="가명")
-    assert [s.statement_id for s in found.statements] == ["pipc-roundtable-companies-proposals"]

@@ -46,26 +46,6 @@ LISTS = {
 }
 
 
-async def search_texts(connection, table: str, id_column: str, condition: str, as_of) -> list:
-    """Each row of the list's table with its fact's search text (``fact_search``), as known
-    now or ``as_of``."""
-
-    def known(alias: str) -> str:
-        if as_of is None:
-            return f"{alias}.known_until IS NULL"
-        return (
-            f"{alias}.known_from <= $1"
-            f" AND ({alias}.known_until IS NULL OR {alias}.known_until > $1)"
-        )
-
-    return await connection.fetch(
-        f"""SELECT t.{id_column} AS id, s.search_text FROM {table} AS t
-            JOIN fact_search AS s ON s.event_id = t.event_id AND {known("s")}
-            WHERE {condition} AND {known("t")}""",
-        *([as_of] if as_of is not None else []),
-    )
-
-
 async def every_page(page, key: str, limit: int, **params) -> tuple[list, list]:
     """The items of every page in order, and the ``next_cursor`` of each page."""
     items, cursors, after = [], [], None
@@ -121,7 +101,14 @@ async def test_walk_and_fallback_page_like_the_reference(
 ):
     page_function, key, (table, id_column, condition), item_id = LISTS[name]
     as_of = corrected if as_of_before else None
-    texts = await search_texts(connection, table, id_column, condition, as_of)
+    known = (
+        "known_until IS NULL" if as_of is None
+        else "known_from <= $1 AND (known_until IS NULL OR known_until > $1)"
+    )
+    texts = await connection.fetch(
+        f"SELECT {id_column} AS id, search_text FROM {table} WHERE {condition} AND {known}",
+        *([as_of] if as_of is not None else []),
+    )
 
     async def page(**params):
         return await page_function(connection, as_of=as_of, **params)
@@ -164,7 +151,10 @@ async def test_a_word_is_not_found_in_a_row_that_has_only_its_bigrams_apart(
 ):
     # The seed says 다양한 and 양성 (다양, 양성: every bigram of 다양성) but never 다양성.
     page_function, key, (table, id_column, condition), item_id = LISTS[name]
-    texts = await search_texts(connection, table, id_column, condition, None)
+    texts = await connection.fetch(
+        f"SELECT {id_column} AS id, search_text FROM {table}"
+        f" WHERE {condition} AND known_until IS NULL"
+    )
     apart = {
         row["id"] for row in texts
         if "다양" in row["search_text"] and "양성" in row["search_text"]
