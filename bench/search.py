@@ -1,8 +1,8 @@
 """Search at scale: EXPLAIN (ANALYZE, BUFFERS) of ``q`` on ``GET /statements`` over a generated
-log, for a two- and a four-character Korean query: the bitmap plan with the bigram index on
-``fact_search`` (``search_bigrams(search_text)``, migration 0009), the walk (the first
-``WALK_ROWS`` statements in order, each fact's text looked up by ``event_id``), and against
-them pg_trgm's ``gin_trgm_ops`` on the same column and no search index.
+log, for a two- and a four-character Korean query: the bitmap plan with the bigram index
+(``search_bigrams(search_text)``, migration 0009), the walk (the first ``WALK_ROWS``
+statements in order, each checked), and against them pg_trgm's ``gin_trgm_ops`` on the same
+column and no search index.
 
     python -m bench.search --events 100000 [--keep] > plans.txt
 
@@ -59,14 +59,11 @@ def walk_sql(q: str, limit: int = 20) -> tuple[str, list]:
 
 
 TRIGRAM_SQL = """SELECT s.event_id FROM statements AS s
-    WHERE s.known_until IS NULL AND s.event_id IN (
-        SELECT f.event_id FROM fact_search AS f
-        WHERE f.known_until IS NULL AND f.search_text LIKE $1)
+    WHERE s.known_until IS NULL AND s.search_text LIKE $1
     ORDER BY s.earliest, s.precision_rank, s.position LIMIT 21"""
 
 CONTAINING = """SELECT count(*) FROM statements AS s
-    JOIN fact_search AS f ON f.event_id = s.event_id AND f.known_until IS NULL
-    WHERE s.known_until IS NULL AND strpos(f.search_text, $1) > 0"""
+    WHERE s.known_until IS NULL AND strpos(s.search_text, $1) > 0"""
 
 
 async def explain(connection: asyncpg.Connection, sql: str, *arguments) -> str:
@@ -78,33 +75,31 @@ async def plans(url: str, queries: list[str]) -> None:
     connection = await asyncpg.connect(url)
     try:
         total = await connection.fetchval("SELECT count(*) FROM statements")
-        facts = await connection.fetchval("SELECT count(*) FROM fact_search")
-        size = await connection.fetchval("SELECT pg_relation_size('fact_search_grams')")
-        print(f"statements rows: {total:,}; fact_search rows: {facts:,};"
-              f" bigram index: {size / 2**20:.1f} MiB")
+        size = await connection.fetchval("SELECT pg_relation_size('statements_search')")
+        print(f"statements rows: {total:,}; bigram index: {size / 2**20:.1f} MiB")
         for q in queries:
             found = await connection.fetchval(CONTAINING, normalized(q))
             print(f"\n=== q={q!r} ({len(q)} characters): {found:,} rows contain it")
-            print("--- the walk: statements in order, each fact's text by event_id (strpos)")
+            print("--- the walk: statements in order, each checked (strpos)")
             print(await explain(connection, *_flat(walk_sql(q))))
-            print("--- the bitmap: bigram GIN on fact_search (search_bigrams(search_text)"
-                  " @> bigrams(q), strpos recheck), then the statements of those facts")
+            print("--- the bitmap: bigram GIN (search_bigrams(search_text) @> bigrams(q),"
+                  " strpos recheck)")
             print(await explain(connection, *_flat(page_sql(q))))
         # The alternatives, in a transaction that is rolled back: the service's tables and
         # indexes stay as they were.
         transaction = connection.transaction()
         await transaction.start()
         try:
-            await connection.execute("DROP INDEX fact_search_grams")
+            await connection.execute("DROP INDEX statements_search")
             for q in queries:
                 print(f"\n=== q={q!r}, no search index (the order index, filtering every row)")
                 print(await explain(connection, *_flat(page_sql(q))))
             await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             await connection.execute(
-                "CREATE INDEX fact_search_trgm ON fact_search USING gin (search_text gin_trgm_ops)"
+                "CREATE INDEX statements_trgm ON statements USING gin (search_text gin_trgm_ops)"
             )
-            await connection.execute("ANALYZE fact_search")
-            trgm = await connection.fetchval("SELECT pg_relation_size('fact_search_trgm')")
+            await connection.execute("ANALYZE statements")
+            trgm = await connection.fetchval("SELECT pg_relation_size('statements_trgm')")
             print(f"\npg_trgm GIN index on search_text: {trgm / 2**20:.1f} MiB")
             for q in queries:
                 pattern = f"%{normalized(q)}%"
@@ -178,7 +173,6 @@ async def main(args: argparse.Namespace) -> None:
             print(f"rebuild of every projection: {time.perf_counter() - started:.1f} s")
             connection = await asyncpg.connect(url)
             await connection.execute("VACUUM (ANALYZE) statements")
-            await connection.execute("VACUUM (ANALYZE) fact_search")
             await connection.close()
         if not args.latency_only:
             await plans(url, args.q)
