@@ -15,6 +15,7 @@ from rich.console import Console
 
 from bench import common
 from bench.replay.build import Build, build_database
+from bench.replay.ceiling import CeilingFigure, measure_ceiling, relations
 from bench.replay.catchup import (
     CatchUpFigure,
     Digests,
@@ -26,18 +27,30 @@ from bench.replay.latency import LatencyFigure, measure_latency
 from bench.replay.pages import Pages, measure_pages
 from bench.replay.profile import Profile, read_profile
 from bench.replay.rebuild import RebuildFigure, measure_rebuild
+from bench.replay.text import SHAPES
 from bench.replay.verify import verify_with_appender
 
 STEPS = ("rebuild", "catch-up", "pages", "latency")
 
 
+def shapes(shape: str) -> tuple[str, ...]:
+    """``--shape``: world, text or both (world first)."""
+    return SHAPES if shape == "both" else (shape,)
+
+
 @dataclass
 class Results:
+    """The figures of one log shape."""
+
     facts: dict[str, str]
+    shape: str = "world"
+    """world (``world.py``) or text (``text.py``)."""
     builds: dict[str, Build] = field(default_factory=dict)
     verified: int = 0
     raw_reads: list[common.RawRead] = field(default_factory=list)
     rebuilds: dict[str, RebuildFigure] = field(default_factory=dict)
+    ceiling: CeilingFigure | None = None
+    """The bare-SQL ceiling of the big log's rebuild (``ceiling.py``)."""
     profile: Profile | None = None
     catch_up: CatchUpFigure | None = None
     digests: Digests | None = None
@@ -64,18 +77,29 @@ def _timed(seconds: dict[str, float], name: str) -> Iterator[None]:
         seconds[name] = time.perf_counter() - started
 
 
-async def run(args: argparse.Namespace, console: Console) -> Results:
-    big, small = common.label(args.events), common.label(args.small_events)
-    prefix = args.database_prefix
-    names = {big: f"{prefix}_{big.lower()}", small: f"{prefix}_{small.lower()}"}
-    live_name = f"{names[big]}_live"
+async def run(args: argparse.Namespace, console: Console) -> list[Results]:
+    """Every step for each log shape of ``--shape``, one shape after the other, each on
+    databases of its own (dropped before the next shape's are made)."""
     admin = await asyncpg.connect(args.database_url)
     try:
-        results = Results(await common.server_facts(admin))
+        facts = await common.server_facts(admin)
     finally:
         await admin.close()
-    for key, value in results.facts.items():
+    for key, value in facts.items():
         console.print(f"[bold]{key}[/]: {value}")
+    every = []
+    for shape in shapes(args.shape):
+        console.print(f"[bold]The {shape} log[/]")
+        every.append(await run_shape(args, console, Results(facts, shape)))
+    return every
+
+
+async def run_shape(args: argparse.Namespace, console: Console, results: Results) -> Results:
+    shape = results.shape
+    big, small = common.label(args.events), common.label(args.small_events)
+    prefix = f"{args.database_prefix}_{shape}"
+    names = {big: f"{prefix}_{big.lower()}", small: f"{prefix}_{small.lower()}"}
+    live_name = f"{names[big]}_live"
     steps = set(args.steps)
     clock = functools.partial(_timed, results.seconds)
 
@@ -95,21 +119,22 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
                 with clock("verify through the Appender"):
                     url = await databases.create(f"{prefix}_verify")
                     results.verified = await verify_with_appender(
-                        url, args.verify_events, args.seed + 2, progress
+                        url, args.verify_events, args.seed + 2, progress, shape
                     )
                     if not args.keep:
                         await databases.drop(f"{prefix}_verify")
             with clock(f"build {big}"):
                 url = await databases.create(names[big])
                 results.builds[big] = await build_database(
-                    url, names[big], big, args.events, args.seed, progress, check=args.check
+                    url, names[big], big, args.events, args.seed, progress, check=args.check,
+                    shape=shape,
                 )
             if "pages" in steps:
                 with clock(f"build {small}"):
                     url = await databases.create(names[small])
                     results.builds[small] = await build_database(
                         url, names[small], small, args.small_events, args.seed + 1, progress,
-                        check="all",
+                        check="all", shape=shape,
                     )
             gc.collect()
             if "catch-up" in steps:
@@ -125,6 +150,7 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
             if "rebuild" in steps or "pages" in steps or "latency" in steps:
                 await quiet("rebuild")
                 results.raw_reads.append(await _raw_read(build.url, names[big], console))
+                before = await relations(build.url)
                 with clock(f"rebuild {big}"):
                     results.rebuilds[big] = await measure_rebuild(
                         build, args.database_url, progress, batch_size=args.batch_size,
@@ -134,6 +160,18 @@ async def run(args: argparse.Namespace, console: Console) -> Results:
                 results.raw_reads.append(await _raw_read(build.url, names[big], console))
                 if args.py_spy:
                     results.profile = read_profile(args.py_spy)
+                # a'. The bare-SQL ceiling: the raw read + COPY of the rebuilt rows into bare
+                # tables + their indexes and constraints.
+                if args.ceiling_connections:
+                    await quiet("ceiling")
+                    load = common.load_average()
+                    raw = common.median([r.seconds for r in results.raw_reads
+                                         if r.database == names[big]])
+                    with clock(f"ceiling {big}"):
+                        results.ceiling = await measure_ceiling(
+                            build.url, names[big], big, build.events, raw, before, progress,
+                            connections=args.ceiling_connections, load=load,
+                        )
 
             # b. The live catch-up on the copy, after a raw read of it; c. the digests.
             if "catch-up" in steps:
