@@ -474,10 +474,12 @@ def _pages(out: Out, results: Results, verdicts: list[list[str]], big: str, smal
 def _latency(out: Out, figures: list[LatencyFigure], verdicts: list[list[str]],
              args: argparse.Namespace) -> None:
     out.heading("d. Append → visible on the timeline")
+    what = ("statements cloned from the seed article, its long Korean texts"
+            if figures[0].shape == "text" else "the world log's statements")
     out.line(f"Projector of every projection in {figures[0].where}, batch {args.batch_size}, "
              f"poll interval {args.poll_interval:g} s, woken by the store's NOTIFY; statement.made "
-             f"appended through the Appender (16-connection pool), open loop, {args.duration:g} s "
-             "per rate; polled on timeline_entries (current rows) every 2 ms.")
+             f"({what}) appended through the Appender (16-connection pool), open loop, "
+             f"{args.duration:g} s per rate; polled on timeline_entries (current rows) every 2 ms.")
     rows = []
     notes = []
     for lat in figures:
