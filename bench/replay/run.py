@@ -101,6 +101,9 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
     names = {big: f"{prefix}_{big.lower()}", small: f"{prefix}_{small.lower()}"}
     live_name = f"{names[big]}_live"
     steps = set(args.steps)
+    profile_path = args.py_spy
+    if profile_path and args.shape == "both":  # one profile per shape: FILE.world, FILE.text
+        profile_path = f"{profile_path}.{shape}"
     clock = functools.partial(_timed, results.seconds)
 
     async def quiet(step: str) -> None:
@@ -155,11 +158,11 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
                     results.rebuilds[big] = await measure_rebuild(
                         build, args.database_url, progress, batch_size=args.batch_size,
                         chunk_size=args.chunk_size, instrument=not args.no_instrument,
-                        profile=args.py_spy, profile_rate=args.py_spy_rate,
+                        profile=profile_path, profile_rate=args.py_spy_rate,
                     )
                 results.raw_reads.append(await _raw_read(build.url, names[big], console))
-                if args.py_spy:
-                    results.profile = read_profile(args.py_spy)
+                if profile_path:
+                    results.profile = read_profile(profile_path)
                 # a'. The bare-SQL ceiling: the raw read + COPY of the rebuilt rows into bare
                 # tables + their indexes and constraints.
                 if args.ceiling_connections:
