@@ -20,11 +20,14 @@ Generic, from the catalog, whatever the migrated schema holds:
   key, unique and exclusion constraints (``pg_constraint``), ``pg_get_indexdef`` of every other
   index (``pg_index``), each aimed at the bare table.
 
-Timed: COPY FROM the files into the bare tables, then every index and constraint statement;
+After a CHECKPOINT (so that the pages the rebuild left dirty are not written on the ceiling's
+time), timed: COPY FROM the files into the bare tables, then every index and constraint statement;
 both spread over ``connections`` connections (largest table first, each connection taking the
 next table or statement when it is free). The ceiling's time is the median raw read of the log
 in this run + the COPY phase + the index phase (their wall times). Not in it: ANALYZE (the
-rebuild runs it), the swap, any fold. The bare schema and the files are dropped after.
+rebuild runs it), the swap, any fold; foreign keys (the engine refuses to rebuild a table that
+has one). The files take about the rebuilt tables' size on disk; the bare schema and the files
+are dropped after.
 """
 
 from __future__ import annotations
