@@ -80,6 +80,9 @@ async def build_database(
                 checker.versions[stream_id] = version
                 if version == 1:
                     checker.streams.add(stream_id)
+                    checker.openings[stream_id] = event_id.int
+                if type_ == "fact.retracted":
+                    checker.retracted.add(events.decode_event(type_, data).target.int)
                 if type_ == "source.registered":
                     fact = events.decode_event(type_, data)
                     checker.texts[fact.source_id] = fact.text
