@@ -124,6 +124,11 @@ def report(every: Sequence[Results], args: argparse.Namespace, console: Console)
         name = SHAPE_NAMES.get(results.shape, results.shape)
         out.line(f"Phases, {name}: " + ", ".join(
             f"{k} {v:,.0f} s" for k, v in results.seconds.items()) + ".")
+        waits = {step: seconds for step, seconds in results.feed_waits.items() if seconds >= 0.5}
+        if waits:
+            out.line(f"Waits for the feed to read the whole log (an older transaction ran on the "
+                     f"server), {name}: " + ", ".join(
+                         f"{step} {seconds:,.0f} s" for step, seconds in waits.items()) + ".")
         if results.quiet:
             out.line(f"Waits for a quiet machine (--quiet), {name}: " + ", ".join(
                 f"{step}: {waited:,.0f} s, then {busy:.0%} busy" for step, (waited, busy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import functools
 import gc
@@ -60,6 +61,8 @@ class Results:
     latency: list[LatencyFigure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     database_bytes: dict[str, int] = field(default_factory=dict)
+    feed_waits: dict[str, float] = field(default_factory=dict)
+    """Step -> seconds waited for the gap-safe feed to read the whole log (``wait_for_feed``)."""
     quiet: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Step -> (seconds waited for a quiet machine, busy share of both cores when it began)."""
 
@@ -154,12 +157,22 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
                 await quiet("rebuild")
                 results.raw_reads.append(await _raw_read(build.url, names[big], console))
                 before = await relations(build.url)
-                with clock(f"rebuild {big}"):
-                    results.rebuilds[big] = await measure_rebuild(
-                        build, args.database_url, progress, batch_size=args.batch_size,
-                        chunk_size=args.chunk_size, instrument=not args.no_instrument,
-                        profile=profile_path, profile_rate=args.py_spy_rate,
-                    )
+                for attempt in range(1, 4):
+                    results.feed_waits[f"rebuild {big}, attempt {attempt}"] = (
+                        await wait_for_feed(build.url, console))
+                    with clock(f"rebuild {big}"):
+                        results.rebuilds[big] = await measure_rebuild(
+                            build, args.database_url, progress, batch_size=args.batch_size,
+                            chunk_size=args.chunk_size, instrument=not args.no_instrument,
+                            profile=profile_path, profile_rate=args.py_spy_rate,
+                        )
+                    if results.rebuilds[big].events >= build.events:
+                        break
+                    # Another session's transaction began between the wait and the rebuild.
+                    console.print(f"[yellow]the rebuild read {results.rebuilds[big].events:,} of "
+                                  f"{build.events:,} events (the feed was held back): again")
+                else:
+                    raise SystemExit(f"rebuild {big}: the feed was held back three times")
                 results.raw_reads.append(await _raw_read(build.url, names[big], console))
                 if profile_path:
                     results.profile = read_profile(profile_path)
@@ -180,6 +193,7 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
             if "catch-up" in steps:
                 await quiet("live catch-up")
                 results.raw_reads.append(await _raw_read(live_url, live_name, console))
+                results.feed_waits[f"live catch-up {big}"] = await wait_for_feed(live_url, console)
                 with clock(f"live catch-up {big}"):
                     results.catch_up = await measure_catch_up(
                         live_name, live_url, args.database_url, big, progress,
@@ -196,6 +210,8 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
 
             # e. Timeline pages, at N and at 10k, and as_of.
             if "pages" in steps:
+                results.feed_waits[f"rebuild {small}"] = await wait_for_feed(
+                    results.builds[small].url, console)
                 with clock(f"rebuild {small}"):
                     results.rebuilds[small] = await measure_rebuild(
                         results.builds[small], args.database_url, progress,
@@ -215,6 +231,8 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
                     if rate <= 0:
                         continue
                     await quiet(f"latency {rate:,.0f}/s")
+                    results.feed_waits[f"latency {rate:,.0f}/s"] = await wait_for_feed(
+                        build.url, console)
                     with clock(f"latency {rate:,.0f}/s"):
                         results.latency.append(await measure_latency(
                             build, args.database_url, rate, args.duration, progress, console,
@@ -224,6 +242,34 @@ async def run_shape(args: argparse.Namespace, console: Console, results: Results
     for build in results.builds.values():
         build.world = None
     return results
+
+
+_HELD_BACK = """SELECT count(*) FROM events
+    WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())"""
+
+
+async def wait_for_feed(url: str, console: Console, *, timeout: float = 900.0) -> float:
+    """Wait until the gap-safe feed can read the whole log: it stops below the oldest
+    transaction running anywhere on the server, so another session's long transaction (another
+    test suite on the same server) holds every event back, and a rebuild begun then reads
+    nothing. Seconds waited."""
+    connection = await asyncpg.connect(url)
+    started = time.perf_counter()
+    told = False
+    try:
+        while (held := await connection.fetchval(_HELD_BACK)) > 0:
+            waited = time.perf_counter() - started
+            if waited > timeout:
+                raise SystemExit(f"the feed held back {held:,} events for {waited:.0f} s: an "
+                                 "old transaction runs on the server")
+            if not told:
+                console.print(f"[yellow]the feed holds back {held:,} events (an older transaction "
+                              "runs on the server): waiting for it to end")
+                told = True
+            await asyncio.sleep(1.0)
+    finally:
+        await connection.close()
+    return time.perf_counter() - started
 
 
 async def _raw_read(url: str, database: str, console: Console) -> common.RawRead:
