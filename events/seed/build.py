@@ -685,15 +685,20 @@ SECOND_REVIEW = [
             "note": (
                 "The article as kept has no headline: the bracketed title is supplied. Publisher"
                 " and URL are unknown. Published in March 2025: PIPC's press release and other"
-                " reports of 2025-03-24 date the roundtable that the article calls '24일'. A Korean"
-                " news report writes a bare day such as '24일', with no month, for a day of the"
-                " month it is published in; so the roundtable's month, March 2025, is the"
-                " article's."
+                " reports of 2025-03-24 date the roundtable that the article calls '24일'. The"
+                " article reports the roundtable as already held and gives its day with no month,"
+                " as Korean news reports usually do only for a day of the month they appear in;"
+                " so it appeared between 24 and 31 March 2025."
             )
         },
-        "The note did not say why the article's bare '24일' is a day of its month of publication,"
-        " which is what lets the roundtable's date (2025-03-24) date the article to March 2025.",
-        cite("24일 개인정보위는"),
+        "The note did not say how the roundtable's date (2025-03-24) dates the article: the"
+        " article reports the roundtable as already held ('열고 … 논의했다') and gives its day"
+        " with no month ('24일'), which a Korean news report usually does only for a day of the"
+        " month it appears in; so it appeared between 24 and 31 March 2025.",
+        cite(
+            "24일 개인정보위는 'AI 스타트업 간담회'를 열고 오픈소스 기반 AI 생태계 혁신을 위한 지원"
+            " 방안을 논의했다"
+        ),
     ),
     Erratum(
         first_published("mss-ai-startup-ai-diffusion-plan"),
@@ -772,7 +777,7 @@ SECOND_REVIEW = [
                 " 생태계에 미치는 파급력"
             )
         },
-        "Korean puts no comma after a joining '과' ('기술과, 구글 젬마와'): the two things"
+        "A comma after a joining '과' ('기술과, 구글 젬마와') is not natural Korean: the two things"
         " presented are now a list, as in the other statements' texts.",
         cite(
             "현재 연구 중인 오픈소스 관련 기술과 구글 젬마와 딥시크 등 글로벌 오픈소스 모델이 국내 AI 생태계에"
@@ -792,7 +797,7 @@ SECOND_REVIEW = [
             ),
         },
         "'오픈소스 모델 활용 사례를 소개' is introducing cases of using open-source models, not how"
-        " it uses them; and Korean puts no comma after a joining '와' ('소개와, AI').",
+        " it uses them; and a comma after a joining '와' ('소개와, AI') is not natural Korean.",
         cite("AI 클라우드 인프라 제공 과정에서 오픈소스 모델 활용 사례를 소개했다"),
     ),
     Erratum(

@@ -348,11 +348,14 @@ def test_the_ledes_plan_has_two_parts() -> None:
     assert plan.summary_ko.startswith("정부가 AI 분야에서 경쟁력 있는 인재를 양성하고, 관련 스타트업이")
 
 
-def test_the_source_note_says_why_a_bare_day_is_in_the_month_of_publication() -> None:
+def test_the_source_note_says_how_the_roundtable_dates_the_article() -> None:
+    """The roundtable is reported as held, its day with no month: the article appeared between
+    24 and 31 March 2025, which the note says without making it a day."""
     source = BY_STREAM["source-article-ai-startup-ecosystem-2025-03"]
     assert source.published == events.Occurred(date="2025-03")
-    bare_day = "a bare day such as '24일', with no month, for a day of the month it is published in"
-    assert bare_day in source.note
+    assert "reports the roundtable as already held" in source.note
+    assert "usually do only for a day of the month they appear in" in source.note
+    assert source.note.endswith("so it appeared between 24 and 31 March 2025.")
 
 
 def test_the_ledes_plan_is_the_governments_and_names_no_body() -> None:
