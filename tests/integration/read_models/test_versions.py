@@ -32,9 +32,12 @@ async def test_a_correction_closes_the_old_version_when_it_was_recorded_and_open
 ):
     meeting = seeded_log.event_of(MEETING).id
     held = await event_row(pool, meeting)
-    # The seed's erratum of the meeting's English summary made the current version.
-    [first, (erratum_position, erratum_at, still_current)] = await versions(pool, "facts", meeting)
-    assert first == (held["position"], held["recorded_at"], erratum_at) and still_current is None
+    # The seed's two errata of the meeting's English summary made the later versions.
+    [first, (first_erratum_position, first_erratum_at, first_erratum_until), (
+        erratum_position, erratum_at, still_current
+    )] = await versions(pool, "facts", meeting)
+    assert first == (held["position"], held["recorded_at"], first_erratum_at)
+    assert first_erratum_until == erratum_at and still_current is None
     correction = await seeded_log.correct(
         MEETING, {"occurred": {"date": "2025-03-20"}}, "a later report", MEETING_QUOTE
     )
@@ -42,6 +45,7 @@ async def test_a_correction_closes_the_old_version_when_it_was_recorded_and_open
 
     expected = [
         first,
+        (first_erratum_position, first_erratum_at, erratum_at),
         (erratum_position, erratum_at, corrected["recorded_at"]),
         (corrected["position"], corrected["recorded_at"], None),
     ]
@@ -53,6 +57,7 @@ async def test_a_correction_closes_the_old_version_when_it_was_recorded_and_open
         meeting,
     )
     assert [(str(row["earliest"]), row["current"]) for row in entries] == [
+        ("2025-03-01", False),
         ("2025-03-01", False),
         ("2025-03-01", False),
         ("2025-03-20", True),
