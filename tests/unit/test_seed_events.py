@@ -300,7 +300,7 @@ def test_the_english_says_what_the_korean_says() -> None:
 
 
 def test_a_list_the_article_leaves_open_stays_open() -> None:
-    """"등 다양한 정책": these policies were among others presented."""
+    """"등 다양한 정책": the policies named are some of those presented, not all."""
     policies = BY_STREAM["statement-mss-review-policies-presented"]
     assert policies.text.endswith("우수인재 채용 및 근속 유도를 위한 정부 지원 방안 등 다양한 정책")
     assert policies.text_en.startswith("Various policies, among them stronger industry-academia")
