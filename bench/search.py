@@ -26,7 +26,7 @@ import asyncpg
 from bench import common
 from bench.replay.build import build_database
 from service import database
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.replay import replay
 from service.queries.common import Query
 from service.queries.paging import order_by

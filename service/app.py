@@ -40,7 +40,7 @@ from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.locate import locate
 from service.http.streams import FeedController, StreamController
 from service.live import LiveFeed
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
 from service.projections.projector import Projector

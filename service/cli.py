@@ -165,7 +165,7 @@ def projections_ready(settings: Settings) -> int:
     further behind than ``/ready`` allows (a container healthcheck for ``project``), else 1."""
     import asyncpg
 
-    from service.projections import registry
+    from service import read_models
     from service.projections.locks import leader_key, lock_holders
     from service.projections.status import projection_lags
 
@@ -173,7 +173,7 @@ def projections_ready(settings: Settings) -> int:
         # What /ready reads (a cost that does not grow with the backlog), and the leader locks.
         connection = await asyncpg.connect(url)
         try:
-            lags = await projection_lags(connection, [p.name for p in registry.PROJECTIONS])
+            lags = await projection_lags(connection, [p.name for p in read_models.PROJECTIONS])
             holders = await lock_holders(connection)
         finally:
             await connection.close()
@@ -200,12 +200,12 @@ def projections_ready(settings: Settings) -> int:
 
 
 def replay(settings: Settings, names: list[str]) -> int:
-    from service.projections import registry
+    from service import read_models
     from service.projections.progress import replay_with_progress
     from service.projections.projector import rebuilt_with
     from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible
 
-    known = {projection.name: projection for projection in registry.PROJECTIONS}
+    known = {projection.name: projection for projection in read_models.PROJECTIONS}
     unknown = [name for name in names if name not in known]
     if unknown:
         print(

@@ -32,7 +32,7 @@ import asyncpg
 
 from bench import common
 from bench.replay import NOTIFY_CHANNEL
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.projector import Projector
 from service.projections.replay import Replay, ReplayStatus
 from service.projections.runner import DEFAULT_BATCH_SIZE, ProjectionRunner

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from events.seed import SOURCE_ID, load_seed
 from service import database
 from service.writing import AppendCommand, Appender, BadFact, ProposedEvent
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
 from service.projections.replay import replay
 from service.projections.runner import apply_next_batch

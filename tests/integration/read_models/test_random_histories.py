@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 from events.seed import SOURCE_ID, load_seed
 from service import database
 from service.app import create_app
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
 from service.projections.replay import replay
 from service.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from events.seed import SOURCE_ID
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.replay import replay
 from service.queries.agencies import list_agencies
 from service.queries.initiatives import get_initiative

@@ -8,7 +8,7 @@ import asyncio
 
 import asyncpg
 
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.replay import Replay
 
 DEADLINE = 30.0

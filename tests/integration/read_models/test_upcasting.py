@@ -18,7 +18,7 @@ import events
 from events.seed import SOURCE_ID
 from events.upcasting import UPCASTERS
 from service import database
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.replay import replay
 from service.queries.meetings import get_meeting
 from service.store import NewEvent, PostgresEventStore

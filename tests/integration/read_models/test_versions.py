@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
 from service.projections.replay import replay
 from service.projections.runner import ProjectionRunner
