@@ -200,10 +200,12 @@ def projections_ready(settings: Settings) -> int:
 
 
 def replay(settings: Settings, names: list[str]) -> int:
+    """``policy-timeline replay``: rebuild the named projections (every one when none is named)."""
     from service import read_models
-    from service.projections.progress import replay_with_progress
+    from service.projections.build_tables import RebuildNotPossible
+    from service.projections.progress import rebuild_with_progress
     from service.projections.projector import rebuilt_with
-    from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible
+    from service.projections.rebuild_status import RebuildAlreadyRunning
 
     known = {projection.name: projection for projection in read_models.PROJECTIONS}
     unknown = [name for name in names if name not in known]
@@ -219,9 +221,9 @@ def replay(settings: Settings, names: list[str]) -> int:
         database.migrate(url)
         try:
             asyncio.run(
-                replay_with_progress(url, chosen, batch_size=settings.projector_batch_size)
+                rebuild_with_progress(url, chosen, batch_size=settings.projector_batch_size)
             )
-        except (ReplayAlreadyRunning, ReplayNotPossible) as error:
+        except (RebuildAlreadyRunning, RebuildNotPossible) as error:
             print(f"policy-timeline: {error}", file=sys.stderr)
             return 1
     return 0

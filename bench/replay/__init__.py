@@ -7,7 +7,7 @@ generated log of N valid events (default 1,000,000; ``world.py``, checked by ``c
 proved valid through the service's ``Appender`` by ``verify.py``, loaded by COPY by
 ``build.py``):
 
-a. ``rebuild.py``: every projection rebuilt in one pass (``Replay.begin`` + ``run``) in a child
+a. ``rebuild.py``: every projection rebuilt in one pass (``Rebuild.begin`` + ``run``) in a child
    process, against a raw asyncpg cursor read of the same log; the rebuild's phases, timed from
    outside; the child's CPU and peak RSS; the PostgreSQL backends' CPU; optionally py-spy.
 b. ``catchup.py``: the live path (``ProjectionRunner``) catching up from zero on a fresh copy

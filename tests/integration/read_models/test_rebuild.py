@@ -6,7 +6,7 @@ import msgspec
 
 from events.seed import SOURCE_ID
 from service.read_models import PROJECTIONS
-from service.projections.replay import replay
+from service.projections.rebuild import rebuild
 from service.queries.agencies import list_agencies
 from service.queries.initiatives import get_initiative
 from service.queries.sources import get_source
@@ -40,6 +40,6 @@ async def test_rebuilding_every_read_model_after_amendments_changes_no_answer(
     )
     live = await everything(connection)
     for projection in PROJECTIONS:
-        status = await replay(database_url, projection, batch_size=4)
+        status = await rebuild(database_url, projection, batch_size=4)
         assert status.state == "completed", status
     assert await everything(connection) == live
