@@ -107,22 +107,16 @@ def export(settings: Settings, path: str) -> None:
 
 
 def import_(settings: Settings, path: str, into_non_empty: bool) -> int:
+    from service import bootstrap
+    from service.writing import BadFact
     from service.writing.transfer import NotEmpty, import_log, read_lines
-    from service.store import PostgresEventStore
-    from service.writing import Appender, BadFact
 
     async def run(url: str):
-        pool = await database.create_pool(url, settings)
-        try:
-            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
+        async with bootstrap.writing(url, settings) as writing:
             with open(path, "rb") if path != "-" else nullcontext(sys.stdin.buffer) as lines:
-                report = await import_log(
-                    Appender(store, pool), read_lines(lines), into_non_empty=into_non_empty
+                return await import_log(
+                    writing.appender, read_lines(lines), into_non_empty=into_non_empty
                 )
-            await store.notifier.flush()
-            return report
-        finally:
-            await pool.close()
 
     with database.in_use(settings) as url:
         database.migrate(url)
@@ -231,18 +225,14 @@ def replay(settings: Settings, names: list[str]) -> int:
 def add_source(settings: Settings, arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from service.store import PostgresEventStore, StoreError
-    from service.writing import Appender, BadFact
+    from service import bootstrap
+    from service.store import StoreError
+    from service.writing import BadFact
     from service.writing.sources import read_text, source_command
 
     async def run(url: str, command) -> None:
-        pool = await database.create_pool(url, settings)
-        try:
-            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
-            await Appender(store, pool).append(command)
-            await store.notifier.flush()
-        finally:
-            await pool.close()
+        async with bootstrap.writing(url, settings) as writing:
+            await writing.appender.append(command)
 
     try:
         command = source_command(
