@@ -81,8 +81,10 @@ def _backends(seconds: dict[str, float]) -> str:
     parts = []
     for name, value in seconds.items():
         name = name.removeprefix("policy-timeline ") or "?"
-        if name.startswith("replay ") and name not in ("replay reader", "replay loader"):
-            name = "replay (its own connection)"
+        if name.startswith("rebuild ") and name not in (
+            "rebuild reader", "rebuild loader", "rebuild indexes"
+        ):
+            name = "rebuild (its own connection)"
         parts.append(f"{name} {value:.1f} s")
     return ", ".join(parts)
 

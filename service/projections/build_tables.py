@@ -94,13 +94,14 @@ async def create_copies(connection: asyncpg.Connection, projection: Projection) 
 
 async def index_statements(
     connection: asyncpg.Connection, projection: Projection, table: str
-) -> list[str]:
-    """The live table's index-owning constraints, then its other indexes, for the copy."""
+) -> tuple[list[str], list[str]]:
+    """The live table's constraints that own an index (``ALTER TABLE ... ADD CONSTRAINT``,
+    which locks the table) and its other indexes (``CREATE INDEX``, which several sessions
+    may run on one table at once), as statements for the copy."""
     live, copy = live_table(table), copy_of(projection, table)
-    statements = []
-    for query in (_CONSTRAINTS, _INDEXES):
-        statements += [row[0] for row in await connection.fetch(query, live, copy)]
-    return statements
+    constraints = [row[0] for row in await connection.fetch(_CONSTRAINTS, live, copy)]
+    indexes = [row[0] for row in await connection.fetch(_INDEXES, live, copy)]
+    return constraints, indexes
 
 
 async def swap_in(connection: asyncpg.Connection, projection: Projection) -> None:

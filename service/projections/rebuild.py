@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import heapq
+import itertools
 import logging
+import time
 import uuid
-from collections.abc import Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 
 import asyncpg
 import msgspec
@@ -70,10 +74,31 @@ DEFAULT_CHUNK_SIZE = 20_000
 _YIELD_EVERY = 1_000
 """Events folded between two chances for the fetch and the COPY in flight to move on."""
 
+INDEX_BUILD_CONNECTIONS = 2
+"""Connections that build the copies' indexes side by side at the end of the bulk pass: one
+per core of the machines measured (PostgreSQL builds most index types on one core each)."""
+
+INDEX_BUILD_MEMORY = "256MB"
+"""``maintenance_work_mem`` of each index-building connection (PostgreSQL's default is 64MB).
+A B-tree build whose sort fits in it sorts in memory instead of spilling to disk, and a GIN
+build accumulates more entries between flushes. Measured at 1M events: see
+docs/benchmarks.md. Two connections may use it at once (a parallel build shares it)."""
+
 
 
 class TablesBusy(Exception):
     """A reader or the live runner held what the swap needs for longer than it waits."""
+
+
+@dataclass(frozen=True)
+class _IndexPlan:
+    projection: Projection
+    table: str
+    size: int
+    """Bytes of the copy, before its indexes."""
+    closes: list[Close]
+    constraints: list[str]
+    indexes: list[str]
 
 
 class Rebuild:
@@ -224,14 +249,77 @@ class Rebuild:
         await self._progress(on_progress)
 
     async def _finish_tables(self) -> None:
-        """Close replaced versions, then build the live tables' indexes on the copies."""
-        for projection in self.projections:
-            for table in projection.tables:
-                closes = self.closes.pop(table, [])
-                await apply_closes(self.connection, schema_name(projection), table, closes)
-                for statement in await index_statements(self.connection, projection, table):
-                    await self.connection.execute(statement)
-                await self.connection.execute(f"ANALYZE {copy_of(projection, table)}")
+        """Close replaced versions, then build the live tables' constraints and indexes on the
+        copies and ``ANALYZE`` them, over ``INDEX_BUILD_CONNECTIONS`` connections.
+
+        A table's steps are its closes, then its constraints (``ALTER TABLE``, which locks the
+        copy), then its other indexes (``CREATE INDEX``: several may build side by side on one
+        table), then ``ANALYZE`` (last, so that expression indexes get statistics too). A free
+        connection takes the next step that can run, of the largest table first: the builds
+        end with the largest table's indexes spread over every connection rather than waiting
+        behind the small tables'. Each step is its own short transaction, as before.
+        """
+        started = time.monotonic()
+        plans = await self._index_plans()
+        extra = []
+        try:
+            for _ in range(INDEX_BUILD_CONNECTIONS - 1):
+                extra.append(await connections.connect(self.database_url, "rebuild indexes"))
+            lanes = _Lanes([self.connection, *extra])
+            for connection in lanes.all:
+                await connection.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for rank, plan in enumerate(plans):
+                        group.create_task(self._finish_table(lanes, rank, plan))
+            except ExceptionGroup as failed:
+                raise _first_error(failed) from None  # reported as itself, as before
+            await self.connection.execute("RESET maintenance_work_mem")
+        finally:
+            for connection in extra:
+                await connections.close(connection)
+        log.info(
+            "rebuild of %s: %d tables indexed in %.1f s",
+            ", ".join(self.names), len(plans), time.monotonic() - started,
+        )
+
+    async def _index_plans(self) -> list[_IndexPlan]:
+        """What each copy needs, largest copy first."""
+        tables = [(p, t) for p in self.projections for t in p.tables]
+        sizes = await self.connection.fetch(
+            "SELECT pg_table_size(copy::regclass) FROM unnest($1::text[]) AS copy",
+            [copy_of(p, t) for p, t in tables],
+        )
+        plans = []
+        for (projection, table), (size,) in zip(tables, sizes, strict=True):
+            constraints, indexes = await index_statements(self.connection, projection, table)
+            plans.append(
+                _IndexPlan(
+                    projection=projection,
+                    table=table,
+                    size=size,
+                    closes=self.closes.pop(table, []),
+                    constraints=constraints,
+                    indexes=indexes,
+                )
+            )
+        return sorted(plans, key=lambda plan: -plan.size)
+
+    async def _finish_table(self, lanes: _Lanes, rank: int, plan: _IndexPlan) -> None:
+        async with lanes.use(rank) as connection:
+            await apply_closes(connection, schema_name(plan.projection), plan.table, plan.closes)
+            for statement in plan.constraints:
+                await connection.execute(statement)
+
+        async def build(statement: str) -> None:
+            async with lanes.use(rank) as connection:
+                await connection.execute(statement)
+
+        async with asyncio.TaskGroup() as group:
+            for statement in plan.indexes:
+                group.create_task(build(statement))
+        async with lanes.use(rank) as connection:
+            await connection.execute(f"ANALYZE {copy_of(plan.projection, plan.table)}")
 
     async def _catch_up(self, on_progress: ProgressHook | None, *, swap: bool) -> bool:
         """Fold one batch of what arrived since into the indexed copies, in its own short
@@ -445,3 +533,46 @@ async def _prepare(
                 await rebuild_status.register(connection, projection.name, target, total)
             )
     return statuses[0]
+
+
+def _first_error(error: BaseException) -> BaseException:
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
+
+
+class _Lanes:
+    """A few connections, each lent to one step at a time: to the waiting step of the lowest
+    rank (the largest table) first, then in the order they asked."""
+
+    def __init__(self, connections: list[asyncpg.Connection]) -> None:
+        self.all = tuple(connections)
+        self._free = list(connections)
+        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._asked = itertools.count()
+
+    @asynccontextmanager
+    async def use(self, rank: int) -> AsyncIterator[asyncpg.Connection]:
+        if self._free and not self._waiting:
+            connection = self._free.pop()
+        else:
+            lent = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (rank, next(self._asked), lent))
+            try:
+                connection = await lent
+            except asyncio.CancelledError:
+                if lent.done() and not lent.cancelled():
+                    self._give_back(lent.result())
+                raise
+        try:
+            yield connection
+        finally:
+            self._give_back(connection)
+
+    def _give_back(self, connection: asyncpg.Connection) -> None:
+        while self._waiting:
+            _, _, lent = heapq.heappop(self._waiting)
+            if not lent.done():
+                lent.set_result(connection)
+                return
+        self._free.append(connection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 
 from service.projections import connections
@@ -186,6 +187,30 @@ async def test_a_replay_that_fails_is_reported_and_leaves_the_live_tables_as_the
     assert await view(pool) == old
     assert not await pool.fetchval(
         "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"
+    )
+
+
+async def test_an_index_that_cannot_be_built_on_the_copy_fails_the_rebuild_with_its_own_error(
+    store, pool, database_url, counts_table
+):
+    # The copies' indexes build on several connections at once: the one that fails is
+    # reported as itself, and the others stop.
+    old = await given_a_live_projection(store, pool, database_url)
+    await pool.execute("CREATE UNIQUE INDEX stream_counts_one_label ON stream_counts (label)")
+
+    with pytest.raises(asyncpg.UniqueViolationError, match="stream_counts_one_label"):
+        await rebuild(database_url, COUNTS_V2)  # every event has the same label
+
+    async with pool.acquire() as connection:
+        [status] = await projection_statuses(connection, [COUNTS])
+    assert status.rebuild.state == "failed"
+    assert status.rebuild.error.startswith("UniqueViolationError")
+    assert await view(pool) == old
+    assert not await pool.fetchval(
+        "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"
+    )
+    assert not await pool.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'policy-timeline rebuild%'"
     )
 
 
