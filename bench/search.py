@@ -26,8 +26,8 @@ import asyncpg
 from bench import common
 from bench.replay.build import build_database
 from service import database
-from service.projections import PROJECTIONS
-from service.projections.replay import replay
+from service.read_models import PROJECTIONS
+from service.projections.rebuild import rebuild
 from service.queries.common import Query
 from service.queries.paging import order_by
 from service.queries.search import matches
@@ -151,7 +151,7 @@ async def main(args: argparse.Namespace) -> None:
             await dbs.create(NAME)  # migrated
             with common.make_progress(console) as progress:
                 await build_database(url, NAME, "log", args.events, args.seed, progress, check="none")
-            await replay(url, PROJECTIONS)
+            await rebuild(url, PROJECTIONS)
             connection = await asyncpg.connect(url)
             await connection.execute("VACUUM (ANALYZE) statements")
             await connection.close()

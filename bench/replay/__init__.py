@@ -9,7 +9,7 @@ shape of ``--shape`` (default both, one after the other): the synthetic world (`
 and the text-heavy log of statements cloned from the seed article's long Korean texts with ~5%
 corrections (``text.py``):
 
-a. ``rebuild.py``: every projection rebuilt in one pass (``Replay.begin`` + ``run``) in a child
+a. ``rebuild.py``: every projection rebuilt in one pass (``Rebuild.begin`` + ``run``) in a child
    process, against a raw asyncpg cursor read of the same log; the rebuild's phases, timed from
    outside; the child's CPU and peak RSS; the PostgreSQL backends' CPU; optionally py-spy.
 a'. ``ceiling.py``: the bare-SQL ceiling of that rebuild: the raw read + COPY of the rebuilt

@@ -37,7 +37,7 @@ from bench.replay.build import Build
 from service.writing import Appender
 from service.database import SESSION
 from service.http.schemas import AppendRequest, EventBody
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.projector import Projector
 from service.store import PostgresEventStore
 

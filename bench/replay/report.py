@@ -90,8 +90,10 @@ def _backends(seconds: dict[str, float]) -> str:
     parts = []
     for name, value in seconds.items():
         name = name.removeprefix("policy-timeline ") or "?"
-        if name.startswith("replay ") and name not in ("replay reader", "replay loader"):
-            name = "replay (its own connection)"
+        if name.startswith("rebuild ") and name not in (
+            "rebuild reader", "rebuild loader", "rebuild indexes"
+        ):
+            name = "rebuild (its own connection)"
         parts.append(f"{name} {value:.1f} s")
     return ", ".join(parts)
 
@@ -227,7 +229,7 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
     ratio = figure.rate / raw
     profiled = " (under py-spy: slower than without)" if figure.profile else ""
     out.heading(f"a. Full rebuild of every read model, {figure.label} events{profiled}")
-    out.line(f"Replay.begin + run of all {len(figure.result['counts'])} projections in one pass, "
+    out.line(f"Rebuild.begin + run of all {len(figure.result['counts'])} projections in one pass, "
              f"chunk {figure.result['chunk_size']:,}, in a child process: "
              f"{figure.events:,} events in {figure.seconds:.1f} s = {figure.rate:,.0f} events/s; "
              f"raw cursor read {raw:,.0f} events/s (median of this run's reads of the same "
@@ -265,7 +267,7 @@ def _rebuild(out: Out, results: Results, figure: RebuildFigure, verdicts: list[l
         f"(the rebuild's backends): {sum(backends.values()) / figure.seconds:.0%}",
         _cpu_line(results, figure.database, figure.cpu + sum(backends.values()), figure.events),
         f"peak RSS of the rebuild's process (VmHWM): {_mib(figure.peak_rss)}; "
-        f"{_mib(figure.result['rss_start'])} before Replay.begin; "
+        f"{_mib(figure.result['rss_start'])} before Rebuild.begin; "
         f"{(figure.peak_rss - figure.result['rss_start']) / figure.events:,.0f} bytes per event "
         f"above that; RSS after each tenth of the bulk fold: "
         + ", ".join(_mib(r) for r in figure.rss_by_tenth()),

@@ -17,7 +17,7 @@ import pytest
 
 from events.seed import SOURCE_ID
 from service.cli import main
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 
 # Long enough for other test runs on the same server to release the gap-safe feed.
 REPLAY_TIMEOUT_SECONDS = 60.0

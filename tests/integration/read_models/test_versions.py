@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
-from service.projections.replay import replay
+from service.projections.rebuild import rebuild
 from service.projections.runner import ProjectionRunner
 
 MEETING = "meeting-mss-workforce-policy-review"
@@ -108,7 +108,7 @@ async def test_the_live_path_and_a_rebuild_write_the_same_versions_of_every_tabl
         "statement-pipc-roundtable-companies-proposals", "a test", "24일 개인정보위는"
     )
     live = await digests(pool)
-    status = await replay(database_url, PROJECTIONS, batch_size=3, chunk_size=7)
+    status = await rebuild(database_url, PROJECTIONS, batch_size=3, chunk_size=7)
     assert status.state == "completed"
     assert await digests(pool) == live
 
