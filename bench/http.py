@@ -862,7 +862,7 @@ class Bench:
     def __init__(
         self, args: argparse.Namespace, generator: LoadGenerator, admin, db, database_name: str
     ) -> None:
-        from service.projections import PROJECTIONS
+        from service.read_models import PROJECTIONS
 
         self.args = args
         self.generator = generator

@@ -28,8 +28,8 @@ import asyncpg
 from bench import common
 from bench.replay.build import build_database
 from service import database
-from service.projections import PROJECTIONS
-from service.projections.replay import replay
+from service.read_models import PROJECTIONS
+from service.projections.rebuild import rebuild
 from service.queries.common import Query
 from service.queries.paging import order_by
 from service.queries.search import WALK_ROWS, Walk, matches, searched
@@ -169,7 +169,7 @@ async def main(args: argparse.Namespace) -> None:
             with common.make_progress(console) as progress:
                 await build_database(url, NAME, "log", args.events, args.seed, progress, check="none")
             started = time.perf_counter()
-            await replay(url, PROJECTIONS)
+            await rebuild(url, PROJECTIONS)
             print(f"rebuild of every projection: {time.perf_counter() - started:.1f} s")
             connection = await asyncpg.connect(url)
             await connection.execute("VACUUM (ANALYZE) statements")

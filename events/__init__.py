@@ -18,7 +18,7 @@ from events.actors import (
     OrganizationRegistered,
     PersonRegistered,
 )
-from events.base import Event, EventError, InvalidEvent, Reference, UnknownEventType
+from events.base import TRUSTED, Event, EventError, InvalidEvent, Reference, UnknownEventType
 from events.corrections import FactCorrected, FactRetracted, apply_changes, corrected_data
 from events.dates import PRECISION_RANK, Occurred, Precision, date_range
 from events.evidence import Evidence, in_context, locate, occurrences, quote_in_text, sha256_text
@@ -119,6 +119,31 @@ def decode_stored(type_name: str, schema_version: int, data: Any) -> Event:
     return decode_event(type_name, current_data(type_name, schema_version, data))
 
 
+def decode_trusted(type_name: str, data: bytes | str) -> Event:
+    """Like ``decode_event``, for JSON of the log (a fact as stored, or as corrected): its
+    types and constraints are decoded as ever, but the checks of ``__post_init__`` are not run
+    again (``events.base.TRUSTED``). Every event passed them when it was appended, and a
+    correction was checked as the fact it produces; the projections read each event at least
+    once, and those checks (a second JSON encoding of the event among them) cost more than the
+    decoding itself. The append path keeps ``decode_event`` and ``convert_event``."""
+    _event_type(type_name)
+    token = TRUSTED.set(True)
+    try:
+        return _DECODERS[type_name].decode(data)
+    except msgspec.ValidationError as error:
+        raise InvalidEvent(in_words(str(error))) from error
+    except msgspec.DecodeError as error:
+        raise InvalidEvent(f"malformed JSON: {error}") from error
+    finally:
+        TRUSTED.reset(token)
+
+
+def decode_stored_trusted(type_name: str, schema_version: int, data: Any) -> Event:
+    """A stored event, upcast to the current shape and decoded without the checks it passed at
+    append (``decode_trusted``): how the projections read the log."""
+    return decode_trusted(type_name, current_data(type_name, schema_version, data))
+
+
 def encode_event_data(event: Event) -> bytes:
     """The event's fields as canonical JSON, without its tag: `decode_event(event.TYPE, ...)` reads it."""
     if any(getattr(event, name) is None for name in event.ADDED):
@@ -168,6 +193,8 @@ __all__ = [
     "date_range",
     "decode_event",
     "decode_stored",
+    "decode_stored_trusted",
+    "decode_trusted",
     "encode_event_data",
     "in_context",
     "locate",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
 import msgspec
@@ -81,6 +82,14 @@ class Reference(NamedTuple):
         return None if self.kind == "event" else f"{self.kind}-{self.id}"
 
 
+TRUSTED: ContextVar[bool] = ContextVar("events_trusted", default=False)
+"""True while ``events.decode_trusted`` decodes an event of the log: the checks in
+``__post_init__`` (blank strings, NUL, cross-field rules, real dates) are then skipped, as the
+event passed them when it was appended. msgspec's own type and constraint checks still run.
+It is set only for the length of one synchronous decode, and as a context variable it is
+never seen by another thread: an append decoding at the same time still checks."""
+
+
 class Value(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Config shared by every struct of the vocabulary (events and the values inside them).
 
@@ -102,6 +111,8 @@ class Event(Value, kw_only=True):
     (a retried append, a second seed, stay recognised as the same content)."""
 
     def __post_init__(self) -> None:
+        if TRUSTED.get():
+            return
         if _may_hold_blank_or_nul(self):
             _check_strings(self, "$")
         self._check()

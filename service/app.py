@@ -12,7 +12,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 
-from service import database, logs
+from service import bootstrap, database, logs
 from service.http.caching import REVALIDATE
 from service.http.consistency import note_a_lost_replica
 from service.http.desk import desk_router
@@ -40,13 +40,11 @@ from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.locate import locate
 from service.http.streams import FeedController, StreamController
 from service.live import LiveFeed
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
-from service.projections.projector import Projector
 from service.read_routing import ReadRouting
 from service.settings import Settings, SettingsError, load_settings
-from service.store import PostgresEventStore
 from service.web.engine import template_config
 
 VERSION = "0.1.0"
@@ -67,64 +65,54 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = await database.create_pool(database_url, settings)
-        sessions.use(pool)
-        store = PostgresEventStore(
-            pool,
-            notify_channel=settings.notify_channel,
-            poll_interval=settings.poll_interval_seconds,
-        )
-        app.state.pool = pool
-        replica_url = settings.database_replica_url
-        # A replica that is down must not keep the API from starting: its pool opens no
-        # connection until a check or a read asks for one.
-        replica = (
-            await database.create_pool(replica_url, settings, min_size=0) if replica_url else None
-        )
-        read_routing = ReadRouting(
-            pool,
-            replica,
-            max_lag_seconds=settings.replica_max_lag_seconds,
-            check_seconds=settings.replica_check_seconds,
-        )
-        app.state.read_routing = read_routing
-        app.state.store = store
-        app.state.appender = CountedAppender(store, pool)
-        projector = Projector(
-            projections,
-            database_url,
-            batch_size=settings.projector_batch_size,
-            notify_channel=settings.notify_channel,
-            poll_interval=settings.poll_interval_seconds,
-        )
-        app.state.projector = projector
-        live_feed = LiveFeed(
-            store,
-            database_url,
-            notify_channel=settings.notify_channel,
-            poll_interval=settings.poll_interval_seconds,
-            max_subscribers=settings.live_max_subscribers,
-            queue_batches=settings.live_queue_batches,
-        )
-        app.state.live_feed = live_feed
-        try:
-            await read_routing.start()
-            await live_feed.start()
-            if settings.run_projector:
-                await projector.start()
-            stall_warning = settings.feed_stall_warning_seconds if settings.run_projector else 0
-            async with watching_feed(database_url, stall_warning):
-                yield
-        finally:
+        async with bootstrap.writing(database_url, settings, appender=CountedAppender) as writing:
+            pool, store = writing.pool, writing.store
+            sessions.use(pool)
+            app.state.pool = pool
+            app.state.store = store
+            app.state.appender = writing.appender
+            replica_url = settings.database_replica_url
+            # A replica that is down must not keep the API from starting: its pool opens no
+            # connection until a check or a read asks for one.
+            replica = (
+                await database.create_pool(replica_url, settings, min_size=0)
+                if replica_url
+                else None
+            )
+            read_routing = ReadRouting(
+                pool,
+                replica,
+                max_lag_seconds=settings.replica_max_lag_seconds,
+                check_seconds=settings.replica_check_seconds,
+            )
+            app.state.read_routing = read_routing
+            projector = bootstrap.projector(database_url, settings, projections)
+            app.state.projector = projector
+            live_feed = LiveFeed(
+                store,
+                database_url,
+                notify_channel=settings.notify_channel,
+                poll_interval=settings.poll_interval_seconds,
+                max_subscribers=settings.live_max_subscribers,
+                queue_batches=settings.live_queue_batches,
+            )
+            app.state.live_feed = live_feed
             try:
-                await read_routing.stop()
-                await live_feed.stop()
-                await projector.stop()
-                await store.notifier.flush()
+                await read_routing.start()
+                await live_feed.start()
+                if settings.run_projector:
+                    await projector.start()
+                stall_warning = settings.feed_stall_warning_seconds if settings.run_projector else 0
+                async with watching_feed(database_url, stall_warning):
+                    yield
             finally:
-                if replica is not None:
-                    await replica.close()
-                await pool.close()
+                try:
+                    await read_routing.stop()
+                    await live_feed.stop()
+                    await projector.stop()
+                finally:
+                    if replica is not None:
+                        await replica.close()
 
     def state_value(name: str):
         def provide(state: State) -> object:

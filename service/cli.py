@@ -107,22 +107,16 @@ def export(settings: Settings, path: str) -> None:
 
 
 def import_(settings: Settings, path: str, into_non_empty: bool) -> int:
+    from service import bootstrap
+    from service.writing import BadFact
     from service.writing.transfer import NotEmpty, import_log, read_lines
-    from service.store import PostgresEventStore
-    from service.writing import Appender, BadFact
 
     async def run(url: str):
-        pool = await database.create_pool(url, settings)
-        try:
-            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
+        async with bootstrap.writing(url, settings) as writing:
             with open(path, "rb") if path != "-" else nullcontext(sys.stdin.buffer) as lines:
-                report = await import_log(
-                    Appender(store, pool), read_lines(lines), into_non_empty=into_non_empty
+                return await import_log(
+                    writing.appender, read_lines(lines), into_non_empty=into_non_empty
                 )
-            await store.notifier.flush()
-            return report
-        finally:
-            await pool.close()
 
     with database.in_use(settings) as url:
         database.migrate(url)
@@ -165,7 +159,7 @@ def projections_ready(settings: Settings) -> int:
     further behind than ``/ready`` allows (a container healthcheck for ``project``), else 1."""
     import asyncpg
 
-    from service.projections import registry
+    from service import read_models
     from service.projections.locks import leader_key, lock_holders
     from service.projections.status import projection_lags
 
@@ -173,7 +167,7 @@ def projections_ready(settings: Settings) -> int:
         # What /ready reads (a cost that does not grow with the backlog), and the leader locks.
         connection = await asyncpg.connect(url)
         try:
-            lags = await projection_lags(connection, [p.name for p in registry.PROJECTIONS])
+            lags = await projection_lags(connection, [p.name for p in read_models.PROJECTIONS])
             holders = await lock_holders(connection)
         finally:
             await connection.close()
@@ -200,12 +194,14 @@ def projections_ready(settings: Settings) -> int:
 
 
 def replay(settings: Settings, names: list[str]) -> int:
-    from service.projections import registry
-    from service.projections.progress import replay_with_progress
+    """``policy-timeline replay``: rebuild the named projections (every one when none is named)."""
+    from service import read_models
+    from service.projections.build_tables import RebuildNotPossible
+    from service.projections.progress import rebuild_with_progress
     from service.projections.projector import rebuilt_with
-    from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible
+    from service.projections.rebuild_status import RebuildAlreadyRunning
 
-    known = {projection.name: projection for projection in registry.PROJECTIONS}
+    known = {projection.name: projection for projection in read_models.PROJECTIONS}
     unknown = [name for name in names if name not in known]
     if unknown:
         print(
@@ -219,9 +215,9 @@ def replay(settings: Settings, names: list[str]) -> int:
         database.migrate(url)
         try:
             asyncio.run(
-                replay_with_progress(url, chosen, batch_size=settings.projector_batch_size)
+                rebuild_with_progress(url, chosen, batch_size=settings.projector_batch_size)
             )
-        except (ReplayAlreadyRunning, ReplayNotPossible) as error:
+        except (RebuildAlreadyRunning, RebuildNotPossible) as error:
             print(f"policy-timeline: {error}", file=sys.stderr)
             return 1
     return 0
@@ -229,18 +225,14 @@ def replay(settings: Settings, names: list[str]) -> int:
 def add_source(settings: Settings, arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from service.store import PostgresEventStore, StoreError
-    from service.writing import Appender, BadFact
+    from service import bootstrap
+    from service.store import StoreError
+    from service.writing import BadFact
     from service.writing.sources import read_text, source_command
 
     async def run(url: str, command) -> None:
-        pool = await database.create_pool(url, settings)
-        try:
-            store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
-            await Appender(store, pool).append(command)
-            await store.notifier.flush()
-        finally:
-            await pool.close()
+        async with bootstrap.writing(url, settings) as writing:
+            await writing.appender.append(command)
 
     try:
         command = source_command(

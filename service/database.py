@@ -176,6 +176,35 @@ async def create_pool(
     return await pool
 
 
+async def connect(
+    database_url: str, purpose: str, server_settings: dict[str, str] | None = None
+) -> asyncpg.Connection:
+    """A dedicated connection outside the pool, named for ``pg_stat_activity``: for what lives
+    and dies with its session (a listener, a session advisory lock, session settings)."""
+    return await asyncpg.connect(
+        database_url,
+        server_settings={
+            "application_name": f"policy-timeline {purpose}"[:63],
+            **SESSION,
+            **(server_settings or {}),
+        },
+    )
+
+
+async def close(connection: asyncpg.Connection) -> None:
+    """Close a dedicated connection politely if the server answers soon; otherwise just drop
+    the socket."""
+    if connection.is_closed():
+        return
+    try:
+        await asyncio.wait_for(connection.close(), timeout=5)
+    except asyncio.CancelledError:
+        connection.terminate()
+        raise
+    except Exception:
+        connection.terminate()
+
+
 async def _reset(connection: asyncpg.Connection) -> None:
     """Make a released connection clean for its next user.
 

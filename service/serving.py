@@ -17,13 +17,12 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
-from service import database, tokens
+from service import bootstrap, database, tokens
 from service.http_protocol import HTTP_PROTOCOL
 from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
-from service.projections.projector import Projector
 from service.writing.seeding import seed_database
 from service.settings import Settings, child_environment
 
@@ -105,13 +104,7 @@ async def keep_projections_current(
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
-    projector = Projector(
-        projections,
-        database_url,
-        batch_size=settings.projector_batch_size,
-        notify_channel=settings.notify_channel,
-        poll_interval=settings.poll_interval_seconds,
-    )
+    projector = bootstrap.projector(database_url, settings, projections)
     await projector.start()
     log.info("projector running (pid %d): %s", os.getpid(), ", ".join(projector.projections))
     try:

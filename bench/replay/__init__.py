@@ -3,13 +3,17 @@
     python -m bench.replay [--events N] [--database-url ADMIN_URL] [--markdown]
 
 On databases of its own (created, migrated and dropped at the end, even on Ctrl-C), with a
-generated log of N valid events (default 1,000,000; ``world.py``, checked by ``checker.py``,
-proved valid through the service's ``Appender`` by ``verify.py``, loaded by COPY by
-``build.py``):
+generated log of N valid events (default 1,000,000; checked by ``checker.py``, proved valid
+through the service's ``Appender`` by ``verify.py``, loaded by COPY by ``build.py``) of each
+shape of ``--shape`` (default both, one after the other): the synthetic world (``world.py``)
+and the text-heavy log of statements cloned from the seed article's long Korean texts with ~5%
+corrections (``text.py``):
 
-a. ``rebuild.py``: every projection rebuilt in one pass (``Replay.begin`` + ``run``) in a child
+a. ``rebuild.py``: every projection rebuilt in one pass (``Rebuild.begin`` + ``run``) in a child
    process, against a raw asyncpg cursor read of the same log; the rebuild's phases, timed from
    outside; the child's CPU and peak RSS; the PostgreSQL backends' CPU; optionally py-spy.
+a'. ``ceiling.py``: the bare-SQL ceiling of that rebuild: the raw read + COPY of the rebuilt
+   rows into bare tables + the live tables' index and constraint statements (from the catalog).
 b. ``catchup.py``: the live path (``ProjectionRunner``) catching up from zero on a fresh copy
    of the same database (``CREATE DATABASE … TEMPLATE``), in a child process, against the
    same raw read;

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from rich.progress import Progress
 
 import events
 from bench.replay.checker import Checker
+from bench.replay.text import make_world
 from bench.replay.world import Row, World
 
 CHUNK_ROWS = 50_000
@@ -39,6 +41,8 @@ class Build:
 
     label: str
     """1M, 10k: the log's size, as the report names it."""
+    shape: str
+    """world or text: the generator (``world.py``, ``text.py``)."""
     database: str
     url: str
     events: int
@@ -48,19 +52,20 @@ class Build:
     wall_seconds: float = 0.0
     checked: int = 0
     table_bytes: int = 0
-    world: World | None = None
+    world: World | Any = None
 
 
 async def build_database(
-    url: str, database: str, label: str, total: int, seed: int, progress: Progress, *, check: str
+    url: str, database: str, label: str, total: int, seed: int, progress: Progress, *, check: str,
+    shape: str = "world",
 ) -> Build:
     """Generate ``total`` events and COPY them into ``events`` in chunks, each chunk its own
     transaction; generation of the next chunk (in a thread) overlaps the COPY of the last."""
-    world = World(total, seed)
+    world = make_world(shape, total, seed)
     checker = Checker(world.salt) if check != "none" else None
-    gen_task = progress.add_task(f"generate {total:,} events", total=total)
-    load_task = progress.add_task(f"COPY {total:,} events", total=total)
-    build = Build(label, database, url, total, world.counts, world=world)
+    gen_task = progress.add_task(f"generate {total:,} events ({shape} log)", total=total)
+    load_task = progress.add_task(f"COPY {total:,} events ({shape} log)", total=total)
+    build = Build(label, shape, database, url, total, world.counts, world=world)
     timings = {"generate": 0.0, "load": 0.0}
 
     def make_chunk(count: int, index: int) -> list[Row]:
@@ -75,6 +80,9 @@ async def build_database(
                 checker.versions[stream_id] = version
                 if version == 1:
                     checker.streams.add(stream_id)
+                    checker.openings[stream_id] = event_id.int
+                if type_ == "fact.retracted":
+                    checker.retracted.add(events.decode_event(type_, data).target.int)
                 if type_ == "source.registered":
                     fact = events.decode_event(type_, data)
                     checker.texts[fact.source_id] = fact.text

@@ -22,7 +22,7 @@ from rich.progress import Progress
 
 from bench import common
 from bench.replay.spawn import run_child
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
 
 

@@ -13,7 +13,8 @@ from bench.replay.world import Row, Target, event_uuid
 class Checker:
     """Decodes every event with the vocabulary and checks what the append path checks: the
     stream, references registered earlier, quotes exactly in their source's text, corrections
-    that give a valid fact in the target's stream, stream versions without gaps."""
+    that give a valid fact in the target's stream, stream versions without gaps, no event in a
+    stream whose opening fact is retracted."""
 
     def __init__(self, salt: int) -> None:
         self.salt = salt
@@ -21,6 +22,9 @@ class Checker:
         self.versions: dict[str, int] = {}
         self.texts: dict[str, str] = {}
         self.event_ids: set[int] = set()
+        self.openings: dict[str, int] = {}
+        """Stream -> the id of its first event (the fact that opened it)."""
+        self.retracted: set[int] = set()
         self.checked = 0
 
     def check(self, rows: Sequence[Row], targets: dict[int, Target], first_seq: int) -> None:
@@ -38,6 +42,8 @@ class Checker:
                 raise AssertionError(f"{type_} in {stream_id}, belongs to {own}")
             if version == 1 and own is None:
                 raise AssertionError(f"{type_} opens stream {stream_id}")
+            if self.openings.get(stream_id) in self.retracted:
+                raise AssertionError(f"{type_} in {stream_id}, whose opening fact is retracted")
             for ref in fact.references():
                 if ref.kind == "event":
                     if uuid.UUID(ref.id).int not in self.event_ids:
@@ -53,10 +59,13 @@ class Checker:
                     raise AssertionError(f"{type_} not in its target's stream")
                 if type_ == "fact.corrected":
                     events.apply_changes(events.decode_event(target.type, target.data), fact.changes)
+            if type_ == "fact.retracted":
+                self.retracted.add(fact.target.int)
             if isinstance(fact, events.SourceRegistered):
                 self.texts[fact.source_id] = fact.text
             if version == 1:
                 self.streams.add(stream_id)
+                self.openings[stream_id] = event_id.int
             self.event_ids.add(event_id.int)
             self.checked += 1
 

@@ -11,8 +11,8 @@ projector prints ``ready`` once it leads the projections and runs until SIGTERM.
 
 The rebuild is timed from outside the engine: ``on_progress`` marks the end of each chunk of
 the bulk fold, of the closes/indexes/ANALYZE step and of the swap; its connection
-(``Replay.connection``) is wrapped to time each statement and COPY it sends, by what it does;
-``Replay.fold.apply`` is wrapped to time the folding (``--no-instrument``: marks only).
+(``Rebuild.connection``) is wrapped to time each statement and COPY it sends, by what it does;
+``Rebuild.fold.apply`` is wrapped to time the folding (``--no-instrument``: marks only).
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ import asyncpg
 
 from bench import common
 from bench.replay import NOTIFY_CHANNEL
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.projector import Projector
-from service.projections.replay import Replay, ReplayStatus
-from service.projections.runner import DEFAULT_BATCH_SIZE, ProjectionRunner
+from service.projections.rebuild import Rebuild
+from service.projections.rebuild_status import RebuildStatus
+from service.projections.base import DEFAULT_BATCH_SIZE
+from service.projections.runner import ProjectionRunner
 
 # --------------------------------------------------------------------------------------------
 # The rebuild.
@@ -70,7 +72,7 @@ def statement_kind(sql: str) -> str:
 
 
 class TimedConnection:
-    """``Replay.connection`` with a timer around each statement and COPY: seconds by (phase,
+    """``Rebuild.connection`` with a timer around each statement and COPY: seconds by (phase,
     kind), and each statement of the short phases on its own. Everything else passes through."""
 
     def __init__(self, connection: asyncpg.Connection) -> None:
@@ -147,7 +149,7 @@ async def rebuild(url: str, result_path: str, *, batch_size: int, chunk_size: in
     """Every projection rebuilt in one pass, as ``replay()`` does, with its phases marked."""
     rss_start = common.rss_bytes()
     started = time.perf_counter()
-    rebuild = await Replay.begin(url, PROJECTIONS, batch_size=batch_size, chunk_size=chunk_size)
+    rebuild = await Rebuild.begin(url, PROJECTIONS, batch_size=batch_size, chunk_size=chunk_size)
     begun = time.perf_counter()
     total = rebuild.status.events_total
     timed = fold = None
@@ -158,7 +160,7 @@ async def rebuild(url: str, result_path: str, *, batch_size: int, chunk_size: in
         rebuild.fold.apply = fold
     marks: list[dict[str, Any]] = []
 
-    async def on_progress(status: ReplayStatus) -> None:
+    async def on_progress(status: RebuildStatus) -> None:
         now = time.perf_counter()
         marks.append({
             "seconds": now - begun, "done": status.events_done, "total": status.events_total,
@@ -315,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     if args.role == "rebuild":
-        from service.projections.replay import DEFAULT_CHUNK_SIZE
+        from service.projections.rebuild import DEFAULT_CHUNK_SIZE
 
         asyncio.run(rebuild(args.url, args.result, batch_size=args.batch_size,
                             chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from bench import common
 from bench.replay.report import report
 from bench.replay.run import STEPS, run
-from service.projections.replay import DEFAULT_CHUNK_SIZE
-from service.projections.runner import DEFAULT_BATCH_SIZE
+from service.projections.rebuild import DEFAULT_CHUNK_SIZE
+from service.projections.base import DEFAULT_BATCH_SIZE
 
 DEFAULT_PREFIX = "pt_bench_replay"
 
@@ -42,6 +42,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                      help="check every generated event of the big log (default), every tenth "
                      "chunk, or none")
     log.add_argument("--seed", type=int, default=20251127)
+    log.add_argument("--shape", choices=["world", "text", "both"], default="both",
+                     help="the log: the synthetic world (world.py), statements cloned from the "
+                     "seed article's long Korean texts with ~5%% corrections (text.py), or both, "
+                     "one after the other, every step for each (default both)")
 
     engine = parser.add_argument_group("the engine")
     engine.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
@@ -55,6 +59,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     what.add_argument("--steps", type=_steps, default=list(STEPS),
                       help=f"comma-separated, of {','.join(STEPS)} (default all; pages and "
                       "latency need the rebuild, which they then run)")
+    what.add_argument("--ceiling-connections", type=int, default=2, metavar="N",
+                      help="the bare-SQL ceiling of the rebuild (ceiling.py) COPYs and builds "
+                      "indexes over N connections (default 2; 0: no ceiling)")
     what.add_argument("--autovacuum-like", action="store_true",
                       help="during the live catch-up, ANALYZE and VACUUM the read-model tables "
                       "from outside at autovacuum's default thresholds (for a server that has "
@@ -93,8 +100,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                        help="an admin URL of the server (default $DATABASE_URL or "
                        f"{common.DEFAULT_ADMIN_URL})")
     where.add_argument("--database-prefix", default=DEFAULT_PREFIX,
-                       help="databases <prefix>_1m, <prefix>_1m_live, <prefix>_10k and "
-                       "<prefix>_verify are created and dropped")
+                       help="databases <prefix>_<shape>_1m, …_1m_live, …_10k and …_verify are "
+                       "created and dropped, for each shape")
     where.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--markdown", action="store_true", help="also print the report in Markdown")
     args = parser.parse_args(argv)

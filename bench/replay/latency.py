@@ -7,7 +7,9 @@ instance runs it) leads the projections of the big database, caught up. This pro
 append *i* starts at *t0 + i/rate* whatever happened to the others. A connection of its own
 polls the timeline read model every 2 ms for the oldest 500 pending ids (``timeline_entries``,
 current rows, by ``event_id``): latency = the first poll that sees an entry − the append's
-return. Every statement appended is sure to have a timeline entry.
+return. Every statement appended is sure to have a timeline entry. Which statements: the log
+shape's (``build.world.statement``): the world log's short ones, or, for the text shape
+(``text.py``), clones of the seed article's statements with their long Korean texts.
 
 CPU during the appends: the projector process, this process (appends and polls), and the
 PostgreSQL backends by application name.
@@ -35,7 +37,7 @@ from bench.replay.build import Build
 from service.writing import Appender
 from service.database import SESSION
 from service.http.schemas import AppendRequest, EventBody
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.projector import Projector
 from service.store import PostgresEventStore
 
@@ -47,6 +49,8 @@ VISIBLE = """SELECT DISTINCT event_id FROM timeline_entries
 class LatencyFigure:
     rate: float
     duration: float
+    shape: str
+    """The log shape whose statements were appended (world or text)."""
     scheduled: int
     appended: int
     failed: int
@@ -258,7 +262,7 @@ async def measure_latency(
             latencies.append(max(latency, 0.0))
             returns.append((at - begin, max(latency, 0.0)))
     return LatencyFigure(
-        rate=rate, duration=duration, scheduled=count, appended=len(returned), failed=failures,
+        rate=rate, duration=duration, shape=build.shape, scheduled=count, appended=len(returned), failed=failures,
         achieved_rate=len(returned) / window, latencies=latencies,
         append_seconds=append_seconds, start_lag=start_lag, before_return=before_return,
         where="in this process" if in_process else "own process",

@@ -1,7 +1,7 @@
 """a. The full rebuild of every read model, in a child process, beside the raw read of the log.
 
-The child (``children.rebuild``) runs ``Replay.begin`` + ``run`` for ``PROJECTIONS``, what
-``replay()`` and ``policy-timeline replay`` do. This side samples the PostgreSQL backends' CPU
+The child (``children.rebuild``) runs ``Rebuild.begin`` + ``run`` for ``PROJECTIONS``, what
+``rebuild()`` and ``policy-timeline replay`` do. This side samples the PostgreSQL backends' CPU
 while it runs, and turns the child's marks into the rebuild's phases.
 """
 
@@ -51,7 +51,7 @@ class RebuildFigure:
 
     @property
     def seconds(self) -> float:
-        """``Replay.begin`` + ``run``, in the child (not its start-up)."""
+        """``Rebuild.begin`` + ``run``, in the child (not its start-up)."""
         return self.result["seconds"]
 
     @property

@@ -8,19 +8,21 @@ import msgspec
 from rich.progress import Progress
 
 from bench.replay import NOTIFY_CHANNEL
-from bench.replay.world import World
+from bench.replay.text import make_world
 from service.writing import Appender
 from service.http.schemas import AppendRequest, EventBody
 from service.store import PostgresEventStore
 
 
-async def verify_with_appender(url: str, total: int, seed: int, progress: Progress) -> int:
+async def verify_with_appender(url: str, total: int, seed: int, progress: Progress,
+                               shape: str = "world") -> int:
     """Append a small generated log through the service's Appender: the API's own checks
-    (vocabulary, stream, references, evidence quotes, correction targets) accept every event."""
-    world = World(total, seed)
+    (vocabulary, stream, references, evidence quotes, correction targets) accept every event.
+    ``shape``: the log's generator, ``world`` (``world.py``) or ``text`` (``text.py``)."""
+    world = make_world(shape, total, seed)
     rows = world.rows(total)
     pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
-    task = progress.add_task(f"append {total:,} via Appender", total=total)
+    task = progress.add_task(f"append {total:,} via Appender ({shape} log)", total=total)
     try:
         store = PostgresEventStore(pool, notify_channel=NOTIFY_CHANNEL)
         appender = Appender(store, pool)

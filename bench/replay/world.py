@@ -667,6 +667,15 @@ class World:
         target = self._pick_target(remove=True)
         if target is None or target.type == "person.registered":
             return self._statement_made()
+        if target.type == "initiative.announced":
+            # A retracted initiative takes no more events (the Appender refuses a status change
+            # of it, and a correction of one of its status changes): no more status changes,
+            # and its stream's facts out of the pool.
+            initiative_id = target.stream_id.removeprefix("initiative-")
+            for initiative in self.initiatives:
+                if initiative[0] == initiative_id:
+                    initiative[2] = "retracted"
+            self.targets_pool = [t for t in self.targets_pool if t.stream_id != target.stream_id]
         data = {
             "target": str(event_uuid(self.salt, target.seq)),
             "reason": rng.choice(["해당 보도가 철회되었다.", "The source withdrew the report."]),

@@ -675,14 +675,194 @@ ENGLISH_SLIPS = [
     ),
 ]
 
+# A second bilingual review, line by line against the article, found slips that the seed and
+# its first errata left (issue 21). A field that a first erratum set is corrected again in the
+# original fact's stream: the latest correction of a field wins.
+SECOND_REVIEW = [
+    Erratum(
+        SOURCE,
+        {
+            "note": (
+                "The article as kept has no headline: the bracketed title is supplied. Publisher"
+                " and URL are unknown. Published in March 2025: PIPC's press release and other"
+                " reports of 2025-03-24 date the roundtable that the article calls '24일'. The"
+                " article reports the roundtable as already held and gives its day with no month,"
+                " as Korean news reports usually do only for a day of the month they appear in;"
+                " so it appeared between 24 and 31 March 2025."
+            )
+        },
+        "The note did not say how the roundtable's date (2025-03-24) dates the article: the"
+        " article reports the roundtable as already held ('열고 … 논의했다') and gives its day"
+        " with no month ('24일'), which a Korean news report usually does only for a day of the"
+        " month it appears in; so it appeared between 24 and 31 March 2025.",
+        cite(
+            "24일 개인정보위는 'AI 스타트업 간담회'를 열고 오픈소스 기반 AI 생태계 혁신을 위한 지원"
+            " 방안을 논의했다"
+        ),
+    ),
+    Erratum(
+        first_published("mss-ai-startup-ai-diffusion-plan"),
+        {"summary_ko": "중기부가 AI 스타트업 육성을 통해 AI 활용을 확산하고자 마련한 방안."},
+        "The Korean summary said 'spread' twice ('확산을 넓히려고') in a colloquial ending; the"
+        " plan's title, 'AI 활용·확산', is the spread of AI use.",
+        cite("'AI 스타트업 육성을 통한 AI 활용·확산 방안'"),
+    ),
+    Erratum(
+        first_published(MSS_REVIEW),
+        {
+            "summary_en": (
+                "About 20 people, among them the minister, people from Korean AI startups and"
+                " manufacturing AI companies, and experts, discussed concrete policy directions for"
+                " training and supplying skilled people to AI startups and manufacturing AI"
+                " companies."
+            )
+        },
+        "The first erratum's English was ungrammatical ('people from … and experts', as if"
+        " experts were where people come from) and dropped '국내' (Korean) from the startups.",
+        cite("오영주 장관과 국내 AI 스타트업, 제조 AI 기업, 전문가 등 20여명이"),
+    ),
+    Erratum(
+        first_published("mss-review-policies-presented"),
+        {
+            "text": (
+                "AI 인재 양성을 위한 대학과 스타트업 간 산학협력 강화, 재직자 교육 프로그램,"
+                " 우수인재 채용 및 근속 유도를 위한 정부 지원 방안 등 다양한 정책"
+            ),
+            "text_en": (
+                "Various policies, among them stronger industry-academia cooperation between"
+                " universities and startups to train AI talent, training programmes for employees,"
+                " and government support to recruit and retain skilled people."
+            ),
+        },
+        "The article gives these with '등 다양한 정책' (among various policies): the list is not"
+        " complete, and the text and its English read as if it were.",
+        cite("우수인재 채용 및 근속 유도를 위한 정부 지원 방안 등 다양한 정책이 제시됐다"),
+    ),
+    Erratum(
+        first_published(PIPC_ROUNDTABLE),
+        {
+            "summary_ko": (
+                "개인정보위가 오픈소스 기반 AI 생태계 혁신을 위한 지원 방안을 논의했다. 국내 AI"
+                " 스타트업들이 오픈소스 모델을 활용한 주요 성과와 사례를 공유했다. 발표 이후 진행된 자유"
+                " 토론에서는 생성형 AI 개발·도입 과정에서 겪은 다양한 데이터 및 개인정보 관련"
+                " 애로·건의사항을 제시하는 시간을 가졌다."
+            ),
+            "summary_en": (
+                "PIPC discussed support for innovation in an AI ecosystem built on open source."
+                " Korean AI startups shared key results and cases of using open-source models. In"
+                " the open discussion after the presentations, there was time to raise various"
+                " difficulties and requests concerning data and personal information encountered in"
+                " developing and adopting generative AI."
+            ),
+        },
+        "Change of subject: the first erratum made the companies present ('참석 기업들이', 'the"
+        " companies') raise the difficulties and requests in the open discussion, but the"
+        " article's sentence has no subject ('…을 제시하는 시간을 가졌다') and names '다수의"
+        " 기업들' (many companies) only in the next sentence, for the proposals; the summaries now"
+        " give it no subject either. They also regain what they had dropped: '주요' (key results)"
+        " and '생성형 AI 개발·도입 과정에서 겪은' (encountered in developing and adopting"
+        " generative AI).",
+        cite(
+            "국내 AI 스타트업들이 참여해 오픈소스 모델을 활용한 주요 성과와 사례를 공유했다",
+            "발표 이후 진행된 자유 토론에서는 생성형 AI 개발·도입 과정에서 겪은 다양한 데이터 및 개인정보 관련"
+            " 애로·건의사항을 제시하는 시간을 가졌다",
+            "이 자리에서 다수의 기업들은",
+        ),
+    ),
+    Erratum(
+        first_published("pipc-roundtable-scatter-lab-presentation"),
+        {
+            "text": (
+                "현재 연구 중인 오픈소스 관련 기술, 구글 젬마와 딥시크 등 글로벌 오픈소스 모델이 국내 AI"
+                " 생태계에 미치는 파급력"
+            )
+        },
+        "A comma after a joining '과' ('기술과, 구글 젬마와') is not natural Korean: the two things"
+        " presented are now a list, as in the other statements' texts.",
+        cite(
+            "현재 연구 중인 오픈소스 관련 기술과 구글 젬마와 딥시크 등 글로벌 오픈소스 모델이 국내 AI 생태계에"
+            " 미치는 파급력에 대해 발표했으며"
+        ),
+    ),
+    Erratum(
+        first_published("pipc-roundtable-elice-group-presentation"),
+        {
+            "text": (
+                "클라우드 서비스 보안인증을 획득한 자사 제품 소개, AI 클라우드 인프라 제공 과정에서"
+                " 오픈소스 모델을 활용한 사례"
+            ),
+            "text_en": (
+                "Its products certified for cloud service security, and cases of using open-source"
+                " models in providing AI cloud infrastructure."
+            ),
+        },
+        "'오픈소스 모델 활용 사례를 소개' is introducing cases of using open-source models, not how"
+        " it uses them; and a comma after a joining '와' ('소개와, AI') is not natural Korean.",
+        cite("AI 클라우드 인프라 제공 과정에서 오픈소스 모델 활용 사례를 소개했다"),
+    ),
+    Erratum(
+        first_published("pipc-roundtable-companies-proposals"),
+        {
+            "text_en": (
+                "They pointed to legal uncertainty in using their own or their customers' user data"
+                " to develop AI, and proposed support measures for lawful use of user data, such as"
+                " guidance on the legal standards, methods for processing anonymised and"
+                " pseudonymised data, and criteria for assessing the re-identification of"
+                " de-identified data."
+            )
+        },
+        "The article gives the support with '등의 지원 방안' (support measures such as these): the"
+        " English, with a colon, read as if its list were complete.",
+        cite("비식별 데이터의 재식별 평가 기준 마련 등의 지원 방안을 제안했다"),
+    ),
+    Erratum(
+        first_published("pipc-ko-hak-soo-open-source-remarks"),
+        {
+            "text_en": (
+                "To develop a competitive AI innovation ecosystem in Korea, we need to make the most"
+                " of the advantages of open source.\n"
+                "We will work closely with SMEs and startups so that the risk factors related to AI"
+                " data processing are minimised as Korean institutions and companies adopt and use"
+                " open-source AI."
+            )
+        },
+        "'AI 데이터 처리와 관련된 리스크 요인' is the risk factors related to AI data processing, not"
+        " the risks of AI data processing.",
+        cite("AI 데이터 처리와 관련된 리스크 요인이 최소화될 수 있도록"),
+    ),
+    Erratum(
+        GOVERNMENT_OPEN_SOURCE_PLAN,
+        {
+            "summary_ko": (
+                "정부가 AI 분야에서 경쟁력 있는 인재를 양성하고, 관련 스타트업이 글로벌 시장에서 더 큰"
+                " 영향을 미칠 수 있도록 오픈 소스 기반 AI 모델의 발전을 적극 지원할 계획. 기사는 이를"
+                " '정부'의 계획으로만 전하고 어느 부처가 맡는지 밝히지 않는다."
+            ),
+            "summary_en": (
+                "The government plans to train competitive talent in AI, and to actively support the"
+                " development of open-source AI models so that the startups concerned can have a"
+                " greater impact on global markets. The article gives the plan to \"the government\""
+                " (정부) and names no ministry or body for it."
+            ),
+        },
+        "The article's '양성하고,' joins two parts of the plan: to train competitive AI talent,"
+        " and to support open-source AI models so that the startups can have a greater impact on"
+        " global markets. The English made training talent the purpose of the support; the"
+        " Korean, without the article's comma after '양성하고', could be read the same way.",
+        cite("AI 분야에서 경쟁력 있는 인재를 양성하고, 관련 스타트업이"),
+    ),
+]
+
 ERRATA: list[Event | Erratum] = [
     GOVERNMENT,
     GOVERNMENT_OPEN_SOURCE_PLAN,
     OH_REMARKS_UNLINKED,
     *DATED_BY_THEIR_MEETING,
     *ENGLISH_SLIPS,
+    *SECOND_REVIEW,
 ]
-"""What a review of the seed against the article found, in the order it is appended."""
+"""What the reviews of the seed against the article found, in the order it is appended: the
+first review's 15 events, then the second review's 10 corrections."""
 
 
 class _Line(msgspec.Struct):

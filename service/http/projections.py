@@ -18,7 +18,8 @@ from service.http.health import ReplicaResponse, replica_response
 from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.projections.projector import Projector, UnknownProjection
-from service.projections.replay import ReplayAlreadyRunning, ReplayNotPossible, ReplayStatus
+from service.projections.build_tables import RebuildNotPossible
+from service.projections.rebuild_status import RebuildAlreadyRunning, RebuildStatus
 from service.projections.status import ProjectionStatus, checkpoints
 from service.read_routing import (
     CHECK_ACQUIRE_TIMEOUT_SECONDS,
@@ -162,7 +163,7 @@ def blocking_response(blocking: BlockingTransaction) -> BlockingTransactionRespo
     return BlockingTransactionResponse(**msgspec.structs.asdict(blocking))
 
 
-def replay_response(status: ReplayStatus) -> ReplayResponse:
+def replay_response(status: RebuildStatus) -> ReplayResponse:
     return ReplayResponse(
         name=status.name,
         state=status.state,
@@ -192,7 +193,7 @@ def projection_response(status: ProjectionStatus) -> ProjectionResponse:
         last_error=status.last_error,
         leader=status.leader,
         leader_backend_pid=status.leader_backend_pid,
-        replay=replay_response(status.replay) if status.replay else None,
+        replay=replay_response(status.rebuild) if status.rebuild else None,
     )
 
 
@@ -247,12 +248,12 @@ class ProjectionController(Controller):
         the old tables until the swap. 409 when a replay of it already runs.
         """
         try:
-            status = await projector.start_replay(name)
+            status = await projector.start_rebuild(name)
         except UnknownProjection as error:
             raise problem(404, "projection-not-found", str(error)) from None
-        except ReplayAlreadyRunning as error:
+        except RebuildAlreadyRunning as error:
             raise problem(409, "replay-running", str(error)) from None
-        except ReplayNotPossible as error:
+        except RebuildNotPossible as error:
             raise problem(409, "replay-not-possible", str(error)) from None
         return Response(
             replay_response(status), status_code=202, headers={"Location": "/projections"}

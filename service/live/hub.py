@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from service.projections.connections import close, connect
+from service.database import close, connect
 from service.store import (
     Cursor,
     PostgresEventStore,

@@ -1,10 +1,7 @@
-"""The projection engine: it keeps the read models (``service/read_models``) current.
+"""The projection engine: it keeps the read models current.
 
-``PROJECTIONS`` (from ``registry.py``) lists every read model; ``runner`` is the live path (one
-feed reader for all of them), ``replay`` the rebuild path (one cursor, fold in memory, COPY,
-blue/green swap); both fold with ``fold.Fold`` through the same pure handlers.
+It knows no read model by name: the composition root passes it the projections
+(``service.read_models.PROJECTIONS``). ``runner`` is the live path (one feed reader for all of
+them), ``rebuild`` the rebuild path (one cursor, fold in memory, COPY, blue/green swap); both
+fold with ``fold.Fold`` through the same pure handlers. See docs/projections.md.
 """
-
-from service.projections.registry import PROJECTIONS
-
-__all__ = ["PROJECTIONS"]

@@ -17,7 +17,7 @@ Every event type is either handled or listed in ``ignored`` by each projection, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from service.projections.state import Fact, FactView
@@ -54,3 +54,16 @@ class Projection:
         both = set(self.handlers) & self.ignored
         if both:
             raise ValueError(f"{self.name}: both handled and ignored: {sorted(both)}")
+
+
+DEFAULT_BATCH_SIZE = 500
+"""Events per batch of the live path, and of a rebuild's catch-up after its bulk pass."""
+
+
+def as_projections(projections: Projection | Sequence[Projection]) -> tuple[Projection, ...]:
+    return (projections,) if isinstance(projections, Projection) else tuple(projections)
+
+
+def lookup_kinds(projections: Sequence[Projection]) -> frozenset[str]:
+    """Every kind of entity that one of ``projections`` looks up."""
+    return frozenset().union(*(projection.looks_up for projection in projections))

@@ -1,4 +1,4 @@
-"""A fingerprint of a projection's tables, to compare a full replay with an incremental build."""
+"""A fingerprint of a projection's tables, to compare a rebuild with the live path's tables."""
 
 from __future__ import annotations
 

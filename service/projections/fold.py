@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from events import AMENDING_TYPES, Event, EventError, decode_stored
+from events import AMENDING_TYPES, Event, EventError, decode_stored_trusted
 from service.projections.base import VERSION_COLUMNS, Projection
 from service.projections.state import Fact, FactView, entity_kind
 from service.store import RecordedEvent
@@ -138,7 +138,7 @@ class Fold:
         projections = [p for p in self.projections if applies is None or applies(p)]
         try:
             if value is None:
-                value = decode_stored(event.type, event.schema_version, event.data)
+                value = decode_stored_trusted(event.type, event.schema_version, event.data)
             target = None
             if event.type in AMENDING_TYPES:
                 target = self.view.amend(event, value)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 import msgspec
 
-from events import AMENDING_TYPES, CREATING_TYPES, Event, EventError, decode_stored
+from events import AMENDING_TYPES, CREATING_TYPES, Event, EventError, decode_stored_trusted
 from service.projections.state import Fact, FactView, entity_kind, lookups_of
 from service.store import RecordedEvent
 
@@ -56,7 +56,7 @@ async def load_view(
     changed: set[str] = set()
     for event in batch:
         try:
-            value = decode_stored(event.type, event.schema_version, event.data)
+            value = decode_stored_trusted(event.type, event.schema_version, event.data)
         except EventError:
             continue  # the fold skips it
         decoded[event.event_id] = value

@@ -1,4 +1,4 @@
-"""Advisory lock keys of a projection, and the locks the runner and a replay take.
+"""Advisory lock keys of a projection, and the locks the runner and a rebuild take.
 
 Three keys per projection, derived stably from its name (blake2b, not Python's salted
 ``hash``), so every process agrees on them:
@@ -8,7 +8,7 @@ Three keys per projection, derived stably from its name (blake2b, not Python's s
   closing (the process dying) releases it, and a waiting instance takes over.
 - apply: a transaction lock around every batch that writes the live tables and checkpoint.
   A rebuild's swap takes it too, so the swap and a live batch never interleave.
-- replay: a session lock held by a running blue/green rebuild: one at a time per projection.
+- rebuild: a session lock held by a running blue/green rebuild: one at a time per projection.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def apply_key(name: str) -> int:
     return _key("apply", name)
 
 
-def replay_key(name: str) -> int:
+def rebuild_key(name: str) -> int:
+    # Derived from "replay", the word of earlier releases: a rebuild started by one of them
+    # and one started by this release must still exclude each other.
     return _key("replay", name)
 
 

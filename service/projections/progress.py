@@ -17,7 +17,8 @@ from rich.progress import (
 from rich.text import Text
 
 from service.projections.base import Projection
-from service.projections.replay import Replay, ReplayStatus
+from service.projections.rebuild import Rebuild
+from service.projections.rebuild_status import RebuildStatus
 
 
 class EventsPerSecond(ProgressColumn):
@@ -27,13 +28,13 @@ class EventsPerSecond(ProgressColumn):
         return Text(f"{shown} events/s", style="progress.data.speed")
 
 
-async def replay_with_progress(
+async def rebuild_with_progress(
     database_url: str,
     projections: Sequence[Projection],
     *,
     batch_size: int,
     console: Console | None = None,
-) -> ReplayStatus:
+) -> RebuildStatus:
     """Rebuild the projections blue/green together, in one pass; the final status."""
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -44,11 +45,11 @@ async def replay_with_progress(
         TimeRemainingColumn(),
         console=console,
     ) as progress:
-        rebuild = await Replay.begin(database_url, projections, batch_size=batch_size)
+        rebuild = await Rebuild.begin(database_url, projections, batch_size=batch_size)
         names = ", ".join(rebuild.names)
         bar = progress.add_task(f"rebuild {names}", total=rebuild.status.events_total)
 
-        async def show(status: ReplayStatus) -> None:
+        async def show(status: RebuildStatus) -> None:
             progress.update(bar, completed=status.events_done, total=status.events_total)
 
         status = await rebuild.run(show)

@@ -1,4 +1,4 @@
-"""The projector: the live runner of every registered projection, and rebuilds on demand."""
+"""The projector: the live runner of the projections it is given, and rebuilds on demand."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import asyncpg
 
-from service.projections.base import Projection
-from service.projections.replay import Replay, ReplayStatus
-from service.projections.runner import DEFAULT_BATCH_SIZE, FACTS, ProjectionRunner
+from service.projections.base import DEFAULT_BATCH_SIZE, Projection
+from service.projections.rebuild import Rebuild
+from service.projections.rebuild_status import RebuildStatus
+from service.projections.runner import FACTS, ProjectionRunner
 from service.projections.status import ProjectionStatus, projection_statuses
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class Projector:
         )
         self.started = False
         self._runs: list[asyncio.Task] = []
-        self._replays: dict[str, asyncio.Task] = {}
+        self._rebuilds: dict[str, asyncio.Task] = {}
 
     async def start(self) -> None:
         if self.started:
@@ -67,13 +68,13 @@ class Projector:
         self.started = True
 
     async def stop(self) -> None:
-        """Cancel the runners and any replay; their connections close, releasing their locks."""
-        tasks = [*self._runs, *self._replays.values()]
+        """Cancel the runners and any rebuild; their connections close, releasing their locks."""
+        tasks = [*self._runs, *self._rebuilds.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._runs = []
-        self._replays.clear()
+        self._rebuilds.clear()
         self.started = False
 
     def leading(self) -> dict[str, bool] | None:
@@ -87,33 +88,33 @@ class Projector:
             connection, list(self.projections.values()), self.leading()
         )
 
-    async def start_replay(self, name: str) -> ReplayStatus:
+    async def start_rebuild(self, name: str) -> RebuildStatus:
         """Begin a blue/green rebuild and run it in the background; its status as it begins.
 
-        Raises ``UnknownProjection``, or ``ReplayAlreadyRunning`` when one runs anywhere.
+        Raises ``UnknownProjection``, or ``RebuildAlreadyRunning`` when one runs anywhere.
         """
         if name not in self.projections:
             raise UnknownProjection(name)
-        rebuild = await Replay.begin(
+        rebuild = await Rebuild.begin(
             self.database_url, rebuilt_with([name], self.projections), batch_size=self.batch_size
         )
-        task = asyncio.create_task(self._run_replay(rebuild), name=f"replay {name}")
-        self._replays[name] = task
+        task = asyncio.create_task(self._run_rebuild(rebuild), name=f"rebuild {name}")
+        self._rebuilds[name] = task
         return rebuild.status
 
-    def replay_task(self, name: str) -> asyncio.Task | None:
-        """The replay of ``name`` running in this process, if any."""
-        return self._replays.get(name)
+    def rebuild_task(self, name: str) -> asyncio.Task | None:
+        """The rebuild of ``name`` running in this process, if any."""
+        return self._rebuilds.get(name)
 
-    async def _run_replay(self, rebuild: Replay) -> ReplayStatus | None:
+    async def _run_rebuild(self, rebuild: Rebuild) -> RebuildStatus | None:
         name = rebuild.projection.name
         try:
             return await rebuild.run()
-        except Exception:  # recorded in projection_replays and logged by the replay
+        except Exception:  # recorded in projection_replays and logged by the rebuild
             return None
         finally:
-            if self._replays.get(name) is asyncio.current_task():
-                del self._replays[name]
+            if self._rebuilds.get(name) is asyncio.current_task():
+                del self._rebuilds[name]
 
 
 def rebuilt_with(names: Sequence[str], projections: Mapping[str, Projection]) -> list[Projection]:

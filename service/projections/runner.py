@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import asyncpg
 
 from service.projections import connections
-from service.projections.base import Projection
+from service.projections.base import DEFAULT_BATCH_SIZE, Projection, as_projections, lookup_kinds
 from service.projections.checkpoints import (
     Checkpoint,
     advance_checkpoints,
@@ -32,6 +32,7 @@ from service.projections.fold import Fold
 from service.projections.identifiers import quote
 from service.projections.loading import load_view
 from service.projections.locks import apply_key, leader_key, lock_all_for_transaction, try_lock_all
+from service.projections.rebuild import rebuild
 from service.projections.writes import write_live
 from service.store import read_all_on
 from service.store.postgres import Notifications
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 FACTS = "facts"
 """The projection whose table the live path reads back as every projection's fact view."""
 
-DEFAULT_BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 5.0
 """The longest wait between attempts after repeated failures: a database back from an outage
 is folded again within seconds."""
@@ -52,14 +52,6 @@ autovacuum may be off or behind; plans made without statistics can scan whole in
 
 AfterBatch = Callable[[int], Awaitable[None]]
 """Called with the number of events read, after each batch that read some has committed."""
-
-
-def as_projections(projections: Projection | Sequence[Projection]) -> tuple[Projection, ...]:
-    return (projections,) if isinstance(projections, Projection) else tuple(projections)
-
-
-def lookup_kinds(projections: Sequence[Projection]) -> frozenset[str]:
-    return frozenset().union(*(projection.looks_up for projection in projections))
 
 
 async def apply_next_batch(
@@ -198,11 +190,9 @@ class ProjectionRunner:
             return
         lagging = [p for p in self.projections if checkpoints[p.name].cursor < facts.cursor]
         if lagging:
-            from service.projections.replay import replay  # replay builds on this module
-
             names = ", ".join(p.name for p in lagging)
             log.warning("projections %s are behind facts: rebuilding them from the log", names)
-            await replay(self.database_url, lagging, batch_size=self.batch_size)
+            await rebuild(self.database_url, lagging, batch_size=self.batch_size)
 
     async def _follow(
         self, connection: asyncpg.Connection, notifications: Notifications, lost: asyncio.Event

@@ -61,7 +61,7 @@ class Fact:
     def value(self) -> Any:
         """The fact decoded into its vocabulary type (kept once decoded)."""
         if self._value is None:
-            self._value = events.decode_event(self.type, self.json)
+            self._value = events.decode_trusted(self.type, self.json)
         return self._value
 
     def forget_value(self) -> None:
@@ -151,7 +151,9 @@ class FactView:
 
     def load(self, event: Any) -> Fact:
         """A fact from its event, as it stood before any amendment (a released fact)."""
-        return self.record(event, events.decode_stored(event.type, event.schema_version, event.data))
+        return self.record(
+            event, events.decode_stored_trusted(event.type, event.schema_version, event.data)
+        )
 
     def record(self, event: Any, value: events.Event) -> Fact:
         """A new fact from its event (a ``RecordedEvent``) and its decoded value."""
@@ -172,8 +174,9 @@ class FactView:
     def amend(self, event: Any, amendment: events.FactCorrected | events.FactRetracted) -> Fact | None:
         """Apply a correction or retraction to its target; the target, or None if not in view.
 
-        Raises ``events.InvalidEvent`` when the corrected fact would not be valid (the append
-        path checks every correction, so only a log written past those checks has one).
+        Raises ``events.InvalidEvent`` when the corrected fact does not decode into its type.
+        It is decoded as trusted (``events.decode_trusted``): the append path checked the
+        correction as the fact it produces, so only a log written past those checks has one.
         """
         target = self.facts.get(amendment.target)
         if target is None:
@@ -191,7 +194,7 @@ class FactView:
         # The write side applies the same rule to decoded facts (events.apply_changes), and
         # refused a correction that leaves no valid fact or moves it to another stream.
         text = _encode(events.corrected_data(data, changes)).decode()
-        value = events.decode_event(target.type, text)
+        value = events.decode_trusted(target.type, text)
         target.corrections = [*target.corrections, {
             "event_id": str(event.event_id), "changes": changes, "previous": previous,
             "reason": amendment.reason, "evidence": evidence,

@@ -1,4 +1,4 @@
-"""Where each projection stands: checkpoint, lag behind the feed, leader, latest replay."""
+"""Where each projection stands: checkpoint, lag behind the feed, leader, latest rebuild."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import asyncpg
 import msgspec
 
 from service.projections.base import Projection
-from service.projections.locks import leader_key, lock_holders, replay_key
-from service.projections.replay import ReplayStatus, replay_statuses
+from service.projections.locks import leader_key, lock_holders, rebuild_key
+from service.projections.rebuild_status import RebuildStatus, rebuild_statuses
 from service.store import Cursor, backlog_after
 
 
@@ -33,7 +33,7 @@ class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True):
     """Whether this process runs it; None when this process runs no projector."""
     leader_backend_pid: int | None
     """The PostgreSQL backend holding the leadership, in whichever process; None if nobody."""
-    replay: ReplayStatus | None
+    rebuild: RebuildStatus | None
 
 
 _CHECKPOINTS = """SELECT p.name,
@@ -64,8 +64,8 @@ async def projection_statuses(
     rows = await connection.fetch(_CHECKPOINTS, names)
     backlogs = await backlog_after(connection, [Cursor(row[1], row[2]) for row in rows])
     holders = await lock_holders(connection)
-    running = {name for name in names if replay_key(name) in holders}
-    replays = await replay_statuses(connection, names, running)
+    running = {name for name in names if rebuild_key(name) in holders}
+    rebuilds = await rebuild_statuses(connection, names, running)
     return [
         ProjectionStatus(
             name=row[0],
@@ -79,7 +79,7 @@ async def projection_statuses(
             seconds_behind=backlog.seconds_behind,
             leader=None if leading is None else leading.get(row[0], False),
             leader_backend_pid=holders.get(leader_key(row[0])),
-            replay=replays.get(row[0]),
+            rebuild=rebuilds.get(row[0]),
         )
         for row, backlog in zip(rows, backlogs, strict=True)
     ]

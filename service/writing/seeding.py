@@ -11,9 +11,8 @@ import itertools
 import msgspec
 
 from events.seed import SeedEvent, load_seed
-from service import database
+from service import bootstrap
 from service.settings import Settings
-from service.store import PostgresEventStore
 from service.store.lookups import has_event, is_empty
 from service.writing.appender import Appender
 from service.writing.checks import BadFact
@@ -72,13 +71,8 @@ async def seed_database(
     that holds the seed already (which then receives the errata it lacks); None for any other
     store, as the article is not forced on a store that chose its own facts."""
     seed_events = load_seed()
-    pool = await database.create_pool(database_url, settings)
-    try:
+    async with bootstrap.writing(database_url, settings) as writing:
+        pool = writing.pool
         if on_start and not (await is_empty(pool) or await has_event(pool, seed_events[0].id)):
             return None
-        store = PostgresEventStore(pool, notify_channel=settings.notify_channel)
-        report = await seed(Appender(store, pool), seed_events)
-        await store.notifier.flush()
-        return report
-    finally:
-        await pool.close()
+        return await seed(writing.appender, seed_events)

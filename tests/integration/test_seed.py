@@ -119,6 +119,7 @@ async def test_the_seed_command_appends_once(database_url):
 
 
 FIRST_PUBLISHED = 26  # the seed's events before its errata
+FIRST_ERRATA = FIRST_PUBLISHED + 15  # and with the first review's errata (the second's follow)
 
 
 async def test_a_store_seeded_before_the_errata_gets_them_and_the_same_log(store, pool):
@@ -171,6 +172,29 @@ async def test_serve_brings_a_store_seeded_by_an_earlier_release_up_to_date(data
     report = await seed_database(database_url, Settings(database_url=database_url), on_start=True)
     assert report is not None and report.appended == len(seed_events) - FIRST_PUBLISHED
     assert {e.event_id for e in await all_events(store)} == {s.id for s in seed_events}
+
+
+async def test_serve_gives_a_store_seeded_with_the_first_errata_only_the_second(
+    database_url, store, pool
+):
+    """A store that took the seed with its first errata gets the second review's corrections,
+    exactly those, on start; each is checked as the fact it leaves, a field corrected twice
+    keeping the later value."""
+    seed_events = load_seed()
+    await seed(Appender(store, pool), seed_events[:FIRST_ERRATA])
+    before = {e.event_id for e in await all_events(store)}
+    report = await seed_database(database_url, Settings(database_url=database_url), on_start=True)
+    assert report is not None and report.refused == []
+    assert report.appended == len(seed_events) - FIRST_ERRATA == 10
+    stored = await all_events(store)
+    new = [(e.event_id, e.stream_id, e.type) for e in stored if e.event_id not in before]
+    assert new == [(s.id, s.stream_id, s.type) for s in seed_events[FIRST_ERRATA:]]
+    assert {t for _, _, t in new} == {"fact.corrected"}
+    stream = await store.read_stream("meeting-pipc-ai-startup-roundtable")
+    held, first, second = (msgspec.json.decode(e.data) for e in stream)
+    assert "참석 기업들이" in first["changes"]["summary_ko"]  # the first erratum stays in the log
+    assert second["target"] == first["target"] == str(stream[0].event_id)
+    assert second["changes"]["summary_ko"].endswith("애로·건의사항을 제시하는 시간을 가졌다.")
 
 
 async def test_serve_does_not_force_the_seed_on_a_store_of_other_facts(database_url, store, pool):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from events import EVENT_TYPES
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 
 
 @pytest.mark.parametrize("projection", PROJECTIONS, ids=lambda p: p.name)

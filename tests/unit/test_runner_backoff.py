@@ -3,7 +3,7 @@ other instances back from the same outage."""
 
 from __future__ import annotations
 
-from service.projections.registry import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.runner import MAX_BACKOFF_SECONDS, ProjectionRunner
 
 

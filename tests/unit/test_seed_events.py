@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from collections import Counter
 
@@ -14,6 +16,14 @@ from events.seed.build import render
 SEED = load_seed()
 DECODED = [(line, events.decode_event(line.type, line.data)) for line in SEED]
 FIRST_PUBLISHED = 26
+FIRST_ERRATA = 15  # the first review's: two new facts, 13 corrections
+SECOND_ERRATA = 10  # the second review's corrections (issue 21)
+RELEASED = {
+    # The seed's lines as each release published them: they never change, later ones are
+    # appended after them (sha256 of the bytes of the file's first n lines).
+    FIRST_PUBLISHED: "d43a1c3daedfa457e4250d50cfbae7ec48c8d25a016124e3ea7b1b6fda39939b",
+    FIRST_PUBLISHED + FIRST_ERRATA: "41f86a46eec4fae571de63a65aecb06bec2cfcae35e7e709f569a91866ef7a62",
+}
 FACT_TYPES = {"initiative.announced", "initiative.status_changed", "meeting.held", "statement.made"}
 
 
@@ -47,7 +57,7 @@ def test_the_json_lines_are_what_the_build_script_writes() -> None:
 
 
 def test_every_line_decodes_and_is_marked_as_seed() -> None:
-    assert len(SEED) == FIRST_PUBLISHED + 15
+    assert len(SEED) == FIRST_PUBLISHED + FIRST_ERRATA + SECOND_ERRATA
     for line, event in DECODED:
         assert event.TYPE == line.type
         assert msgspec.json.decode(line.metadata) == {"source": "seed"}
@@ -74,16 +84,26 @@ def test_each_line_is_in_its_events_stream() -> None:
 
 def test_the_errata_come_after_the_seed_as_first_published() -> None:
     """Stores seeded by an earlier release receive the errata as new events: the first events
-    never change, and every erratum corrects a fact published before it."""
+    never change, and every erratum corrects a fact (not a correction) published before it."""
     first = SEED[:FIRST_PUBLISHED]
     assert [line.type for line in first].count("fact.corrected") == 0
     assert first[0].type == "source.registered" and first[-1].stream_id == (
         "initiative-pipc-generative-ai-guide"
     )
-    first_ids = {line.id for line in first}
-    for line, erratum in ERRATA:
-        assert erratum.target in first_ids, line.stream_id
-        assert erratum.reason and erratum.evidence
+    published_before: set[uuid.UUID] = set()
+    for line, event in DECODED:
+        if isinstance(event, events.FactCorrected):
+            assert event.target in published_before, line.stream_id
+            assert event.reason and event.evidence
+        else:
+            published_before.add(line.id)
+    assert all(line.type == "fact.corrected" for line in SEED[FIRST_PUBLISHED + FIRST_ERRATA:])
+
+
+def test_the_lines_a_release_published_never_change() -> None:
+    lines = EVENTS_PATH.read_bytes().splitlines(keepends=True)
+    for count, sha256 in RELEASED.items():
+        assert hashlib.sha256(b"".join(lines[:count])).hexdigest() == sha256, count
 
 
 def test_ids_are_unique_and_deterministic() -> None:
@@ -174,8 +194,11 @@ def test_the_review_meeting_was_held_recently_with_about_twenty_people() -> None
     assert meeting.occurred == events.Occurred(date="2025-03", approximate=True, original="최근")
     assert events.ActorRef(kind="person", id="oh-young-ju") in meeting.attendees
     assert meeting.attendee_count == events.Count(value=20, approximate=True, original="20여명")
-    # She is one of the 20여명, in the English too.
-    assert meeting.summary_en.startswith("About 20 people, among them the minister")
+    # She is one of the 20여명, in the English too, and the startups are Korean (국내).
+    assert meeting.summary_en.startswith(
+        "About 20 people, among them the minister, people from Korean AI startups and"
+        " manufacturing AI companies, and experts, discussed"
+    )
 
 
 def test_the_roundtable_was_on_the_24th_of_march_2025() -> None:
@@ -259,6 +282,8 @@ def test_the_unnamed_companies_are_a_group_without_invented_members() -> None:
         description_en="many companies at the roundtable (not named in the article)",
     )
     assert "anonymised and pseudonymised data" in proposals.text_en
+    # "등의 지원 방안": support measures such as these, not a complete list.
+    assert "support measures for lawful use of user data, such as guidance" in proposals.text_en
 
 
 def test_the_english_says_what_the_korean_says() -> None:
@@ -266,6 +291,71 @@ def test_the_english_says_what_the_korean_says() -> None:
     oh = BY_STREAM["statement-mss-review-oh-young-ju-remarks"]
     assert "compensation system" in seo.text_en and "pay" not in seo.text_en
     assert "seize an early lead" in oh.text_en
+    ko = BY_STREAM["statement-pipc-ko-hak-soo-open-source-remarks"]
+    assert "the risk factors related to AI data processing are minimised" in ko.text_en
+    elice = BY_STREAM["statement-pipc-roundtable-elice-group-presentation"]
+    assert elice.text_en.endswith(
+        "and cases of using open-source models in providing AI cloud infrastructure."
+    )
+
+
+def test_a_list_the_article_leaves_open_stays_open() -> None:
+    """"등 다양한 정책": the policies named are some of those presented, not all."""
+    policies = BY_STREAM["statement-mss-review-policies-presented"]
+    assert policies.text.endswith("우수인재 채용 및 근속 유도를 위한 정부 지원 방안 등 다양한 정책")
+    assert policies.text_en.startswith("Various policies, among them stronger industry-academia")
+
+
+def test_the_roundtables_open_discussion_has_no_subject_the_article_does_not_give() -> None:
+    """The article says who made the proposals ("다수의 기업들") but gives the sentence on the
+    difficulties and requests raised in the open discussion no subject: nor does the summary."""
+    roundtable = BY_STREAM["meeting-pipc-ai-startup-roundtable"]
+    assert roundtable.summary_ko == (
+        "개인정보위가 오픈소스 기반 AI 생태계 혁신을 위한 지원 방안을 논의했다. 국내 AI 스타트업들이"
+        " 오픈소스 모델을 활용한 주요 성과와 사례를 공유했다. 발표 이후 진행된 자유 토론에서는 생성형 AI"
+        " 개발·도입 과정에서 겪은 다양한 데이터 및 개인정보 관련 애로·건의사항을 제시하는 시간을 가졌다."
+    )
+    assert "key results" in roundtable.summary_en
+    assert "encountered in developing and adopting generative AI" in roundtable.summary_en
+    assert "compan" not in roundtable.summary_en and "기업" not in roundtable.summary_ko
+    [erratum] = [
+        e for line, e in ERRATA[-SECOND_ERRATA:]
+        if line.stream_id == "meeting-pipc-ai-startup-roundtable"
+    ]
+    assert "subject" in erratum.reason and "참석 기업들이" in erratum.reason
+
+
+def test_the_seeds_own_korean_is_plain() -> None:
+    plan = BY_STREAM["initiative-mss-ai-startup-ai-diffusion-plan"]
+    assert plan.summary_ko == "중기부가 AI 스타트업 육성을 통해 AI 활용을 확산하고자 마련한 방안."
+    for fact in BY_STREAM.values():
+        for field in ("text", "summary_ko", "title_ko"):
+            value = getattr(fact, field, None)
+            if value and not isinstance(fact, events.SourceRegistered):
+                # A comma after a joining 과/와 ("기술과, 구글 젬마와") is not Korean punctuation.
+                assert not re.search(r"[과와], ", value), (type(fact).__name__, field, value)
+
+
+def test_the_ledes_plan_has_two_parts() -> None:
+    """"인재를 양성하고, … 지원한다는 계획": training talent is one part of the plan, not the
+    purpose of the support for open-source models."""
+    plan = BY_STREAM["initiative-kr-government-open-source-ai-model-support"]
+    assert plan.summary_en.startswith(
+        "The government plans to train competitive talent in AI, and to actively support the"
+        " development of open-source AI models so that the startups concerned can have a greater"
+        " impact on global markets."
+    )
+    assert plan.summary_ko.startswith("정부가 AI 분야에서 경쟁력 있는 인재를 양성하고, 관련 스타트업이")
+
+
+def test_the_source_note_says_how_the_roundtable_dates_the_article() -> None:
+    """The roundtable is reported as held, its day with no month: the article appeared between
+    24 and 31 March 2025, which the note says without making it a day."""
+    source = BY_STREAM["source-article-ai-startup-ecosystem-2025-03"]
+    assert source.published == events.Occurred(date="2025-03")
+    assert "reports the roundtable as already held" in source.note
+    assert "usually do only for a day of the month they appear in" in source.note
+    assert source.note.endswith("so it appeared between 24 and 31 March 2025.")
 
 
 def test_the_ledes_plan_is_the_governments_and_names_no_body() -> None:

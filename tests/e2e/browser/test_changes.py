@@ -57,8 +57,8 @@ def test_a_correction_shows_as_such_and_as_of_before_it_shows_the_old_title(page
     expect(entry.locator(".title")).to_have_text(CORRECTED_TITLE)
     expect(entry.locator("summary .badge.state-corrected")).to_be_visible()
     entry.locator("summary").click()
-    # The seed's erratum of the roundtable's summaries is listed first, then this correction.
-    expect(entry.locator(".amendment.corrected")).to_have_count(2)
+    # The seed's two errata of the roundtable's summaries are listed first, then this correction.
+    expect(entry.locator(".amendment.corrected")).to_have_count(3)
     amendment = entry.locator(".amendment.corrected").last
     expect(amendment).to_contain_text("기사 제목에 맞춘 정정")
     expect(amendment.locator("del")).to_have_text("AI 스타트업 간담회")
@@ -70,7 +70,7 @@ def test_a_correction_shows_as_such_and_as_of_before_it_shows_the_old_title(page
     page.get_by_role("button", name=re.compile("Apply")).click()
     expect(page.locator(".notice.as-of")).to_be_visible()
     expect(roundtable(page).locator(".title")).to_have_text("AI 스타트업 간담회")
-    expect(roundtable(page).locator(".amendment.corrected")).to_have_count(1)
+    expect(roundtable(page).locator(".amendment.corrected")).to_have_count(2)
     expect(roundtable(page).locator(".amendment", has_text="기사 제목에 맞춘 정정")).to_have_count(0)
     screenshots.save(page, "as-of")
 

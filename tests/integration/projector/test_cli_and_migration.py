@@ -8,7 +8,7 @@ import asyncpg
 
 from service import database
 from service.cli import main
-from service.projections import registry
+from service import read_models
 from tests.integration.projector.helpers import (
     COUNTS,
     caught_up,
@@ -23,7 +23,7 @@ BOOKKEEPING = {"projection_checkpoints", "projection_replays", "projection_skipp
 async def test_the_replay_command_rebuilds_every_registered_projection(
     store, pool, database_url, counts_table, monkeypatch, capsys
 ):
-    monkeypatch.setattr(registry, "PROJECTIONS", (COUNTS,))
+    monkeypatch.setattr(read_models, "PROJECTIONS", (COUNTS,))
     monkeypatch.setenv("DATABASE_URL", database_url)
     await given_events(store, "organization-a", 2)
     await every_event_readable(store, pool)
@@ -34,7 +34,7 @@ async def test_the_replay_command_rebuilds_every_registered_projection(
 
 
 async def test_the_replay_command_refuses_an_unknown_name(database_url, monkeypatch, capsys):
-    monkeypatch.setattr(registry, "PROJECTIONS", (COUNTS,))
+    monkeypatch.setattr(read_models, "PROJECTIONS", (COUNTS,))
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert await asyncio.to_thread(main, ["replay", "stream_counts", "nope"]) == 2
     assert "no projection nope; known: stream_counts" in capsys.readouterr().err
@@ -60,7 +60,7 @@ async def test_status_ready_fails_until_a_projector_leads_and_keeps_up(
     store, pool, database_url, start_runner, monkeypatch, capsys
 ):
     # The projector container's healthcheck (docker-compose.yml).
-    monkeypatch.setattr(registry, "PROJECTIONS", (COUNTS,))
+    monkeypatch.setattr(read_models, "PROJECTIONS", (COUNTS,))
     monkeypatch.setenv("DATABASE_URL", database_url)
     await given_events(store, "organization-a", 2)
 

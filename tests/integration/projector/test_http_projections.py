@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
-from service.projections.replay import Replay
+from service.projections.rebuild import Rebuild
 from service.settings import Settings
 from tests.tokens import ADMIN, WRITER, bearer
 from tests.integration.projector.helpers import (
@@ -110,7 +110,7 @@ async def test_replaying_an_unknown_projection_is_a_404_problem(client_with):
 
 async def test_a_replay_while_another_runs_is_a_409_problem(database_url, client_with):
     client = await client_with(run_projector=False)
-    running = await Replay.begin(database_url, COUNTS)
+    running = await Rebuild.begin(database_url, COUNTS)
     try:
         response = await client.post("/projections/stream_counts/replay")
     finally:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 
 from service.projections import connections
 from service.projections.digest import table_digest
-from service.projections.replay import (
-    Replay,
-    ReplayAlreadyRunning,
-    ReplayNotPossible,
-    replay,
-)
+from service.projections.build_tables import RebuildNotPossible
+from service.projections.rebuild import Rebuild, rebuild
+from service.projections.rebuild_status import RebuildAlreadyRunning
 from service.projections.status import projection_statuses
 from tests.integration.projector.helpers import (
     COUNTS,
@@ -39,7 +37,7 @@ async def given_a_live_projection(store, pool, database_url, streams: int = 6) -
     for number in range(streams):
         await given_events(store, f"organization-{number}", 2)
     await every_event_readable(store, pool)
-    await replay(database_url, COUNTS)
+    await rebuild(database_url, COUNTS)
     return await view(pool)
 
 
@@ -66,8 +64,8 @@ async def test_readers_keep_the_old_complete_view_while_a_replay_builds_and_see_
     assert [label for _, _, label in old] == [None] * 6
 
     paused = PausedBuild()
-    rebuild = await Replay.begin(database_url, COUNTS_V2, batch_size=4, chunk_size=4)
-    finished = asyncio.create_task(rebuild.run(paused))
+    building = await Rebuild.begin(database_url, COUNTS_V2, batch_size=4, chunk_size=4)
+    finished = asyncio.create_task(building.run(paused))
     await paused.wait()
 
     assert await view(pool) == old
@@ -93,7 +91,7 @@ async def test_a_swap_leaves_no_build_schema_and_keeps_the_index_names_of_the_mi
     store, pool, database_url, counts_table
 ):
     await given_a_live_projection(store, pool, database_url)
-    await replay(database_url, COUNTS_V2)
+    await rebuild(database_url, COUNTS_V2)
 
     indexes = await pool.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'stream_counts'")
     assert {row[0] for row in indexes} == {"stream_counts_version", "stream_counts_by_stream"}
@@ -113,7 +111,7 @@ async def test_a_full_replay_rebuilds_exactly_what_the_live_runner_built_batch_b
     async with pool.acquire() as connection:
         incremental = await table_digest(connection, COUNTS)
 
-    await replay(database_url, COUNTS, batch_size=5)
+    await rebuild(database_url, COUNTS, batch_size=5)
     async with pool.acquire() as connection:
         assert await table_digest(connection, COUNTS) == incremental
 
@@ -124,8 +122,8 @@ async def test_the_live_runner_goes_on_after_a_swap_and_events_appended_during_t
     await given_a_live_projection(store, pool, database_url)
     start_runner(COUNTS_V2)
     paused = PausedBuild()
-    rebuild = await Replay.begin(database_url, COUNTS_V2, batch_size=4, chunk_size=4)
-    finished = asyncio.create_task(rebuild.run(paused))
+    building = await Rebuild.begin(database_url, COUNTS_V2, batch_size=4, chunk_size=4)
+    finished = asyncio.create_task(building.run(paused))
     await paused.wait()
     await given_events(store, "organization-0", 1, name="빌드 중")
     await given_events(store, "organization-new", 2, name="빌드 중")
@@ -144,13 +142,13 @@ async def test_the_live_runner_goes_on_after_a_swap_and_events_appended_during_t
 async def test_a_second_replay_of_the_same_projection_is_refused_while_one_runs(
     store, pool, database_url, counts_table
 ):
-    running = await Replay.begin(database_url, COUNTS)
+    running = await Rebuild.begin(database_url, COUNTS)
     try:
-        with pytest.raises(ReplayAlreadyRunning):
-            await Replay.begin(database_url, COUNTS)
+        with pytest.raises(RebuildAlreadyRunning):
+            await Rebuild.begin(database_url, COUNTS)
     finally:
         await running.run()
-    again = await Replay.begin(database_url, COUNTS)
+    again = await Rebuild.begin(database_url, COUNTS)
     assert (await again.run()).state == "completed"
 
 
@@ -158,15 +156,15 @@ async def test_an_interrupted_replay_changes_nothing_live_and_the_next_one_start
     store, pool, database_url, counts_table
 ):
     old = await given_a_live_projection(store, pool, database_url)
-    interrupted = await Replay.begin(database_url, COUNTS_V2, batch_size=4)
+    interrupted = await Rebuild.begin(database_url, COUNTS_V2, batch_size=4)
     await connections.close(interrupted.connection)  # as if its process died
 
     async with pool.acquire() as connection:
         [status] = await projection_statuses(connection, [COUNTS])
-    assert status.replay is not None and status.replay.state == "interrupted"
+    assert status.rebuild is not None and status.rebuild.state == "interrupted"
     assert await view(pool) == old
 
-    finished = await replay(database_url, COUNTS_V2, batch_size=4)
+    finished = await rebuild(database_url, COUNTS_V2, batch_size=4)
     assert finished.state == "completed" and finished.events_done == 12
     assert [label for _, _, label in await view(pool)] == ["에이"] * 6
 
@@ -181,14 +179,38 @@ async def test_a_replay_that_fails_is_reported_and_leaves_the_live_tables_as_the
 
     broken = counting(write_a_missing_column, ("stream_id", "event_id", "no_such_column"))
     with pytest.raises(Exception, match="no_such_column"):
-        await replay(database_url, broken)
+        await rebuild(database_url, broken)
 
     async with pool.acquire() as connection:
         [status] = await projection_statuses(connection, [COUNTS])
-    assert status.replay.state == "failed" and "no_such_column" in status.replay.error
+    assert status.rebuild.state == "failed" and "no_such_column" in status.rebuild.error
     assert await view(pool) == old
     assert not await pool.fetchval(
         "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"
+    )
+
+
+async def test_an_index_that_cannot_be_built_on_the_copy_fails_the_rebuild_with_its_own_error(
+    store, pool, database_url, counts_table
+):
+    # The copies' indexes build on several connections at once: the one that fails is
+    # reported as itself, and the others stop.
+    old = await given_a_live_projection(store, pool, database_url)
+    await pool.execute("CREATE UNIQUE INDEX stream_counts_one_label ON stream_counts (label)")
+
+    with pytest.raises(asyncpg.UniqueViolationError, match="stream_counts_one_label"):
+        await rebuild(database_url, COUNTS_V2)  # every event has the same label
+
+    async with pool.acquire() as connection:
+        [status] = await projection_statuses(connection, [COUNTS])
+    assert status.rebuild.state == "failed"
+    assert status.rebuild.error.startswith("UniqueViolationError")
+    assert await view(pool) == old
+    assert not await pool.fetchval(
+        "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"
+    )
+    assert not await pool.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'policy-timeline rebuild%'"
     )
 
 
@@ -199,5 +221,5 @@ async def test_a_projection_whose_tables_have_foreign_keys_is_not_rebuilt(
         "CREATE TABLE stream_owners (event_id uuid, made_by bigint,"
         " FOREIGN KEY (event_id, made_by) REFERENCES stream_counts (event_id, made_by))"
     )
-    with pytest.raises(ReplayNotPossible, match="foreign keys"):
-        await Replay.begin(database_url, COUNTS)
+    with pytest.raises(RebuildNotPossible, match="foreign keys"):
+        await Rebuild.begin(database_url, COUNTS)

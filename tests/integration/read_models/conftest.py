@@ -12,7 +12,7 @@ import pytest
 from events.seed import SOURCE_ID, load_seed
 from service.store import NewEvent
 from service.writing import AppendCommand, Appender, ProposedEvent
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.runner import apply_next_batch
 from service.writing.seeding import seed
 

@@ -41,8 +41,8 @@ async def test_a_corrected_date_moves_the_entry_and_keeps_what_it_replaced(conne
     assert (meeting.date, meeting.precision, meeting.approximate) == ("2025-03-11", "day", False)
     assert meeting.earliest == meeting.latest == date(2025, 3, 11)
     assert meeting.state == "corrected"
-    erratum, change = meeting.corrections  # the seed's erratum of its English summary, then this
-    assert list(erratum.changes) == ["summary_en"]
+    *errata, change = meeting.corrections  # the seed's two errata of its English summary, then this
+    assert [list(erratum.changes) for erratum in errata] == [["summary_en"], ["summary_en"]]
     assert change.event_id == correction
     assert change.changes == {"occurred": {"date": "2025-03-11"}}
     assert change.previous == {
@@ -126,8 +126,10 @@ async def test_corrected_affiliations_move_a_persons_statements_between_timeline
     )
     remarks = entry(await timeline_page(connection, "mss"), "pipc-ko-hak-soo-open-source-remarks")
     assert remarks.roles == ["speaker"]
-    # The statement itself was not corrected: only where it shows.
-    assert remarks.state == "active"
+    # The statement itself was not corrected: only where it shows (the seed's erratum of its
+    # English is its one correction).
+    assert remarks.state == "corrected"
+    assert [list(c.changes) for c in remarks.corrections] == [["text_en"]]
 
 
 async def test_a_status_change_is_titled_by_its_initiative_and_sets_the_current_status(

@@ -12,7 +12,7 @@ import pytest
 
 from service import database
 from service.cli import main
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
 from service.store import PostgresEventStore
 from service.writing import Appender, BadFact

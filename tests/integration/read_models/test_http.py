@@ -122,10 +122,12 @@ async def test_as_of_answers_as_the_timeline_was_known_before_a_correction(api, 
     )
     assert (now["entries"][0]["date"], now["entries"][0]["state"]) == ("2025-03-11", "corrected")
     assert then["entries"][0]["date"] == "2025-03"
-    # Then, only the seed's erratum of the English summary had corrected the meeting.
-    assert [list(c["changes"]) for c in then["entries"][0]["corrections"]] == [["summary_en"]]
+    # Then, only the seed's two errata of the English summary had corrected the meeting.
+    assert [list(c["changes"]) for c in then["entries"][0]["corrections"]] == [
+        ["summary_en"], ["summary_en"]
+    ]
     assert [list(c["changes"]) for c in now["entries"][0]["corrections"]] == [
-        ["summary_en"], ["occurred"]
+        ["summary_en"], ["summary_en"], ["occurred"]
     ]
 
 
@@ -233,7 +235,10 @@ async def test_a_source_lists_the_facts_it_supports_with_exact_quotes(api):
         for f in source["facts"]
         if f["stream_id"] == "initiative-mss-ai-startup-ai-diffusion-plan"
     ]
-    assert [(f["type"], f["state"]) for f in plan] == [("initiative.announced", "active")]
+    # The plan, and the seed's erratum of its Korean summary, which cites the plan's title.
+    assert [(f["type"], f["state"]) for f in plan] == [
+        ("initiative.announced", "corrected"), ("fact.corrected", "active")
+    ]
     assert PLAN in plan[0]["quote"]
     uuid.UUID(plan[0]["event_id"])
 

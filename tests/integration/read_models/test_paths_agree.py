@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from events.seed import SOURCE_ID, load_seed
 from service import database
 from service.writing import AppendCommand, Appender, BadFact, ProposedEvent
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
-from service.projections.replay import replay
+from service.projections.rebuild import rebuild
 from service.projections.runner import apply_next_batch
 from service.writing.seeding import seed
 from service.store import PostgresEventStore
@@ -146,7 +146,7 @@ async def test_a_rebuild_writes_what_the_live_path_wrote(
                         assert refused.slug == "target-retracted", refused
                 await fold_all(connection, batch_size)
             live = await digests(connection)
-            status = await replay(url, PROJECTIONS, batch_size=batch_size, chunk_size=chunk_size)
+            status = await rebuild(url, PROJECTIONS, batch_size=batch_size, chunk_size=chunk_size)
             assert status.state == "completed"
             assert await digests(connection) == live
     finally:

@@ -18,9 +18,9 @@ from litestar.testing import AsyncTestClient
 from events.seed import SOURCE_ID, load_seed
 from service import database
 from service.app import create_app
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
-from service.projections.replay import replay
+from service.projections.rebuild import rebuild
 from service.settings import Settings
 from service.store import PostgresEventStore
 from service.writing import Appender
@@ -144,7 +144,7 @@ async def test_no_random_history_makes_a_read_fail_and_a_rebuild_agrees(
                 assert response.status_code < 500, (path, response.text)
         async with pool.acquire() as connection:
             live = await digests(connection)
-            status = await replay(url, PROJECTIONS)
+            status = await rebuild(url, PROJECTIONS)
             assert status.state == "completed"
             assert await digests(connection) == live
     finally:

@@ -17,7 +17,7 @@ import pytest
 
 from events.seed import SOURCE_ID
 from service.cli import main
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 
 # Long enough for other test runs on the same server to release the gap-safe feed.
 REPLAY_TIMEOUT_SECONDS = 60.0
@@ -56,9 +56,11 @@ async def amend_the_seed(seeded_log) -> None:
 
 
 # The seed's errata (events/seed/build.py) corrected most statements: those made at a meeting
-# lost their copy of its date and follow it; the minister's remarks left the meeting.
+# lost their copy of its date and follow it; the minister's remarks left the meeting. The second
+# review's corrected wording (the plan's Korean summary, the chairperson's English, the lede's
+# plan) changes no date or order.
 MSS_TIMELINE = [
-    ("initiative.announced", "mss-ai-startup-ai-diffusion-plan", "2025-02", "active"),
+    ("initiative.announced", "mss-ai-startup-ai-diffusion-plan", "2025-02", "corrected"),
     ("initiative.announced", "mss-ai-startup-competitiveness-measures", "2025-03", "active"),
     ("statement.made", "mss-review-oh-young-ju-remarks", "2025-03", "corrected"),
     # Corrected to a day, the meeting now comes after every entry of "March", and the
@@ -70,7 +72,7 @@ MSS_TIMELINE = [
 ]
 
 PIPC_TIMELINE = [
-    ("statement.made", "pipc-ko-hak-soo-open-source-remarks", "2025-03", "active"),
+    ("statement.made", "pipc-ko-hak-soo-open-source-remarks", "2025-03", "corrected"),
     ("initiative.announced", "pipc-generative-ai-guide", "2025-03", "active"),
     ("meeting.held", "pipc-ai-startup-roundtable", "2025-03-24", "corrected"),
     ("statement.made", "pipc-roundtable-scatter-lab-presentation", "2025-03-24", "corrected"),
@@ -81,13 +83,13 @@ PIPC_TIMELINE = [
 ]
 
 GOVERNMENT_TIMELINE = [
-    ("initiative.announced", "kr-government-open-source-ai-model-support", "2025-03", "active"),
+    ("initiative.announced", "kr-government-open-source-ai-model-support", "2025-03", "corrected"),
 ]
 
 # In date order: the officials' remarks of March, then the meetings' days.
 STATEMENTS = [
     ("mss-review-oh-young-ju-remarks", "corrected"),
-    ("pipc-ko-hak-soo-open-source-remarks", "active"),
+    ("pipc-ko-hak-soo-open-source-remarks", "corrected"),
     ("mss-review-policies-presented", "corrected"),
     ("mss-review-yoo-young-joon-proposal", "corrected"),
     ("mss-review-seo-ji-ho-proposal", "corrected"),
@@ -173,7 +175,8 @@ async def assert_the_meetings_answer_as_amended(api) -> None:
         "day",
         "corrected",
     )
-    assert [c["reason"] for c in review["corrections"]][1:] == ["another report gives the day"]
+    # The seed's two errata of its English summary, then the test's own correction.
+    assert [c["reason"] for c in review["corrections"]][2:] == ["another report gives the day"]
     assert [s["statement_id"] for s in review["statements"]] == [
         "mss-review-policies-presented",
         "mss-review-yoo-young-joon-proposal",
@@ -215,11 +218,13 @@ async def assert_the_source_answers_as_amended(api) -> None:
         "e986a88a7ba95d739b3b0718256a26855db219e4e003de6a17b4adfde34e02ea",
     )
     facts = source["facts"]
-    # One per quote of each fact: the seed's 31 as first published, its errata's 18 (3 of two
-    # new facts, 15 of 13 corrections), and the test's correction and retraction.
-    assert len(facts) == 51
+    # One per quote of each fact: the seed's 31 as first published, its first errata's 18 (3 of
+    # two new facts, 15 of 13 corrections), its second errata's 12 (of 10 corrections), and the
+    # test's correction and retraction.
+    assert len(facts) == 63
     not_active = [(f["stream_id"], f["state"]) for f in facts if f["state"] != "active"]
     assert not_active == [
+        ("initiative-mss-ai-startup-ai-diffusion-plan", "corrected"),
         *[("meeting-mss-workforce-policy-review", "corrected")] * 3,
         ("statement-mss-review-policies-presented", "corrected"),
         ("statement-mss-review-yoo-young-joon-proposal", "corrected"),
@@ -230,9 +235,11 @@ async def assert_the_source_answers_as_amended(api) -> None:
         ("statement-pipc-roundtable-moreh-presentation", "corrected"),
         ("statement-pipc-roundtable-elice-group-presentation", "corrected"),
         ("statement-pipc-roundtable-companies-proposals", "retracted"),
+        ("statement-pipc-ko-hak-soo-open-source-remarks", "corrected"),
+        *[("initiative-kr-government-open-source-ai-model-support", "corrected")] * 2,
     ]
     amendments = [f for f in facts if f["type"].startswith("fact.")]
-    assert len(amendments) == 15 + 2
+    assert len(amendments) == 15 + 12 + 2
     assert [(f["stream_id"], f["type"], f["quote"]) for f in amendments[-2:]] == [
         ("meeting-mss-workforce-policy-review", "fact.corrected", MEETING_DAY_QUOTE),
         ("statement-pipc-roundtable-companies-proposals", "fact.retracted", PROPOSALS_QUOTE),

@@ -8,7 +8,7 @@ import asyncpg
 
 import events
 from service import database
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.read_models.search import bigrams
 
 DATES = ["2024", "2025", "2024-02", "2025-02", "2025-12", "2025-03-24", "2024-02-29", "1999-12-31"]

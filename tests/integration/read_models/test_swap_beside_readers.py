@@ -8,8 +8,8 @@ import asyncio
 
 import asyncpg
 
-from service.projections import PROJECTIONS
-from service.projections.replay import Replay
+from service.read_models import PROJECTIONS
+from service.projections.rebuild import Rebuild
 
 DEADLINE = 30.0
 
@@ -33,14 +33,14 @@ async def test_a_reader_holding_one_live_table_gets_the_next_while_a_swap_needs_
     seeded_log, pool, database_url
 ):
     meetings_before = await pool.fetchval("SELECT count(*) FROM meetings")
-    rebuild = await Replay.begin(
+    building = await Rebuild.begin(
         database_url, [projection("meetings"), projection("statements")], batch_size=10
     )
     reader = await asyncpg.connect(database_url)
     try:
         async with reader.transaction():
             await reader.fetchval("SELECT count(*) FROM statements")
-            finished = asyncio.create_task(rebuild.run())
+            finished = asyncio.create_task(building.run())
             # The swap holds meetings (its first table) and waits for statements.
             await swap_waits_for(pool, "statements")
             meetings = await asyncio.wait_for(

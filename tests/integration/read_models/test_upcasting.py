@@ -18,8 +18,8 @@ import events
 from events.seed import SOURCE_ID
 from events.upcasting import UPCASTERS
 from service import database
-from service.projections import PROJECTIONS
-from service.projections.replay import replay
+from service.read_models import PROJECTIONS
+from service.projections.rebuild import rebuild
 from service.queries.meetings import get_meeting
 from service.store import NewEvent, PostgresEventStore
 from service.writing import AppendCommand, Appender, ProposedEvent
@@ -107,7 +107,7 @@ async def test_a_log_with_an_old_version_gives_the_views_of_the_upgraded_log(
     await catch_up(other)
     expected = await digests(pool)
     assert await digests(other) == expected, "live path"
-    status = await replay(other_url, PROJECTIONS)
+    status = await rebuild(other_url, PROJECTIONS)
     assert status.state == "completed"
     assert await digests(other) == expected, "rebuild"
 

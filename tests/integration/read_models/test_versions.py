@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from service.projections import PROJECTIONS
+from service.read_models import PROJECTIONS
 from service.projections.digest import table_digest
-from service.projections.replay import replay
+from service.projections.rebuild import rebuild
 from service.projections.runner import ProjectionRunner
 
 MEETING = "meeting-mss-workforce-policy-review"
@@ -32,9 +32,12 @@ async def test_a_correction_closes_the_old_version_when_it_was_recorded_and_open
 ):
     meeting = seeded_log.event_of(MEETING).id
     held = await event_row(pool, meeting)
-    # The seed's erratum of the meeting's English summary made the current version.
-    [first, (erratum_position, erratum_at, still_current)] = await versions(pool, "facts", meeting)
-    assert first == (held["position"], held["recorded_at"], erratum_at) and still_current is None
+    # The seed's two errata of the meeting's English summary made the later versions.
+    [first, (first_erratum_position, first_erratum_at, first_erratum_until), (
+        erratum_position, erratum_at, still_current
+    )] = await versions(pool, "facts", meeting)
+    assert first == (held["position"], held["recorded_at"], first_erratum_at)
+    assert first_erratum_until == erratum_at and still_current is None
     correction = await seeded_log.correct(
         MEETING, {"occurred": {"date": "2025-03-20"}}, "a later report", MEETING_QUOTE
     )
@@ -42,6 +45,7 @@ async def test_a_correction_closes_the_old_version_when_it_was_recorded_and_open
 
     expected = [
         first,
+        (first_erratum_position, first_erratum_at, erratum_at),
         (erratum_position, erratum_at, corrected["recorded_at"]),
         (corrected["position"], corrected["recorded_at"], None),
     ]
@@ -53,6 +57,7 @@ async def test_a_correction_closes_the_old_version_when_it_was_recorded_and_open
         meeting,
     )
     assert [(str(row["earliest"]), row["current"]) for row in entries] == [
+        ("2025-03-01", False),
         ("2025-03-01", False),
         ("2025-03-01", False),
         ("2025-03-20", True),
@@ -103,7 +108,7 @@ async def test_the_live_path_and_a_rebuild_write_the_same_versions_of_every_tabl
         "statement-pipc-roundtable-companies-proposals", "a test", "24일 개인정보위는"
     )
     live = await digests(pool)
-    status = await replay(database_url, PROJECTIONS, batch_size=3, chunk_size=7)
+    status = await rebuild(database_url, PROJECTIONS, batch_size=3, chunk_size=7)
     assert status.state == "completed"
     assert await digests(pool) == live
 

@@ -1,8 +1,8 @@
 """The rebuild path: projections rebuilt from the whole log beside the live tables, then swapped.
 
-``Replay.begin`` takes the projections' replay locks (one rebuild of each at a time,
+``Rebuild.begin`` takes the projections' rebuild locks (one rebuild of each at a time,
 cluster-wide), creates ``projection_build_<name>`` with an empty copy of each table, without
-indexes, and registers the rebuild in ``projection_replays``. ``run``:
+indexes (``build_tables.py``), and registers the rebuild (``rebuild_status.py``). ``run``:
 
 1. reads the log once, through one server-side cursor in a read-only transaction (which holds
    back no feed reader), folds it in memory in bounded chunks with the projections' own
@@ -20,30 +20,41 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import heapq
+import itertools
 import logging
+import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import contextmanager
-from datetime import datetime
-from typing import Literal
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 
 import asyncpg
 import msgspec
 
 import events
 from events import AMENDING_TYPES
-from service.projections import connections
-from service.projections.base import Projection
+from service.projections import connections, rebuild_status
+from service.projections.base import DEFAULT_BATCH_SIZE, Projection, as_projections, lookup_kinds
+from service.projections.build_tables import (
+    create_copies,
+    drop_build_schema,
+    index_statements,
+    live_table,
+    copy_of,
+    refuse_foreign_keys,
+    schema_name,
+    swap_in,
+)
 from service.projections.checkpoints import Checkpoint, record_skips, set_checkpoint
 from service.projections.fold import Fold
-from service.projections.identifiers import build_schema, quote
 from service.projections.locks import (
     apply_key,
     lock_all_for_transaction,
-    replay_key,
+    rebuild_key,
     try_lock_all,
 )
-from service.projections.runner import DEFAULT_BATCH_SIZE, as_projections, lookup_kinds
+from service.projections.rebuild_status import ProgressHook, RebuildAlreadyRunning, RebuildStatus
 from service.projections.state import FactView, entity_kind
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
@@ -63,128 +74,34 @@ DEFAULT_CHUNK_SIZE = 20_000
 _YIELD_EVERY = 1_000
 """Events folded between two chances for the fetch and the COPY in flight to move on."""
 
-ReplayState = Literal["building", "completed", "failed", "interrupted"]
+INDEX_BUILD_CONNECTIONS = 2
+"""Connections that build the copies' indexes side by side at the end of the bulk pass: one
+per core of the machines measured (PostgreSQL builds most index types on one core each)."""
+
+INDEX_BUILD_MEMORY = "256MB"
+"""``maintenance_work_mem`` of each index-building connection (PostgreSQL's default is 64MB).
+A B-tree build whose sort fits in it sorts in memory instead of spilling to disk, and a GIN
+build accumulates more entries between flushes. Measured at 1M events: see
+docs/benchmarks.md. Two connections may use it at once (a parallel build shares it)."""
 
 
 
 class TablesBusy(Exception):
     """A reader or the live runner held what the swap needs for longer than it waits."""
 
-class ReplayStatus(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    state: ReplayState
-    """``interrupted``: the process running it stopped; the next replay starts over."""
-    started_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None
-    checkpoint: Cursor
-    """How far the rebuild has folded."""
-    target: Cursor
-    """The end of the readable feed when it began."""
-    events_done: int
-    events_total: int
-    """The events to fold; grows when events arrive faster than the rebuild catches up."""
-    events_applied: int
-    events_skipped: int
-    error: str | None
+
+@dataclass(frozen=True)
+class _IndexPlan:
+    projection: Projection
+    table: str
+    size: int
+    """Bytes of the copy, before its indexes."""
+    closes: list[Close]
+    constraints: list[str]
+    indexes: list[str]
 
 
-class ReplayAlreadyRunning(Exception):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"a replay of {name!r} is already running")
-        self.name = name
-
-
-class ReplayNotPossible(Exception):
-    """The live tables have something a rebuild cannot copy faithfully."""
-
-
-ProgressHook = Callable[[ReplayStatus], Awaitable[None]]
-
-_COLUMNS = """name, state, started_at, updated_at, finished_at,
-    transaction_id::text::bigint, position,
-    target_transaction_id::text::bigint, target_position,
-    events_done, events_total, events_applied, events_skipped, error"""
-
-_REGISTER = f"""INSERT INTO public.projection_replays
-        (name, state, target_transaction_id, target_position, events_total)
-    VALUES ($1, 'building', $2::text::xid8, $3, $4)
-    ON CONFLICT (name) DO UPDATE SET
-        state = 'building', started_at = now(), updated_at = now(), finished_at = NULL,
-        transaction_id = '0', position = 0,
-        target_transaction_id = excluded.target_transaction_id,
-        target_position = excluded.target_position,
-        events_done = 0, events_total = excluded.events_total,
-        events_applied = 0, events_skipped = 0, error = NULL
-    RETURNING {_COLUMNS}"""
-
-_PROGRESS = f"""UPDATE public.projection_replays SET
-        transaction_id = $2::text::xid8, position = $3,
-        events_done = $4, events_total = greatest(events_total, $4, $5),
-        events_applied = $6, events_skipped = $7, updated_at = now()
-    WHERE name = $1 RETURNING {_COLUMNS}"""
-
-_FINISH = f"""UPDATE public.projection_replays SET
-        state = $2, error = $3, finished_at = now(), updated_at = now(),
-        events_total = CASE WHEN $2 = 'completed' THEN events_done ELSE events_total END
-    WHERE name = $1 RETURNING {_COLUMNS}"""
-
-_FOREIGN_KEYS = """SELECT conname, conrelid::regclass::text FROM pg_constraint
-    WHERE contype = 'f' AND (conrelid = ANY ($1::text[]::regclass[])
-                             OR confrelid = ANY ($1::text[]::regclass[]))"""
-
-_GRANTS = """SELECT a.privilege_type, a.is_grantable,
-        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
-    FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
-    LEFT JOIN pg_roles r ON r.oid = a.grantee
-    WHERE c.oid = $1::text::regclass AND a.grantee <> c.relowner"""
-
-# The live table's constraints that own an index (primary key, unique, exclusion) and its other
-# indexes, each as a statement to run on the copy, which sits in another schema and may take
-# the same names.
-_CONSTRAINTS = """SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', $2::text, conname,
-                             pg_get_constraintdef(oid))
-    FROM pg_constraint WHERE conrelid = $1::text::regclass AND contype IN ('p', 'u', 'x')"""
-_INDEXES = r"""SELECT regexp_replace(pg_get_indexdef(i.indexrelid),
-                          ' ON (ONLY )?\S+ ', ' ON ' || $2::text || ' ')
-    FROM pg_index i
-    WHERE i.indrelid = $1::text::regclass
-      AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)"""
-
-
-def _status(row: asyncpg.Record, state: ReplayState | None = None) -> ReplayStatus:
-    return ReplayStatus(
-        name=row[0],
-        state=state or row[1],
-        started_at=row[2],
-        updated_at=row[3],
-        finished_at=row[4],
-        checkpoint=Cursor(row[5], row[6]),
-        target=Cursor(row[7], row[8]),
-        events_done=row[9],
-        events_total=row[10],
-        events_applied=row[11],
-        events_skipped=row[12],
-        error=row[13],
-    )
-
-
-async def replay_statuses(
-    connection: asyncpg.Connection, names: list[str], running: set[str]
-) -> dict[str, ReplayStatus]:
-    """The latest replay of each projection that had one. ``running``: the names whose
-    replay lock is held; a ``building`` replay without it was interrupted."""
-    rows = await connection.fetch(
-        f"SELECT {_COLUMNS} FROM public.projection_replays WHERE name = ANY ($1::text[])", names
-    )
-    statuses = {}
-    for row in rows:
-        interrupted = row[1] == "building" and row[0] not in running
-        statuses[row[0]] = _status(row, "interrupted" if interrupted else None)
-    return statuses
-
-
-class Replay:
+class Rebuild:
     """One blue/green rebuild of one or more projections, in one pass over the log."""
 
     def __init__(
@@ -192,7 +109,7 @@ class Replay:
         connection: asyncpg.Connection,
         database_url: str,
         projections: tuple[Projection, ...],
-        status: ReplayStatus,
+        status: RebuildStatus,
         *,
         batch_size: int,
         chunk_size: int,
@@ -227,26 +144,26 @@ class Replay:
         batch_size: int = DEFAULT_BATCH_SIZE,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         swap_lock_timeout: float = 5.0,
-    ) -> Replay:
-        """Take the replay locks and prepare empty copies of the tables; nothing is folded yet.
+    ) -> Rebuild:
+        """Take the rebuild locks and prepare empty copies of the tables; nothing is folded yet.
 
-        Raises ``ReplayAlreadyRunning`` when another rebuild of one of them runs anywhere.
+        Raises ``RebuildAlreadyRunning`` when another rebuild of one of them runs anywhere.
         """
         if batch_size < 1 or chunk_size < 1:
             raise ValueError("batch_size and chunk_size must be at least 1")
         projections = as_projections(projections)
         names = [projection.name for projection in projections]
-        connection = await connections.connect(database_url, f"replay {', '.join(names)}"[:40])
+        connection = await connections.connect(database_url, f"rebuild {', '.join(names)}"[:40])
         try:
-            if not await try_lock_all(connection, [replay_key(name) for name in names]):
-                raise ReplayAlreadyRunning(", ".join(names))
+            if not await try_lock_all(connection, [rebuild_key(name) for name in names]):
+                raise RebuildAlreadyRunning(", ".join(names))
             for projection in projections:
-                await _refuse_foreign_keys(connection, projection)
+                await refuse_foreign_keys(connection, projection)
             status = await _prepare(connection, projections)
         except BaseException:
             await connections.close(connection)
             raise
-        log.info("replay of %s: building %d events", ", ".join(names), status.events_total)
+        log.info("rebuild of %s: %d events to fold", ", ".join(names), status.events_total)
         return cls(
             connection,
             database_url,
@@ -257,7 +174,7 @@ class Replay:
             swap_lock_timeout=swap_lock_timeout,
         )
 
-    async def run(self, on_progress: ProgressHook | None = None) -> ReplayStatus:
+    async def run(self, on_progress: ProgressHook | None = None) -> RebuildStatus:
         """Build, then swap; the connections are closed at the end, whatever happens."""
         try:
             with _no_garbage_collection():
@@ -267,10 +184,10 @@ class Replay:
                 pass
             while await self._catch_up(on_progress, swap=True):
                 pass
-            log.info("replay of %s: swapped in", ", ".join(self.names))
+            log.info("rebuild of %s: swapped in", ", ".join(self.names))
             return self.status
         except asyncio.CancelledError:
-            raise  # reported as interrupted: the replay locks go with the connection
+            raise  # reported as interrupted: the rebuild locks go with the connection
         except Exception as error:
             await self._fail(error)
             raise
@@ -284,8 +201,8 @@ class Replay:
         this one is folded (the fold yields now and then so they can move on). PostgreSQL
         reads and writes on its own core while Python folds on the other.
         """
-        reader = await connections.connect(self.database_url, "replay reader")
-        loader = await connections.connect(self.database_url, "replay loader")
+        reader = await connections.connect(self.database_url, "rebuild reader")
+        loader = await connections.connect(self.database_url, "rebuild loader")
         writing: asyncio.Task | None = None
         fetching: asyncio.Future | None = None
         try:
@@ -332,19 +249,77 @@ class Replay:
         await self._progress(on_progress)
 
     async def _finish_tables(self) -> None:
-        """Close replaced versions, then build the live tables' indexes on the copies."""
-        for projection in self.projections:
-            schema = build_schema(projection.name)
-            for table in projection.tables:
-                closes = self.closes.pop(table, [])
-                await apply_closes(self.connection, _unquoted(schema), table, closes)
-                copy = f"{schema}.{quote(table)}"
-                for query in (_CONSTRAINTS, _INDEXES):
-                    for (statement,) in await self.connection.fetch(
-                        query, f"public.{quote(table)}", copy
-                    ):
-                        await self.connection.execute(statement)
-                await self.connection.execute(f"ANALYZE {copy}")
+        """Close replaced versions, then build the live tables' constraints and indexes on the
+        copies and ``ANALYZE`` them, over ``INDEX_BUILD_CONNECTIONS`` connections.
+
+        A table's steps are its closes, then its constraints (``ALTER TABLE``, which locks the
+        copy), then its other indexes (``CREATE INDEX``: several may build side by side on one
+        table), then ``ANALYZE`` (last, so that expression indexes get statistics too). A free
+        connection takes the next step that can run, of the largest table first: the builds
+        end with the largest table's indexes spread over every connection rather than waiting
+        behind the small tables'. Each step is its own short transaction, as before.
+        """
+        started = time.monotonic()
+        plans = await self._index_plans()
+        extra = []
+        try:
+            for _ in range(INDEX_BUILD_CONNECTIONS - 1):
+                extra.append(await connections.connect(self.database_url, "rebuild indexes"))
+            lanes = _Lanes([self.connection, *extra])
+            for connection in lanes.all:
+                await connection.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for rank, plan in enumerate(plans):
+                        group.create_task(self._finish_table(lanes, rank, plan))
+            except ExceptionGroup as failed:
+                raise _first_error(failed) from None  # reported as itself, as before
+            await self.connection.execute("RESET maintenance_work_mem")
+        finally:
+            for connection in extra:
+                await connections.close(connection)
+        log.info(
+            "rebuild of %s: %d tables indexed in %.1f s",
+            ", ".join(self.names), len(plans), time.monotonic() - started,
+        )
+
+    async def _index_plans(self) -> list[_IndexPlan]:
+        """What each copy needs, largest copy first."""
+        tables = [(p, t) for p in self.projections for t in p.tables]
+        sizes = await self.connection.fetch(
+            "SELECT pg_table_size(copy::regclass) FROM unnest($1::text[]) AS copy",
+            [copy_of(p, t) for p, t in tables],
+        )
+        plans = []
+        for (projection, table), (size,) in zip(tables, sizes, strict=True):
+            constraints, indexes = await index_statements(self.connection, projection, table)
+            plans.append(
+                _IndexPlan(
+                    projection=projection,
+                    table=table,
+                    size=size,
+                    closes=self.closes.pop(table, []),
+                    constraints=constraints,
+                    indexes=indexes,
+                )
+            )
+        return sorted(plans, key=lambda plan: -plan.size)
+
+    async def _finish_table(self, lanes: _Lanes, rank: int, plan: _IndexPlan) -> None:
+        async with lanes.use(rank) as connection:
+            await apply_closes(connection, schema_name(plan.projection), plan.table, plan.closes)
+            for statement in plan.constraints:
+                await connection.execute(statement)
+
+        async def build(statement: str) -> None:
+            async with lanes.use(rank) as connection:
+                await connection.execute(statement)
+
+        async with asyncio.TaskGroup() as group:
+            for statement in plan.indexes:
+                group.create_task(build(statement))
+        async with lanes.use(rank) as connection:
+            await connection.execute(f"ANALYZE {copy_of(plan.projection, plan.table)}")
 
     async def _catch_up(self, on_progress: ProgressHook | None, *, swap: bool) -> bool:
         """Fold one batch of what arrived since into the indexed copies, in its own short
@@ -362,7 +337,7 @@ class Replay:
                 versions, skipped = self.fold.take()
                 for projection in self.projections:
                     tables = {t: versions[t] for t in projection.tables}
-                    await write_live(connection, tables, _unquoted(build_schema(projection.name)))
+                    await write_live(connection, tables, schema_name(projection))
                 await record_skips(connection, skipped, build=True)
                 if batch:
                     self.cursor = batch[-1].cursor
@@ -373,7 +348,7 @@ class Replay:
                 else:
                     await self._record_progress()
         except TablesBusy:
-            log.info("replay of %s: tables busy, trying the swap again", ", ".join(self.names))
+            log.info("rebuild of %s: tables busy, trying the swap again", ", ".join(self.names))
             await asyncio.sleep(min(self.swap_lock_timeout, 1.0))
             return True
         if on_progress is not None:
@@ -388,12 +363,12 @@ class Replay:
         queued behind it), so each wait is bounded. The tables are taken in one statement
         that gives up within half the server's ``deadlock_timeout``: a reader may hold one of
         them and then ask for another that the swap holds, and waiting on each other, one of
-        the two would be killed as a deadlock (a reader's 500, or a failed replay). Giving up
+        the two would be killed as a deadlock (a reader's 500, or a failed rebuild). Giving up
         first, the swap lets the reader go on, and tries again.
         """
         connection = self.connection
         timeout_ms = int(self.swap_lock_timeout * 1000)
-        tables = [f"public.{quote(t)}" for p in self.projections for t in p.tables]
+        tables = [live_table(t) for p in self.projections for t in p.tables]
         try:
             await connection.execute(f"SET LOCAL lock_timeout = {timeout_ms}")
             await lock_all_for_transaction(connection, [apply_key(name) for name in self.names])
@@ -436,7 +411,7 @@ class Replay:
     def _schema_of(self, table: str) -> str:
         for projection in self.projections:
             if table in projection.tables:
-                return _unquoted(build_schema(projection.name))
+                return schema_name(projection)
         raise KeyError(table)
 
     async def _progress(self, on_progress: ProgressHook | None) -> None:
@@ -450,21 +425,18 @@ class Replay:
             remaining = await count_readable(self.connection, self.cursor)
         for name in self.names:
             counts = self.fold.counts[name]
-            row = await self.connection.fetchrow(
-                _PROGRESS, name, str(self.cursor.transaction_id), self.cursor.position,
-                self.done, self.done + remaining, counts.applied, counts.skipped,
-            )
+            status = await rebuild_status.record_progress(
+                self.connection, name, self.cursor, done=self.done,
+                total=self.done + remaining, applied=counts.applied, skipped=counts.skipped,
+            )  # fmt: skip
             if name == self.projection.name:
-                self.status = _status(row)
+                self.status = status
 
     async def _swap(self) -> None:
         connection = self.connection
         await self._record_progress()
         for projection in self.projections:
-            schema = build_schema(projection.name)
-            for table in projection.tables:
-                await connection.execute(f"DROP TABLE public.{quote(table)}")
-                await connection.execute(f"ALTER TABLE {schema}.{quote(table)} SET SCHEMA public")
+            await swap_in(connection, projection)
             counts = self.fold.counts[projection.name]
             await set_checkpoint(
                 connection,
@@ -484,41 +456,39 @@ class Replay:
                 " WHERE name = $1 AND build",
                 projection.name,
             )
-            row = await connection.fetchrow(_FINISH, projection.name, "completed", None)
+            status = await rebuild_status.finish(connection, projection.name, "completed")
             if projection is self.projection:
-                self.status = _status(row)
-            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+                self.status = status
+            await drop_build_schema(connection, projection)
 
     async def _fail(self, error: Exception) -> None:
         text = f"{type(error).__name__}: {error}"
-        log.error("replay of %s failed: %s", ", ".join(self.names), text)
+        log.error("rebuild of %s failed: %s", ", ".join(self.names), text)
         if self.connection.is_closed():
             return
         try:
             for projection in self.projections:
-                row = await self.connection.fetchrow(_FINISH, projection.name, "failed", text)
+                status = await rebuild_status.finish(self.connection, projection.name, "failed", text)
                 if projection is self.projection:
-                    self.status = _status(row)
-                await self.connection.execute(
-                    f"DROP SCHEMA IF EXISTS {build_schema(projection.name)} CASCADE"
-                )
+                    self.status = status
+                await drop_build_schema(self.connection, projection)
         except Exception:
-            log.debug("could not record the failed replay of %s", self.names, exc_info=True)
+            log.debug("could not record the failed rebuild of %s", self.names, exc_info=True)
 
 
-async def replay(
+async def rebuild(
     database_url: str,
     projections: Projection | Sequence[Projection],
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on_progress: ProgressHook | None = None,
-) -> ReplayStatus:
+) -> RebuildStatus:
     """Rebuild projections from the whole log and swap them in; the final status."""
-    rebuild = await Replay.begin(
+    started = await Rebuild.begin(
         database_url, projections, batch_size=batch_size, chunk_size=chunk_size
     )
-    return await rebuild.run(on_progress)
+    return await started.run(on_progress)
 
 
 @contextmanager
@@ -546,51 +516,63 @@ def _target_of(event) -> uuid.UUID | None:
         return None  # the fold skips it
 
 
-def _unquoted(schema: str) -> str:
-    return schema.strip('"').replace('""', '"')
-
-
-async def _refuse_foreign_keys(connection: asyncpg.Connection, projection: Projection) -> None:
-    # A copy gets no foreign keys: a rebuilt table would silently lose them.
-    tables = [f"public.{quote(table)}" for table in projection.tables]
-    rows = await connection.fetch(_FOREIGN_KEYS, tables)
-    if rows:
-        listed = ", ".join(f"{row[0]} on {row[1]}" for row in rows)
-        raise ReplayNotPossible(
-            f"projection {projection.name!r} cannot be rebuilt beside its tables: "
-            f"foreign keys are not copied ({listed})"
-        )
-
-
 async def _prepare(
     connection: asyncpg.Connection, projections: Sequence[Projection]
-) -> ReplayStatus:
+) -> RebuildStatus:
     total = await count_readable(connection, START)
     target = await readable_head(connection)
     statuses = []
     async with connection.transaction():
         for projection in projections:
-            schema = build_schema(projection.name)
-            # A build schema left by an interrupted replay is stale: start over.
-            await connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            await connection.execute(f"CREATE SCHEMA {schema}")
-            for table in projection.tables:
-                live, copy = f"public.{quote(table)}", f"{schema}.{quote(table)}"
-                # No indexes while it fills: they are built once, at the end.
-                await connection.execute(
-                    f"CREATE TABLE {copy} (LIKE {live} INCLUDING DEFAULTS INCLUDING GENERATED"
-                    " INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS"
-                    " INCLUDING CONSTRAINTS)"
-                )
-                for privilege, grantable, grantee in await connection.fetch(_GRANTS, live):
-                    option = " WITH GRANT OPTION" if grantable else ""
-                    await connection.execute(f"GRANT {privilege} ON {copy} TO {grantee}{option}")
+            await create_copies(connection, projection)
             await connection.execute(
                 "DELETE FROM public.projection_skipped_events WHERE name = $1 AND build",
                 projection.name,
             )
-            row = await connection.fetchrow(
-                _REGISTER, projection.name, str(target.transaction_id), target.position, total
+            statuses.append(
+                await rebuild_status.register(connection, projection.name, target, total)
             )
-            statuses.append(_status(row))
     return statuses[0]
+
+
+def _first_error(error: BaseException) -> BaseException:
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
+
+
+class _Lanes:
+    """A few connections, each lent to one step at a time: to the waiting step of the lowest
+    rank (the largest table) first, then in the order they asked."""
+
+    def __init__(self, connections: list[asyncpg.Connection]) -> None:
+        self.all = tuple(connections)
+        self._free = list(connections)
+        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._asked = itertools.count()
+
+    @asynccontextmanager
+    async def use(self, rank: int) -> AsyncIterator[asyncpg.Connection]:
+        if self._free and not self._waiting:
+            connection = self._free.pop()
+        else:
+            lent = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (rank, next(self._asked), lent))
+            try:
+                connection = await lent
+            except asyncio.CancelledError:
+                if lent.done() and not lent.cancelled():
+                    self._give_back(lent.result())
+                raise
+        try:
+            yield connection
+        finally:
+            self._give_back(connection)
+
+    def _give_back(self, connection: asyncpg.Connection) -> None:
+        while self._waiting:
+            _, _, lent = heapq.heappop(self._waiting)
+            if not lent.done():
+                lent.set_result(connection)
+                return
+        self._free.append(connection)
