@@ -1,6 +1,8 @@
 """Search at scale: EXPLAIN (ANALYZE, BUFFERS) of ``q`` on ``GET /statements`` over a generated
-log, for a two- and a four-character Korean query, with the bigram index (migration 0006)
-against pg_trgm's ``gin_trgm_ops`` on the same column and a sequential scan.
+log, for a two- and a four-character Korean query: the bitmap plan with the bigram index
+(``search_bigrams(search_text)``, migration 0009), the walk (the first ``WALK_ROWS``
+statements in order, each checked), and against them pg_trgm's ``gin_trgm_ops`` on the same
+column and no search index.
 
     python -m bench.search --events 100000 [--keep] > plans.txt
 
@@ -30,7 +32,7 @@ from service.read_models import PROJECTIONS
 from service.projections.rebuild import rebuild
 from service.queries.common import Query
 from service.queries.paging import order_by
-from service.queries.search import matches
+from service.queries.search import WALK_ROWS, Walk, matches, searched
 from service.read_models.search import normalized
 
 NAME = "pt_bench_search"
@@ -45,9 +47,23 @@ def page_sql(q: str, limit: int = 20) -> tuple[str, list]:
     return sql, query.arguments
 
 
+def walk_sql(q: str, limit: int = 20) -> tuple[str, list]:
+    """The statements list's first walk for ``q`` (``search_rows``), as the service sends it."""
+    query = Query()
+    source, conditions, columns = searched(
+        "statements", "s", [query.known("s")], normalized(q), Walk(WALK_ROWS), query
+    )
+    sql = f"""SELECT s.event_id{columns} FROM {source} WHERE {" AND ".join(conditions)}
+        ORDER BY {order_by("s")} LIMIT {query.param(limit + 1)}"""
+    return sql, query.arguments
+
+
 TRIGRAM_SQL = """SELECT s.event_id FROM statements AS s
     WHERE s.known_until IS NULL AND s.search_text LIKE $1
     ORDER BY s.earliest, s.precision_rank, s.position LIMIT 21"""
+
+CONTAINING = """SELECT count(*) FROM statements AS s
+    WHERE s.known_until IS NULL AND strpos(s.search_text, $1) > 0"""
 
 
 async def explain(connection: asyncpg.Connection, sql: str, *arguments) -> str:
@@ -62,11 +78,12 @@ async def plans(url: str, queries: list[str]) -> None:
         size = await connection.fetchval("SELECT pg_relation_size('statements_search')")
         print(f"statements rows: {total:,}; bigram index: {size / 2**20:.1f} MiB")
         for q in queries:
-            found = await connection.fetchval(
-                "SELECT count(*) FROM statements WHERE strpos(search_text, $1) > 0", normalized(q)
-            )
+            found = await connection.fetchval(CONTAINING, normalized(q))
             print(f"\n=== q={q!r} ({len(q)} characters): {found:,} rows contain it")
-            print("--- bigram GIN (search_grams @> bigrams(q), strpos recheck): the service")
+            print("--- the walk: statements in order, each checked (strpos)")
+            print(await explain(connection, *_flat(walk_sql(q))))
+            print("--- the bitmap: bigram GIN (search_bigrams(search_text) @> bigrams(q),"
+                  " strpos recheck)")
             print(await explain(connection, *_flat(page_sql(q))))
         # The alternatives, in a transaction that is rolled back: the service's tables and
         # indexes stay as they were.
@@ -151,7 +168,9 @@ async def main(args: argparse.Namespace) -> None:
             await dbs.create(NAME)  # migrated
             with common.make_progress(console) as progress:
                 await build_database(url, NAME, "log", args.events, args.seed, progress, check="none")
+            started = time.perf_counter()
             await rebuild(url, PROJECTIONS)
+            print(f"rebuild of every projection: {time.perf_counter() - started:.1f} s")
             connection = await asyncpg.connect(url)
             await connection.execute("VACUUM (ANALYZE) statements")
             await connection.close()

@@ -1,14 +1,14 @@
-"""The SQL of a search ``q`` on a table with search columns (migration 0006), and how a list
-with ``q`` finds its page.
+"""The SQL of a search ``q`` on a table with a ``search_text`` column and a GIN index on its
+bigrams (migrations 0006, 0009), and how a list with ``q`` finds its page.
 
 Two plans, each right for one kind of term (docs/read-models.md, "Search"):
 
 - **the walk**: the list's order index, rows in list order, each checked for ``q``, stopping
   at a page of matches. Cheap for a common term (a page of 50 comes within a few hundred
   rows), ruinous for a rare one (it would read the whole list);
-- **the bitmap**: the GIN index on ``search_grams`` finds every row that has ``q``'s bigrams,
-  each is checked with ``strpos``, all are sorted for the page. Cheap for a rare term,
-  ruinous for a common one (tens of thousands of rows checked and sorted for 50).
+- **the bitmap**: the GIN index on ``search_bigrams(search_text)`` finds every row that has
+  ``q``'s bigrams, each is checked with ``strpos``, all are sorted for the page. Cheap for a
+  rare term, ruinous for a common one (tens of thousands of rows checked and sorted for 50).
 
 The planner cannot tell them apart: the service's statements are prepared, and a generic plan
 knows nothing of ``q``; even for a custom plan, PostgreSQL multiplies the frequencies of a
@@ -39,24 +39,23 @@ fits in them if one row in 40 matches. A term with no match in them goes to the 
 
 def matches(alias: str, q: str, query) -> str:
     """Rows of ``alias`` whose text contains ``q`` (already ``normalized``, 2+ characters):
-    the GIN index finds the rows that have every bigram of ``q``; ``strpos`` keeps those where
-    the bigrams are in a row (no LIKE, so ``%`` and ``_`` in ``q`` are plain characters)."""
+    the GIN index on ``search_bigrams(search_text)`` finds the rows that have every bigram of
+    ``q`` (``bigrams(q)``: the same pairs as the SQL function's); ``strpos`` keeps those where
+    the bigrams are in a row (no LIKE, so ``%`` and ``_`` in ``q`` are plain characters). The
+    expression is the index's, ``COLLATE "C"`` included, or the index is not used."""
     return (
-        f"({alias}.search_grams @> {query.param(bigrams(q))}::text[]"
+        f"""((search_bigrams({alias}.search_text) COLLATE "C")"""
+        f" @> {query.param(bigrams(q))}::text[]"
         f" AND strpos({alias}.search_text, {query.param(q)}) > 0)"
     )
 
 
 def contains(alias: str, q: str, query) -> str:
-    """``matches`` for a row at hand (the walk checks each row it reads): the same condition,
-    ``strpos`` first. A row's text is mostly stored inline and its grams often are not (TOAST),
-    so checking the text first and the grams only of a row that has ``q`` reads a third of the
-    buffers: 2,000 rows of a timeline walked in ~2 ms instead of ~6.5 ms at 1M events. The
-    grams check stays so that a walk finds exactly the rows that ``matches`` finds."""
-    return (
-        f"(strpos({alias}.search_text, {query.param(q)}) > 0"
-        f" AND {alias}.search_grams @> {query.param(bigrams(q))}::text[])"
-    )
+    """``matches`` for a row at hand (the walk checks each row it reads): ``strpos`` alone. A
+    text that contains ``q`` has every bigram of ``q`` (a pair of ``q`` without the separator
+    is a pair of the text without it), so this finds exactly the rows that ``matches`` finds,
+    without computing any row's bigrams (the function is costly: ``COST 10000``)."""
+    return f"(strpos({alias}.search_text, {query.param(q)}) > 0)"
 
 
 Condition = Callable[[str, str, Query], str]

@@ -26,7 +26,7 @@ PROJECTION = Projection(
     name="initiatives",
     tables={"initiative_history": (
         "initiative_id", "event_id", "type", "agency_id",
-        "earliest", "latest", "precision_rank", "position", "search_text", "search_grams",
+        "earliest", "latest", "precision_rank", "position", "search_text",
     )},
     handlers={"initiative.announced": history_item, "initiative.status_changed": history_item},
     ignored=frozenset({

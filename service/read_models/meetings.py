@@ -22,7 +22,7 @@ PROJECTION = Projection(
     name="meetings",
     tables={"meetings": (
         "meeting_id", "event_id", "organiser", "earliest", "latest", "precision_rank", "position",
-        "search_text", "search_grams",
+        "search_text",
     )},
     handlers={"meeting.held": meeting_held},
     ignored=frozenset({

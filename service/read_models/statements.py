@@ -29,7 +29,7 @@ PROJECTION = Projection(
     name="statements",
     tables={"statements": (
         "statement_id", "event_id", "speaker_ids", "meeting_id", "kind",
-        "earliest", "latest", "precision_rank", "position", "search_text", "search_grams",
+        "earliest", "latest", "precision_rank", "position", "search_text",
     )},
     handlers={"statement.made": statement_made},
     looks_up=frozenset({"meeting"}),  # a statement without a date of its own has its meeting's

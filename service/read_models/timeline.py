@@ -20,7 +20,7 @@ from service.read_models.statements import speaker_ids
 
 COLUMNS = (
     "agency_id", "event_id", "roles", "type", "state",
-    "earliest", "latest", "precision_rank", "position", "search_text", "search_grams",
+    "earliest", "latest", "precision_rank", "position", "search_text",
 )
 
 
