@@ -36,9 +36,18 @@ _GRANTS = """SELECT a.privilege_type, a.is_grantable,
 _CONSTRAINTS = """SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', $2::text, conname,
                              pg_get_constraintdef(oid))
     FROM pg_constraint WHERE conrelid = $1::text::regclass AND contype IN ('p', 'u', 'x')"""
+# Each index with the statistics targets set on its columns (``SET STATISTICS 0`` spares ANALYZE
+# the search indexes' expressions, migration 0010), which pg_get_indexdef leaves out; the
+# copy's index takes the live one's name, in the copy's schema ($3). PostgreSQL 15 says -1 for
+# the default target, 17 and later null.
 _INDEXES = r"""SELECT regexp_replace(pg_get_indexdef(i.indexrelid),
-                          ' ON (ONLY )?\S+ ', ' ON ' || $2::text || ' ')
-    FROM pg_index i
+                          ' ON (ONLY )?\S+ ', ' ON ' || $2::text || ' '),
+        ARRAY(SELECT format('ALTER INDEX %s.%I ALTER COLUMN %s SET STATISTICS %s',
+                            $3::text, ci.relname, a.attnum, a.attstattarget)
+              FROM pg_attribute a
+              WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0
+              ORDER BY a.attnum)
+    FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
     WHERE i.indrelid = $1::text::regclass
       AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)"""
 
@@ -94,13 +103,19 @@ async def create_copies(connection: asyncpg.Connection, projection: Projection) 
 
 async def index_statements(
     connection: asyncpg.Connection, projection: Projection, table: str
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[list[str]]]:
     """The live table's constraints that own an index (``ALTER TABLE ... ADD CONSTRAINT``,
     which locks the table) and its other indexes (``CREATE INDEX``, which several sessions
-    may run on one table at once), as statements for the copy."""
+    may run on one table at once, each followed by its columns' statistics targets), as
+    statements for the copy."""
     live, copy = live_table(table), copy_of(projection, table)
     constraints = [row[0] for row in await connection.fetch(_CONSTRAINTS, live, copy)]
-    indexes = [row[0] for row in await connection.fetch(_INDEXES, live, copy)]
+    indexes = [
+        [create, *targets]
+        for create, targets in await connection.fetch(
+            _INDEXES, live, copy, build_schema(projection.name)
+        )
+    ]
     return constraints, indexes
 
 

@@ -98,7 +98,7 @@ class _IndexPlan:
     """Bytes of the copy, before its indexes."""
     closes: list[Close]
     constraints: list[str]
-    indexes: list[str]
+    indexes: list[list[str]]
 
 
 class Rebuild:
@@ -311,13 +311,14 @@ class Rebuild:
             for statement in plan.constraints:
                 await connection.execute(statement)
 
-        async def build(statement: str) -> None:
+        async def build(statements: list[str]) -> None:
             async with lanes.use(rank) as connection:
-                await connection.execute(statement)
+                for statement in statements:
+                    await connection.execute(statement)
 
         async with asyncio.TaskGroup() as group:
-            for statement in plan.indexes:
-                group.create_task(build(statement))
+            for statements in plan.indexes:
+                group.create_task(build(statements))
         async with lanes.use(rank) as connection:
             await connection.execute(f"ANALYZE {copy_of(plan.projection, plan.table)}")
 

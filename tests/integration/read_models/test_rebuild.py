@@ -47,6 +47,11 @@ async def test_rebuilding_every_read_model_after_amendments_changes_no_answer(
 
 _INDEXES = """SELECT tablename, indexname, indexdef FROM pg_indexes
     WHERE schemaname = 'public' AND tablename = ANY ($1::text[]) ORDER BY 1, 2"""
+# Statistics targets set on index columns (PostgreSQL 15: -1 is the default; 17 and later: null).
+_TARGETS = """SELECT c.relname, a.attnum, a.attstattarget FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_attribute a ON a.attrelid = i.indexrelid
+    WHERE i.indrelid = ANY ($1::text[]::regclass[]) AND a.attnum > 0 AND a.attstattarget >= 0
+    ORDER BY 1, 2"""
 _CONSTRAINTS = """SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)
     FROM pg_constraint WHERE conrelid = ANY ($1::text[]::regclass[]) ORDER BY 1, 2"""
 
@@ -60,7 +65,10 @@ async def test_a_rebuild_gives_every_table_exactly_the_indexes_and_constraints_o
     qualified = [f"public.{table}" for table in tables]
     indexes = await connection.fetch(_INDEXES, tables)
     constraints = await connection.fetch(_CONSTRAINTS, qualified)
+    targets = await connection.fetch(_TARGETS, qualified)
     assert {row["tablename"] for row in indexes} == set(tables)
+    # Migration 0010: ANALYZE computes no statistics of the search indexes' expressions.
+    assert {row["relname"] for row in targets} >= {"statements_search", "timeline_entries_search"}
 
     status = await rebuild(database_url, PROJECTIONS, batch_size=4, chunk_size=5)
     assert status.state == "completed", status
@@ -70,6 +78,9 @@ async def test_a_rebuild_gives_every_table_exactly_the_indexes_and_constraints_o
     ]
     assert [tuple(row) for row in await connection.fetch(_CONSTRAINTS, qualified)] == [
         tuple(row) for row in constraints
+    ]
+    assert [tuple(row) for row in await connection.fetch(_TARGETS, qualified)] == [
+        tuple(row) for row in targets
     ]
     assert not await connection.fetchval(
         "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"

@@ -43,7 +43,7 @@ async def test_the_migration_creates_every_projections_tables_and_its_downgrade_
     owned = {table for projection in PROJECTIONS for table in projection.tables}
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
-    await asyncio.to_thread(database.migrate, empty_database_url, "-7")  # 0009 down to 0003
+    await asyncio.to_thread(database.migrate, empty_database_url, "-8")  # 0010 down to 0003
     assert not owned & await tables(empty_database_url)
     await asyncio.to_thread(database.migrate, empty_database_url)
     assert owned <= await tables(empty_database_url)
@@ -84,7 +84,7 @@ async def test_the_search_migrations_add_their_columns_and_indexes_and_their_dow
     for table in LISTS:
         assert 'gin (search_bigrams(search_text) COLLATE "C")' in indexes[f"{table}_search"]
     assert {"meetings_order", "initiative_history_agency_order"} <= set(indexes)
-    await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # 0009
+    await asyncio.to_thread(database.migrate, empty_database_url, "-2")  # 0010, 0009
     grams, texts, indexes = await searchable(empty_database_url)
     assert grams == texts == LISTS
     assert "gin (search_grams)" in indexes["statements_search"]
@@ -117,7 +117,7 @@ async def test_the_bigram_migration_keeps_the_rows_searchable_both_ways(empty_da
             bigrams("정보 보호"),
         )
         assert found == 1
-        await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # 0009
+        await asyncio.to_thread(database.migrate, empty_database_url, "-2")  # 0010, 0009
         assert await connection.fetchval("SELECT search_grams FROM meetings") == bigrams(text)
     finally:
         await connection.close()
@@ -145,7 +145,7 @@ async def test_the_search_indexes_take_rows_through_a_small_pending_list(empty_d
     assert now == {
         f"{table}_search": ["fastupdate=on", "gin_pending_list_limit=512"] for table in LISTS
     }
-    await asyncio.to_thread(database.migrate, empty_database_url, "-1")  # 0009
+    await asyncio.to_thread(database.migrate, empty_database_url, "-2")  # 0010, 0009
     before = await gin_options(empty_database_url)
     assert all(
         sorted(before[f"{table}_search"]) == ["fastupdate=on", "gin_pending_list_limit=512"]
