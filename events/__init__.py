@@ -126,14 +126,9 @@ def decode_trusted(type_name: str, data: bytes | str) -> Event:
     correction was checked as the fact it produces; the projections read each event at least
     once, and those checks (a second JSON encoding of the event among them) cost more than the
     decoding itself. The append path keeps ``decode_event`` and ``convert_event``."""
-    _event_type(type_name)
     token = TRUSTED.set(True)
     try:
-        return _DECODERS[type_name].decode(data)
-    except msgspec.ValidationError as error:
-        raise InvalidEvent(in_words(str(error))) from error
-    except msgspec.DecodeError as error:
-        raise InvalidEvent(f"malformed JSON: {error}") from error
+        return decode_event(type_name, data)
     finally:
         TRUSTED.reset(token)
 
