@@ -31,7 +31,7 @@ import msgspec
 
 import events
 from events.seed import load_seed
-from bench.replay.world import EPOCH, SPAN_DAYS, Row, Target, event_uuid
+from bench.replay.world import EPOCH, SPAN_DAYS, Row, Target, event_uuid, log_row
 
 CORRECTION_SHARE = 0.05
 TARGET_POOL = 20_000
@@ -99,14 +99,9 @@ class TextWorld:
                 stream_id, type_, data, _ = self.statement()
             seq = self.seq
             self.seq += 1
-            if type_ in ("initiative.status_changed", "fact.corrected", "fact.retracted"):
-                version = self.versions.get(stream_id, 1) + 1
-                self.versions[stream_id] = version
-            else:
-                version = 1
-            event_id = event_uuid(self.salt, seq)
-            metadata = b'{"source":"bench-replay-text","correlation_id":"%s"}' % str(event_id).encode()
-            rows.append((event_id, stream_id, version, type_, 1, data, metadata))
+            rows.append(
+                log_row(self.salt, seq, self.versions, stream_id, type_, data, b"bench-replay-text")
+            )
             self.counts[type_] += 1
             if target is not None:
                 self.last_targets[seq] = target

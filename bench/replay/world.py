@@ -53,6 +53,25 @@ def event_uuid(salt: int, seq: int) -> uuid.UUID:
     return uuid.UUID(int=(value & _VERSION_BITS) | (4 << 76) | (0x8 << 60))
 
 
+_LATER_VERSIONS = frozenset({"initiative.status_changed", "fact.corrected", "fact.retracted"})
+"""Types whose event adds to a stream that exists (the others open a stream at version 1)."""
+
+
+def log_row(
+    salt: int, seq: int, versions: dict[str, int], stream_id: str, type_: str, data: bytes,
+    source: bytes,
+) -> Row:
+    """The log row of the ``seq``-th event; ``versions`` holds each stream's last version."""
+    if type_ in _LATER_VERSIONS:
+        version = versions.get(stream_id, 1) + 1
+        versions[stream_id] = version
+    else:
+        version = 1
+    event_id = event_uuid(salt, seq)
+    metadata = b'{"source":"%s","correlation_id":"%s"}' % (source, str(event_id).encode())
+    return (event_id, stream_id, version, type_, 1, data, metadata)
+
+
 EPOCH = dt.date(2015, 1, 1).toordinal()
 SPAN_DAYS = 3650  # the world's facts happen over ten years, roughly in log order
 
@@ -156,15 +175,7 @@ class World:
             stream_id, type_, data, target = make()
             seq = self.seq
             self.seq += 1
-            version = self.versions.get(stream_id)
-            if type_ in ("initiative.status_changed", "fact.corrected", "fact.retracted"):
-                version = (version or 1) + 1
-                self.versions[stream_id] = version
-            else:
-                version = 1
-            event_id = event_uuid(self.salt, seq)
-            metadata = b'{"source":"bench-replay","correlation_id":"%s"}' % str(event_id).encode()
-            rows.append((event_id, stream_id, version, type_, 1, data, metadata))
+            rows.append(log_row(self.salt, seq, self.versions, stream_id, type_, data, b"bench-replay"))
             self.counts[type_] += 1
             if target is not None:
                 self.last_targets[seq] = target
