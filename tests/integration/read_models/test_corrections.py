@@ -19,6 +19,14 @@ MEETING_QUOTE = "최근 '인력정책 방향 점검 회의'를 개최하고"
 ROUNDTABLE_QUOTE = "24일 개인정보위는 'AI 스타트업 간담회'를 열고"
 GUIDE_STREAM = "initiative-pipc-generative-ai-guide"
 GUIDE_QUOTE = "'생성형 AI 도입 및 활용 안내서'를 마련할 계획이다"
+GUIDE_IN_PREPARATION = {
+    "initiative_id": "pipc-generative-ai-guide",
+    "status": "in_preparation",
+    "note_ko": "안내서 마련 중",
+    "occurred": {"date": "2025-04"},
+    "evidence": [{"source_id": SOURCE_ID, "quote": GUIDE_QUOTE}],
+}
+"""A status change of PIPC's guide, with a Korean note and the article's quote."""
 
 
 def entry(page, subject_id):
@@ -138,13 +146,7 @@ async def test_a_status_change_is_titled_by_its_initiative_and_sets_the_current_
     change = await seeded_log.append(
         GUIDE_STREAM,
         "initiative.status_changed",
-        {
-            "initiative_id": "pipc-generative-ai-guide",
-            "status": "in_preparation",
-            "note_ko": "안내서 마련 중",
-            "occurred": {"date": "2025-04"},
-            "evidence": [{"source_id": SOURCE_ID, "quote": GUIDE_QUOTE}],
-        },
+        GUIDE_IN_PREPARATION,
     )
     await seeded_log.correct(
         GUIDE_STREAM, {"title_en": "Generative AI guide"}, "shorter title", GUIDE_QUOTE

@@ -18,6 +18,11 @@ from service.queries.search import WALK_ROWS, matches
 from service.queries.statements import statement_page
 from service.queries.timeline import timeline_page
 from service.read_models.search import bigrams, normalized, search_text
+from tests.integration.read_models.test_corrections import (
+    GUIDE_IN_PREPARATION,
+    GUIDE_QUOTE,
+    GUIDE_STREAM,
+)
 
 # Any character PostgreSQL's text holds (not NUL, not a surrogate), and the ones search text
 # is made of: Korean, spaces, the newline between parts.
@@ -78,8 +83,6 @@ async def test_a_search_finds_rows_through_the_bigram_index(connection, table):
     assert f"Bitmap Index Scan on {table}_search" in "\n".join(row[0] for row in plan)
 
 
-GUIDE_STREAM = "initiative-pipc-generative-ai-guide"
-GUIDE_QUOTE = "'생성형 AI 도입 및 활용 안내서'를 마련할 계획이다"
 STATEMENT_STREAM = "statement-pipc-roundtable-companies-proposals"
 
 
@@ -104,13 +107,7 @@ async def test_a_search_as_of_before_a_correction_reads_the_text_known_then(
     await seeded_log.append(
         GUIDE_STREAM,
         "initiative.status_changed",
-        {
-            "initiative_id": "pipc-generative-ai-guide",
-            "status": "in_preparation",
-            "note_ko": "안내서 마련 중",
-            "occurred": {"date": "2025-04"},
-            "evidence": [{"source_id": SOURCE_ID, "quote": GUIDE_QUOTE}],
-        },
+        GUIDE_IN_PREPARATION,
     )
     before = await pool.fetchval("SELECT max(recorded_at) FROM events")
     quote = "법적 불확실성 문제를 지적하고"
