@@ -99,6 +99,9 @@ class Fold:
     """Release from the view the facts that nothing will need before they are amended (a
     rebuild, whose view would otherwise hold the whole log); ``pin`` keeps those the coming
     events need."""
+    spill: bool = False
+    """Release amended facts too, into ``spilled``, for the caller to keep on disk
+    (``spill.py``): the log alone no longer says what they are."""
     versions: dict[str, Versions] = field(init=False)
     counts: dict[str, Counts] = field(init=False)
     skipped: list[Skip] = field(default_factory=list)
@@ -106,6 +109,7 @@ class Fold:
     def __post_init__(self) -> None:
         self.versions = self._empty()
         self.counts = {projection.name: Counts() for projection in self.projections}
+        self.spilled: list[Fact] = []
         self._pinned_ids: set[uuid.UUID] = set()
         self._pinned_streams: set[str] = set()
         self._handling: dict[str, list[Projection]] = {}
@@ -165,20 +169,30 @@ class Fold:
 
     def unpin(self) -> None:
         pinned = [self.view.get(event_id) for event_id in self._pinned_ids]
-        referring = [f for s in self._pinned_streams for f in self.view.referrers(s)]
+        # By id: a fact that a correction moved away from the entity was loaded all the same.
+        referring = [
+            self.view.get(event_id)
+            for stream_id in self._pinned_streams
+            for event_id in self.view.referrer_ids(stream_id)
+        ]
         self._pinned_ids, self._pinned_streams = set(), set()
         for fact in [*pinned, *referring]:
             if fact is not None and not self.view.is_looked_up(fact):
                 self._release(fact)
 
+    def take_spilled(self) -> list[Fact]:
+        """The amended facts released since the last call, to be kept elsewhere."""
+        spilled, self.spilled = self.spilled, []
+        return spilled
+
     def _release(self, fact: Fact) -> None:
-        # An amended fact is kept: the log alone no longer says what it is now.
-        if (
-            fact.state == "active"
-            and fact.event_id not in self._pinned_ids
-            and not self._pinned_streams.intersection(fact.lookups)
-        ):
+        if fact.event_id in self._pinned_ids or self._pinned_streams.intersection(fact.lookups):
+            return
+        # An amended fact is kept, or spilled: the log alone no longer says what it is now.
+        if fact.state == "active":
             self.view.release(fact)
+        elif self.spill and self.view.release(fact):
+            self.spilled.append(fact)
 
     def _derive_new(
         self, event: RecordedEvent, fact: Fact, applies: Callable[[Projection], bool] | None

@@ -34,7 +34,7 @@ import msgspec
 
 import events
 from events import AMENDING_TYPES
-from service.projections import connections, rebuild_status
+from service.projections import connections, rebuild_status, spill
 from service.projections.base import DEFAULT_BATCH_SIZE, Projection, as_projections, lookup_kinds
 from service.projections.build_tables import (
     create_copies,
@@ -122,7 +122,10 @@ class Rebuild:
         self.batch_size = batch_size
         self.chunk_size = chunk_size
         self.swap_lock_timeout = swap_lock_timeout
-        self.fold = Fold(projections, FactView(lookup_kinds(projections)), release=True)
+        self.fold = Fold(
+            projections, FactView(lookup_kinds(projections)), release=True, spill=True
+        )
+        self._spills = 0
         self.closes: dict[str, list[Close]] = {}
         self.cursor = START
         self.done = 0
@@ -210,6 +213,7 @@ class Rebuild:
                 chunks = aiter(read_all_chunks(reader, self.cursor, self.chunk_size))
                 fetching = asyncio.ensure_future(anext(chunks, None))
                 while (chunk := await fetching) is not None:
+                    await self._spill(loader)
                     await self._fill_view(loader, chunk)
                     fetching = asyncio.ensure_future(anext(chunks, None))
                     for number, event in enumerate(chunk, 1):
@@ -225,6 +229,9 @@ class Rebuild:
                     )
                 if writing is not None:
                     await writing
+                await self._spill(loader)
+            # The catch-up folds in transactions that may roll back: it keeps what it amends.
+            self.fold.spill = False
         finally:
             for task in (writing, fetching):
                 if task is not None and not task.done():
@@ -387,7 +394,8 @@ class Rebuild:
     async def _fill_view(self, connection: asyncpg.Connection, batch) -> None:
         """Load from the log the released facts this batch amends or derives again (those that
         look up an entity it amends), and pin them with the facts of the batch they concern.
-        A released fact was never amended: its event alone says what it is."""
+        A released fact was spilled if it was amended (``spill.py``), else its event alone
+        says what it is."""
         view = self.fold.view
         targets: set = set()
         streams: set[str] = set()
@@ -406,8 +414,22 @@ class Rebuild:
             wanted.update(i for i in view.referrer_ids(stream_id) if view.get(i) is None)
         wanted -= in_batch
         if wanted:
+            for fact in await spill.read(connection, self._spill_schema, wanted):
+                view.reload(fact)
+                wanted.discard(fact.event_id)
+        if wanted:
             for event in await read_events_by_id(connection, list(wanted)):
                 view.load(event)
+
+    async def _spill(self, connection: asyncpg.Connection) -> None:
+        """Write the amended facts the fold released, before the next chunk may need them
+        (on the connection that reads them back, in order)."""
+        self._spills += 1
+        await spill.write(connection, self._spill_schema, self.fold.take_spilled(), self._spills)
+
+    @property
+    def _spill_schema(self) -> str:
+        return schema_name(self.projection)
 
     def _schema_of(self, table: str) -> str:
         for projection in self.projections:
@@ -526,6 +548,8 @@ async def _prepare(
     async with connection.transaction():
         for projection in projections:
             await create_copies(connection, projection)
+            if projection is projections[0]:
+                await spill.create(connection, schema_name(projection))
             await connection.execute(
                 "DELETE FROM public.projection_skipped_events WHERE name = $1 AND build",
                 projection.name,

@@ -6,7 +6,7 @@ import msgspec
 
 from events.seed import SOURCE_ID
 from service.read_models import PROJECTIONS
-from service.projections.rebuild import rebuild
+from service.projections.rebuild import Rebuild, rebuild
 from service.queries.agencies import list_agencies
 from service.queries.initiatives import get_initiative
 from service.queries.sources import get_source
@@ -85,3 +85,42 @@ async def test_a_rebuild_gives_every_table_exactly_the_indexes_and_constraints_o
     assert not await connection.fetchval(
         "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname LIKE 'projection_build_%')"
     )
+
+
+async def test_a_rebuild_keeps_its_amended_facts_on_disk_not_in_memory(
+    connection, seeded_log, database_url
+):
+    # The view of a rebuild holds a chunk's facts and the entities handlers look up; an
+    # amended fact it no longer needs goes to disk (spill.py) and comes back when a later
+    # amendment targets it, so its memory does not grow with the log's corrections.
+    statements = await connection.fetch(
+        "SELECT stream_id FROM facts WHERE type = 'statement.made' AND known_until IS NULL"
+        " ORDER BY position"
+    )
+    assert len(statements) > 5
+    for (stream_id,) in statements:
+        await seeded_log.correct(stream_id, {"topics": ["a-test"]}, "a test", "24일 개인정보위는")
+    for (stream_id,) in statements[::2]:  # chunks later: each comes back from disk
+        await seeded_log.retract(stream_id, "a test", "24일 개인정보위는")
+    await seeded_log.correct(
+        "meeting-mss-workforce-policy-review", {"occurred": {"date": "2025-03-11"}},
+        "a test of rebuilding", "최근 '인력정책 방향 점검 회의'를 개최하고",
+    )
+    live = await everything(connection)
+
+    chunk = 5
+    rebuild_ = await Rebuild.begin(database_url, PROJECTIONS, batch_size=4, chunk_size=chunk)
+    fold, held = rebuild_.fold, []
+    take_spilled = fold.take_spilled
+
+    def between_chunks():  # each chunk folded, its pins let go, the next not yet loaded
+        held.append([f for f in fold.view.facts.values() if not fold.view.is_looked_up(f)])
+        return take_spilled()
+
+    fold.take_spilled = between_chunks
+    status = await rebuild_.run()
+    assert status.state == "completed", status
+    assert held
+    assert max(len(facts) for facts in held) <= chunk
+    assert not [(i, f.type, f.state, f.stream_id, f.position) for i, facts in enumerate(held) for f in facts if f.state != "active"]
+    assert await everything(connection) == live
