@@ -23,7 +23,7 @@ from service.http.event_cursors import (
 )
 from service.http.caching import ONE_EVENT
 from service.http.problems import problem
-from service.http.read_params import Limit, PageCursor, page_limit
+from service.http.read_params import PageCursor
 from service.http.schemas import (
     AppendedEvent,
     AppendRequest,
@@ -119,9 +119,8 @@ class StreamController(Controller):
         self,
         stream_id: StreamId,
         store: NamedDependency[EventStore],
-        settings: NamedDependency[Settings],
+        page_size: NamedDependency[int],
         direction: Annotated[Literal["forward", "backward"], QueryParameter()] = "forward",
-        limit: Limit = None,
         cursor: PageCursor = None,
     ) -> StreamResponse:
         """A stream's events in version order, forward from its start or backward from its
@@ -129,7 +128,6 @@ class StreamController(Controller):
         stream = stream_list(stream_id, direction)
         # None or empty: the first page.
         from_version = parse_version_cursor(stream, cursor) if cursor else None
-        page_size = page_limit(limit, settings)
         version = await store.stream_version(stream_id)
         if version == 0:
             raise problem(404, "stream-not-found", f"no stream {stream_id!r}")
@@ -157,9 +155,8 @@ class FeedController(Controller):
     async def read_all(
         self,
         store: NamedDependency[EventStore],
-        settings: NamedDependency[Settings],
+        page_size: NamedDependency[int],
         cursor: FeedCursor = None,
-        limit: Limit = None,
         type_: Annotated[
             list[EventType] | None,
             QueryParameter(
@@ -175,14 +172,13 @@ class FeedController(Controller):
         is where to read on from later.
         """
         start = parse_feed_cursor(cursor) if cursor else START  # none or empty: the beginning
-        size = page_limit(limit, settings)
         # One more than a page: whether another page follows, without an empty last page.
-        events = (await store.read_all(start, size + 1, type_)).events
-        page = events[:size]
+        events = (await store.read_all(start, page_size + 1, type_)).events
+        page = events[:page_size]
         resume = page[-1].cursor if page else start
         return FeedResponse(
             events=[event_document(e) for e in page],
-            next_cursor=feed_cursor(page[-1].cursor) if len(events) > size else None,
+            next_cursor=feed_cursor(page[-1].cursor) if len(events) > page_size else None,
             resume_cursor=feed_cursor(resume),
         )
 
