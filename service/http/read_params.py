@@ -43,8 +43,8 @@ MAX_QUERY = 200
 AN_ID = {"schema_extra": {"pattern": ENTITY_ID.pattern}}
 """``QueryParameter`` arguments of a filter by an id (checked by ``entity_filter``)."""
 
-# Constraints under ``schema_extra`` are documented, and checked by the handlers with their
-# own problems (a 422 for a limit, a 404 for an id no entity can have).
+# Constraints under ``schema_extra`` are documented, and checked by the functions below with
+# their own problems (a 422 for a limit, a 404 for an id no entity can have).
 EntityId = Annotated[
     str, PathParameter(schema_extra={"pattern": ENTITY_ID.pattern}, description="e.g. mss")
 ]
