@@ -11,6 +11,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from service.exports.wording import Heading
 from service.http.exports import (
     FORMATS,
     TimelineOperation,
@@ -35,9 +36,15 @@ from service.http.read_params import (
     searched,
 )
 from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
-from service.queries.initiatives import AgencyInitiatives, initiative_page
+from service.queries.initiatives import AgencyInitiatives, InitiativePage, initiative_page
 from service.queries.paging import IdKey, SortKey
-from service.queries.timeline import TIMELINE_TYPES, TimelinePage, page_of_rows, timeline_rows
+from service.queries.timeline import (
+    TIMELINE_TYPES,
+    TimelineEntry,
+    TimelinePage,
+    page_of_rows,
+    timeline_rows,
+)
 from service.settings import Settings
 
 A_REDUCED_DATE = {
@@ -61,7 +68,8 @@ def timeline_filters(
 ) -> dict[str, Any]:
     """The filters of a timeline, as ``timeline_rows`` and the exports take them."""
     start, end = period(from_, to)
-    return {"start": start, "end": end, "types": one_of("type", type_, TIMELINE_TYPES), "q": search(q)}
+    types = one_of("type", type_, TIMELINE_TYPES)
+    return {"start": start, "end": end, "types": types, "q": search(q)}
 
 
 class AgencyController(Controller):
@@ -137,7 +145,9 @@ class AgencyController(Controller):
         after = list_query.after(listing, SortKey)
         size = list_query.limit
 
-        async def rows_of(connection: asyncpg.Connection, agency_id: str) -> list | None:
+        async def rows_of(
+            connection: asyncpg.Connection, agency_id: str
+        ) -> list[asyncpg.Record] | None:
             rows = await timeline_rows(
                 connection, agency_id, **list_query.filters, after=after, limit=size,
                 as_of=list_query.as_of,
@@ -168,7 +178,9 @@ class AgencyController(Controller):
         listing = list_query.page_list("agency initiatives", agency=agency_id)
         after = list_query.after(listing, SortKey)
 
-        async def initiatives_of(connection: asyncpg.Connection, agency_id: str):
+        async def initiatives_of(
+            connection: asyncpg.Connection, agency_id: str
+        ) -> InitiativePage | None:
             if not await agency_exists(connection, agency_id, list_query.as_of):
                 return None
             return await initiative_page(
@@ -194,7 +206,9 @@ async def _export(
 ) -> Response:
     """The whole timeline (to the cap) as a file, or a 404 problem for an unknown agency."""
 
-    async def export_of(connection: asyncpg.Connection, agency_id: str):
+    async def export_of(
+        connection: asyncpg.Connection, agency_id: str
+    ) -> tuple[Heading, list[TimelineEntry]] | None:
         agency = await heading(connection, agency_id, list_query.as_of)
         if agency is None:
             return None

@@ -53,7 +53,9 @@ async def agency_feed(
 ) -> Response[bytes]:
     """The latest facts of the agency's timeline."""
 
-    async def feed_of(connection: asyncpg.Connection, agency_id: str):
+    async def feed_of(
+        connection: asyncpg.Connection, agency_id: str
+    ) -> tuple[asyncpg.Record, list[FeedItem], dict[str, str | None]] | None:
         agency = await entity_row(connection, "agencies", "agency_id", agency_id, None)
         if agency is None:
             return None

@@ -23,7 +23,9 @@ async def test_after_an_append_the_old_etag_no_longer_matches(client):
     await given_registered(client)
 
     async def changed():
-        answer = await client.get("/events", params={"cursor": "0-0"}, headers={"If-None-Match": etag})
+        answer = await client.get(
+            "/events", params={"cursor": "0-0"}, headers={"If-None-Match": etag}
+        )
         return answer if answer.status_code == 200 else None
 
     # Until the feed can read the new events (a transaction elsewhere may hold them back).

@@ -81,7 +81,8 @@ async def test_the_removed_names_are_refused_and_answer_no_more(client):
     assert "next" not in page.json() and "deprecation" not in page.headers
     stream_page = await client.get(f"/streams/{stream}", params={"limit": 2})
     assert "next_version" not in stream_page.json() and "deprecation" not in stream_page.headers
-    for path, name, value in [("/events", "after", "0-0"), (f"/streams/{stream}", "from_version", 1)]:
+    removed = [("/events", "after", "0-0"), (f"/streams/{stream}", "from_version", 1)]
+    for path, name, value in removed:
         refused = await client.get(path, params={name: value})
         assert refused.status_code == 400, refused.text
         assert refused.json()["type"] == "/problems/unknown-parameter"
