@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import NotFoundException, SerializationException
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg, PathParameter
 
@@ -91,7 +92,7 @@ def _query_names(handler: HTTPRouteHandler) -> frozenset[str]:
         if name in skipped or isinstance(kwarg, (PathParameter, BodyKwarg, DependencyKwarg)):
             continue
         if isinstance(kwarg, ParameterKwarg):
-            if not (kwarg.header or kwarg.cookie):
+            if kwarg.param_type is ParamType.QUERY:  # a HeaderParameter's name is a header's
                 names.add(kwarg.query or kwarg.name or name)
         else:
             names.add(name)
