@@ -238,8 +238,8 @@ READ_DEPENDENCIES = {
     "filters": Provide(no_filters, sync_to_thread=False),
     "list_query": Provide(list_query, sync_to_thread=False),
 }
-"""The dependencies above, for the routers of the read endpoints; a list with filters
-overrides ``filters`` (``dependencies={"filters": Provide(...)}`` on its handler)."""
+"""The dependencies above, registered on the app (``service/app.py``); a list with filters
+overrides ``filters`` on its handler (``dependencies=filtered_by(...)``)."""
 
 
 def filtered_by(filters: Callable[..., dict[str, Any]]) -> dict[str, Provide]:
