@@ -26,6 +26,7 @@ from service.http.openapi import StrictStructSchemaPlugin, openapi_config
 from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.rate_limit import write_rate_limit
+from service.http.read_params import READ_DEPENDENCIES
 from service.http.read_models import read_model_router
 from service.http.request_ids import send_request_id
 from service.http.security_headers import send_security_headers
@@ -145,6 +146,7 @@ def create_app(
             "read_routing": state_value("read_routing"),
             "settings": state_value("settings"),
             "projections": state_value("projections"),
+            **READ_DEPENDENCIES,
         },
         plugins=[problem_details_plugin(), StrictStructSchemaPlugin()],
         exception_handlers={**exception_handlers(), NotFoundException: not_found},

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import Controller, Request, Response, get
@@ -11,6 +11,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from service.exports.wording import Heading
 from service.http.exports import (
     FORMATS,
     TimelineOperation,
@@ -23,26 +24,27 @@ from service.http.exports import (
 from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
-    AsOf,
     EntityId,
-    Limit,
+    ListQuery,
     REDUCED_DATE,
-    PageCursor,
     Search,
-    id_cursor,
-    instant,
-    is_entity_id,
-    not_found,
+    filtered_by,
     one_of,
-    page_cursor,
-    page_limit,
+    one_or_404,
     period,
     search,
+    searched,
 )
 from service.queries.agencies import Agency, AgencyList, agency_exists, get_agency, list_agencies
-from service.queries.initiatives import AgencyInitiatives, initiative_page
-from service.queries.paging import PageList
-from service.queries.timeline import TIMELINE_TYPES, TimelinePage, page_of_rows, timeline_rows
+from service.queries.initiatives import AgencyInitiatives, InitiativePage, initiative_page
+from service.queries.paging import IdKey, SortKey
+from service.queries.timeline import (
+    TIMELINE_TYPES,
+    TimelineEntry,
+    TimelinePage,
+    page_of_rows,
+    timeline_rows,
+)
 from service.settings import Settings
 
 A_REDUCED_DATE = {
@@ -51,17 +53,23 @@ A_REDUCED_DATE = {
 }
 
 
-def agency_not_found(agency_id: str) -> Exception:
-    return not_found("agency", agency_id)
-
-
-async def known(
-    connection: asyncpg.Connection, agency_id: str, as_of: datetime | None = None
-) -> str:
-    """The agency id, or a 404 problem when no such agency is registered (then)."""
-    if not (is_entity_id(agency_id) and await agency_exists(connection, agency_id, as_of)):
-        raise agency_not_found(agency_id)
-    return agency_id
+def timeline_filters(
+    from_: Annotated[str | None, QueryParameter(name="from", **A_REDUCED_DATE)] = None,
+    to: Annotated[str | None, QueryParameter(**A_REDUCED_DATE)] = None,
+    type_: Annotated[
+        list[str] | None,
+        QueryParameter(
+            name="type",
+            description="an event type; repeatable",
+            schema_extra={"items": {"type": "string", "enum": list(TIMELINE_TYPES)}},
+        ),
+    ] = None,
+    q: Search = None,
+) -> dict[str, Any]:
+    """The filters of a timeline, as ``timeline_rows`` and the exports take them."""
+    start, end = period(from_, to)
+    types = one_of("type", type_, TIMELINE_TYPES)
+    return {"start": start, "end": end, "types": types, "q": search(q)}
 
 
 class AgencyController(Controller):
@@ -70,41 +78,33 @@ class AgencyController(Controller):
 
     @get("/", responses=answers(422))
     async def list_agencies(
-        self,
-        pool: NamedDependency[asyncpg.Pool],
-        settings: NamedDependency[Settings],
-        as_of: AsOf = None,
-        limit: Limit = None,
-        cursor: PageCursor = None,
+        self, pool: NamedDependency[asyncpg.Pool], list_query: NamedDependency[ListQuery]
     ) -> AgencyList:
         """Agencies by id with their counts and latest activity (``as_of``: as known then)."""
-        size = page_limit(limit, settings)
-        past = instant(as_of)
-        listing = PageList("agencies", as_of=past)
-        after = id_cursor(cursor, listing)
+        listing = list_query.page_list("agencies")
+        after = list_query.after(listing, IdKey)
         async with pool.acquire() as connection:
-            page = await list_agencies(connection, past, after=after, limit=size)
+            page = await list_agencies(
+                connection, list_query.as_of, after=after, limit=list_query.limit
+            )
         return listing.paged(page)
 
     @get("/{agency_id:str}", responses=answers(404))
     async def get_agency(
-        self, agency_id: EntityId, pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+        self,
+        agency_id: EntityId,
+        pool: NamedDependency[asyncpg.Pool],
+        as_of_instant: NamedDependency[datetime | None],
     ) -> Agency:
         """An agency's profile, counts (retracted entries left out) and latest activity."""
-        past = instant(as_of)
-        agency = None
-        if is_entity_id(agency_id):
-            async with pool.acquire() as connection:
-                agency = await get_agency(connection, agency_id, past)
-        if agency is None:
-            raise agency_not_found(agency_id)
-        return agency
+        return await one_or_404(pool, "agency", agency_id, get_agency, as_of=as_of_instant)
 
     @get(
         "/{agency_id:str}/timeline",
         responses=answers(404, 406, 422),
         response_headers=[ResponseHeader(name="Vary", value="Accept", description="the format")],
         operation_class=TimelineOperation,
+        dependencies=filtered_by(timeline_filters),
     )
     async def timeline(
         self,
@@ -112,20 +112,7 @@ class AgencyController(Controller):
         agency_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
-        from_: Annotated[str | None, QueryParameter(name="from", **A_REDUCED_DATE)] = None,
-        to: Annotated[str | None, QueryParameter(**A_REDUCED_DATE)] = None,
-        type_: Annotated[
-            list[str] | None,
-            QueryParameter(
-                name="type",
-                description="an event type; repeatable",
-                schema_extra={"items": {"type": "string", "enum": list(TIMELINE_TYPES)}},
-            ),
-        ] = None,
-        q: Search = None,
-        as_of: AsOf = None,
-        limit: Limit = None,
-        cursor: PageCursor = None,
+        list_query: NamedDependency[ListQuery],
         format_: Annotated[
             str | None,
             QueryParameter(
@@ -147,61 +134,61 @@ class AgencyController(Controller):
         ``format=ics``), up to ``POLICY_TIMELINE_MAX_EXPORT_ENTRIES`` entries (422 beyond).
         """
         format_chosen = chosen_format(format_, request.accept)
-        start, end = period(from_, to)
-        types = one_of("type", type_, TIMELINE_TYPES)
-        text = search(q)
-        past = instant(as_of)
         if format_chosen != "json":
-            if limit is not None or cursor:  # an empty cursor= is no cursor
+            if list_query.limit_given or list_query.cursor:  # an empty cursor= is no cursor
                 raise problem(
                     400, "export-not-paged",
                     "an export holds the whole timeline: limit and cursor are for the JSON pages",
                 )
-            return await _export(
-                request, pool, settings, agency_id, format_chosen,
-                start=start, end=end, types=types, q=text, as_of=past,
-            )
-        listing = PageList(
-            "timeline", agency=agency_id, start=start, end=end, types=types, q=text, as_of=past
-        )
-        after = page_cursor(cursor, listing)
-        size = page_limit(limit, settings)
-        if not is_entity_id(agency_id):
-            raise agency_not_found(agency_id)
-        async with pool.acquire() as connection:
+            return await _export(request, pool, settings, agency_id, format_chosen, list_query)
+        listing = list_query.page_list("timeline", agency=agency_id)
+        after = list_query.after(listing, SortKey)
+        size = list_query.limit
+
+        async def rows_of(
+            connection: asyncpg.Connection, agency_id: str
+        ) -> list[asyncpg.Record] | None:
             rows = await timeline_rows(
-                connection, agency_id, start=start, end=end, types=types, q=text, after=after,
-                limit=size, as_of=past,
+                connection, agency_id, **list_query.filters, after=after, limit=size,
+                as_of=list_query.as_of,
             )
-            if not rows:  # an agency without entries (here), or none: 404
-                await known(connection, agency_id, past)
+            # An agency without entries (here), or none (then: 404).
+            if rows or await agency_exists(connection, agency_id, list_query.as_of):
+                return rows
+            return None
+
+        rows = await one_or_404(pool, "agency", agency_id, rows_of)
         # Built after the connection is back in the pool: building 100 entries takes about
         # as long as the queries, and other requests wait for the pool's connections.
         return listing.paged(page_of_rows(agency_id, rows, size))
 
-    @get("/{agency_id:str}/initiatives", responses=answers(404, 422))
+    @get(
+        "/{agency_id:str}/initiatives",
+        responses=answers(404, 422),
+        dependencies=filtered_by(searched),
+    )
     async def initiatives(
         self,
         agency_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
-        settings: NamedDependency[Settings],
-        q: Search = None,
-        as_of: AsOf = None,
-        limit: Limit = None,
-        cursor: PageCursor = None,
+        list_query: NamedDependency[ListQuery],
     ) -> AgencyInitiatives:
         """The initiatives the agency is responsible for, with their current status, in the
         timeline order of their announcements; ``q`` as for ``GET /initiatives``."""
-        text = search(q)
-        size = page_limit(limit, settings)
-        past = instant(as_of)
-        listing = PageList("agency initiatives", agency=agency_id, q=text, as_of=past)
-        after = page_cursor(cursor, listing)
-        async with pool.acquire() as connection:
-            await known(connection, agency_id, past)
-            page = await initiative_page(
-                connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
+        listing = list_query.page_list("agency initiatives", agency=agency_id)
+        after = list_query.after(listing, SortKey)
+
+        async def initiatives_of(
+            connection: asyncpg.Connection, agency_id: str
+        ) -> InitiativePage | None:
+            if not await agency_exists(connection, agency_id, list_query.as_of):
+                return None
+            return await initiative_page(
+                connection, agency_id=agency_id, **list_query.filters, after=after,
+                limit=list_query.limit, as_of=list_query.as_of,
             )
+
+        page = await one_or_404(pool, "agency", agency_id, initiatives_of)
         return AgencyInitiatives(
             agency_id=agency_id,
             initiatives=page.initiatives,
@@ -215,23 +202,20 @@ async def _export(
     settings: Settings,
     agency_id: str,
     format_: Format,
-    *,
-    start: date | None,
-    end: date | None,
-    types: list[str] | None,
-    q: str | None,
-    as_of: datetime | None,
+    list_query: ListQuery,
 ) -> Response:
     """The whole timeline (to the cap) as a file, or a 404 problem for an unknown agency."""
-    agency = None
-    if is_entity_id(agency_id):
-        async with pool.acquire() as connection:
-            agency = await heading(connection, agency_id, as_of)
-            if agency is not None:
-                entries = await export_entries(
-                    connection, agency_id, format_, settings,
-                    start=start, end=end, types=types, q=q, as_of=as_of,
-                )
-    if agency is None:
-        raise agency_not_found(agency_id)
+
+    async def export_of(
+        connection: asyncpg.Connection, agency_id: str
+    ) -> tuple[Heading, list[TimelineEntry]] | None:
+        agency = await heading(connection, agency_id, list_query.as_of)
+        if agency is None:
+            return None
+        entries = await export_entries(
+            connection, agency_id, format_, settings, **list_query.filters, as_of=list_query.as_of
+        )
+        return agency, entries
+
+    agency, entries = await one_or_404(pool, "agency", agency_id, export_of)
     return export_response(request, format_, agency, entries)

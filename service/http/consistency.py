@@ -1,6 +1,7 @@
 """The database a read goes to, and read your writes.
 
-Each read-model request is given one database, chosen once by its guard and kept for the request:
+Each read-model request is given one database, chosen once by its ``pool`` dependency and kept
+for the request:
 the replica while ``ReadRouting`` says it is reachable and close behind, else the primary. A read
 with ``min_position`` waits until the read models have folded the log up to that position (an
 append's answer gives it) on the database it will read from, choosing again at every look, so a
@@ -17,17 +18,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from typing import Annotated
 
 from litestar import Request, Router
-from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import QueryParameter
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
 from service.database import Pool
 from service.http.metrics import READS, REPLICA_FALLBACKS
-from service.http.problems import problem, unavailable
+from service.http.problems import unavailable
 from service.read_routing import ReadRouting, is_connection_failure
 from service.store.lookups import folded_through
 
@@ -41,30 +41,29 @@ REPLICA_FAILED = "policy_timeline.replica_failed"
 """Set in the request's scope state when the replica failed it: answer it from the primary."""
 PRIMARY_ONLY = "policy_timeline.primary_only"
 
-MIN_POSITION_PARAMETER = QueryParameter(
-    annotation=int | None,
-    name="min_position",
-    required=False,
-    ge=1,
-    le=2**63 - 1,
-    description="answer only once the read models include the event at this position "
-    "(the `position` of an append's answer); waits at most "
-    "`POLICY_TIMELINE_MIN_POSITION_WAIT_SECONDS`, then 503 with Retry-After",
-)
+MinPosition = Annotated[
+    int | None,
+    QueryParameter(
+        ge=1,
+        le=2**63 - 1,
+        description="answer only once the read models include the event at this position "
+        "(the `position` of an append's answer); waits at most "
+        "`POLICY_TIMELINE_MIN_POSITION_WAIT_SECONDS`, then 503 with Retry-After",
+    ),
+]
 
 
-async def choose_read_database(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """The guard of every reading route: the database this request reads from, once
+async def read_pool(request: Request, min_position: MinPosition = None) -> Pool:
+    """The ``pool`` of every reading route: the database this request reads from, once
     ``min_position`` (if given) is folded there."""
-    state = connection.scope["state"]
-    routing: ReadRouting = connection.app.state.read_routing
+    state = request.scope["state"]
+    routing: ReadRouting = request.app.state.read_routing
     primary_only = state.get(PRIMARY_ONLY, False)
-    raw = connection.query_params.get("min_position")
-    if raw is None:
+    if min_position is None:
         pool = routing.primary if primary_only else routing.pool_for_reads()
         reason = "replica-failed" if primary_only else routing.fallback_reason
     else:
-        pool, reason = await _wait_for_min_position(connection, routing, raw, primary_only)
+        pool, reason = await _wait_for_min_position(request, routing, min_position, primary_only)
     state[READ_POOL] = pool
     if pool is routing.primary:
         READS.labels("primary").inc()
@@ -72,21 +71,18 @@ async def choose_read_database(connection: ASGIConnection, _: BaseRouteHandler) 
             REPLICA_FALLBACKS.labels(reason).inc()
     else:
         READS.labels("replica").inc()
+    return pool
 
 
 async def _wait_for_min_position(
-    connection: ASGIConnection, routing: ReadRouting, raw: str, primary_only: bool
+    request: Request, routing: ReadRouting, position: int, primary_only: bool
 ) -> tuple[Pool, str | None]:
     """The pool that has folded the position, and why it is the primary if a replica is set.
 
     The replica is asked alone at first: it is usually milliseconds behind. Once the wait has
     lasted the replica's lag bound (or half the wait, if shorter) the primary is asked too, and
     the first to have the position answers."""
-    # Guards run before parameters are parsed, so this one checks its own.
-    position = int(raw) if raw.isascii() and raw.isdigit() else 0
-    if not 1 <= position < 2**63:
-        raise problem(400, "bad-request", f"min_position must be a positive integer, not {raw!r}")
-    state = connection.app.state
+    state = request.app.state
     names = [projection.name for projection in state.projections]
     wait = state.settings.min_position_wait_seconds
     started = time.monotonic()
@@ -176,18 +172,12 @@ class AgainOnThePrimary:
             await self.app(scope, receive, send)
 
 
-def _read_pool(request: Request) -> object:
-    return request.scope["state"][READ_POOL]
-
-
 def reading_router(route_handlers: Sequence[ControllerRouterHandler]) -> Router:
-    """Routes that read the read models: their ``pool`` is the one their guard chose (the
-    replica when there is one and it is fit), and they take ``min_position``."""
+    """Routes that read the read models: their ``pool`` is the one ``read_pool`` chose (the
+    replica when there is one and it is fit), and so they take ``min_position``."""
     return Router(
         path="/",
         route_handlers=route_handlers,
-        dependencies={"pool": Provide(_read_pool, sync_to_thread=False)},
-        guards=[choose_read_database],
+        dependencies={"pool": Provide(read_pool)},
         middleware=[AgainOnThePrimary],
-        parameters={"min_position": MIN_POSITION_PARAMETER},
     )

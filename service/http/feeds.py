@@ -11,9 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.exports import atom
-from service.http.agencies import agency_not_found
 from service.http.openapi import answers
-from service.http.read_params import is_entity_id
+from service.http.read_params import one_or_404
 from service.exports.wording import Heading
 from service.queries.common import decode_fact, entity_row
 from service.queries.feed import FeedItem, recent_facts, source_urls
@@ -53,15 +52,17 @@ async def agency_feed(
     settings: NamedDependency[Settings],
 ) -> Response[bytes]:
     """The latest facts of the agency's timeline."""
-    agency = None
-    if is_entity_id(agency_id):
-        async with pool.acquire() as connection:
-            agency = await entity_row(connection, "agencies", "agency_id", agency_id, None)
-            if agency is not None:
-                items = await recent_facts(connection, agency_id, settings.feed_entries)
-                urls = await _source_urls(connection, items)
-    if agency is None:
-        raise agency_not_found(agency_id)
+
+    async def feed_of(
+        connection: asyncpg.Connection, agency_id: str
+    ) -> tuple[asyncpg.Record, list[FeedItem], dict[str, str | None]] | None:
+        agency = await entity_row(connection, "agencies", "agency_id", agency_id, None)
+        if agency is None:
+            return None
+        items = await recent_facts(connection, agency_id, settings.feed_entries)
+        return agency, items, await _source_urls(connection, items)
+
+    agency, items, urls = await one_or_404(pool, "agency", agency_id, feed_of)
     registered = decode_fact(agency)
     names = Heading(agency_id, registered.name_ko, registered.name_en, registered.short_en)
     base = _base(settings)

@@ -3,7 +3,8 @@ its history, now or as known at an instant."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import Controller, get
@@ -12,18 +13,13 @@ from litestar.params import QueryParameter
 
 from service.http.openapi import answers
 from service.http.read_params import (
-    ENTITY_ID,
-    AsOf,
+    AN_ID,
     EntityId,
-    Limit,
-    PageCursor,
+    ListQuery,
     Search,
     entity_filter,
-    instant,
-    is_entity_id,
-    not_found,
-    page_cursor,
-    page_limit,
+    filtered_by,
+    one_or_404,
     search,
 )
 from service.queries.initiatives import (
@@ -32,42 +28,34 @@ from service.queries.initiatives import (
     get_initiative,
     initiative_page,
 )
-from service.queries.paging import PageList
-from service.settings import Settings
+from service.queries.paging import SortKey
+
+
+def initiative_filters(
+    agency: Annotated[
+        str | None, QueryParameter(description="the responsible agency's id", **AN_ID)
+    ] = None,
+    q: Search = None,
+) -> dict[str, Any]:
+    return {"agency_id": entity_filter("agency", agency), "q": search(q)}
 
 
 class InitiativeController(Controller):
     path = "/initiatives"
     tags = ["read models"]
 
-    @get("/", responses=answers(422))
+    @get("/", responses=answers(422), dependencies=filtered_by(initiative_filters))
     async def list_initiatives(
-        self,
-        pool: NamedDependency[asyncpg.Pool],
-        settings: NamedDependency[Settings],
-        agency: Annotated[
-            str | None,
-            QueryParameter(
-                description="the responsible agency's id",
-                schema_extra={"pattern": ENTITY_ID.pattern},
-            ),
-        ] = None,
-        q: Search = None,
-        as_of: AsOf = None,
-        limit: Limit = None,
-        cursor: PageCursor = None,
+        self, pool: NamedDependency[asyncpg.Pool], list_query: NamedDependency[ListQuery]
     ) -> InitiativePage:
         """Initiatives with their current status, in the timeline order of their announcements;
         ``q`` keeps those whose titles, summary, status notes or evidence quotes contain it."""
-        agency_id = entity_filter("agency", agency)
-        text = search(q)
-        size = page_limit(limit, settings)
-        past = instant(as_of)
-        listing = PageList("initiatives", agency=agency_id, q=text, as_of=past)
-        after = page_cursor(cursor, listing)
+        listing = list_query.page_list("initiatives")
+        after = list_query.after(listing, SortKey)
         async with pool.acquire() as connection:
             page = await initiative_page(
-                connection, agency_id=agency_id, q=text, after=after, limit=size, as_of=past
+                connection, **list_query.filters, after=after, limit=list_query.limit,
+                as_of=list_query.as_of,
             )
         return listing.paged(page)
 
@@ -76,14 +64,9 @@ class InitiativeController(Controller):
         self,
         initiative_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
-        as_of: AsOf = None,
+        as_of_instant: NamedDependency[datetime | None],
     ) -> InitiativeDetail:
         """The initiative's current status and every announcement and status change."""
-        past = instant(as_of)
-        initiative = None
-        if is_entity_id(initiative_id):
-            async with pool.acquire() as connection:
-                initiative = await get_initiative(connection, initiative_id, past)
-        if initiative is None:
-            raise not_found("initiative", initiative_id)
-        return initiative
+        return await one_or_404(
+            pool, "initiative", initiative_id, get_initiative, as_of=as_of_instant
+        )

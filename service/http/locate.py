@@ -13,7 +13,7 @@ from litestar.params import JSONBody
 from events.patterns import pattern
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
-from service.http.read_params import EntityId, is_entity_id, not_found
+from service.http.read_params import EntityId, one_or_404
 from service.queries.locating import Location, locate_quote
 from service.store.lookups import stream_openings
 
@@ -47,11 +47,12 @@ async def locate(
     """Every occurrence of the quote in the source's text (offsets in code points). Where it
     is not there exactly, the nearest passage and what differs: typographic or straight
     quotation marks, middle dots, spaces (runs, no-break spaces), or the words."""
-    rows = []
-    if is_entity_id(source_id):
-        # The log, as the append checks read it: a source is there once its append is answered.
-        async with pool.acquire() as connection:
-            rows = await stream_openings(connection, [f"source-{source_id}"])
-    if not rows or rows[0]["type"] != "source.registered":
-        raise not_found("source", source_id)
-    return locate_quote(source_id, rows[0]["text"], data.quote, data.prefix, data.suffix)
+    text = await one_or_404(pool, "source", source_id, _registered_text)
+    return locate_quote(source_id, text, data.quote, data.prefix, data.suffix)
+
+
+async def _registered_text(connection: asyncpg.Connection, source_id: str) -> str | None:
+    """The source's text in the log, as the append checks read it: a source is there once its
+    append is answered."""
+    rows = await stream_openings(connection, [f"source-{source_id}"])
+    return rows[0]["text"] if rows and rows[0]["type"] == "source.registered" else None

@@ -22,7 +22,6 @@ from service.http.request_ids import request_id
 from service.store import (
     EventIdConflict,
     InvalidAppend,
-    InvalidCursor,
     WrongExpectedVersion,
 )
 from service.writing import BadFact
@@ -141,10 +140,6 @@ def _invalid_append(error: InvalidAppend) -> ProblemDetailsException:
     return problem(422, "invalid-append", str(error))
 
 
-def _invalid_cursor(error: InvalidCursor) -> ProblemDetailsException:
-    return problem(400, "invalid-cursor", str(error))
-
-
 def _bad_fact(error: BadFact) -> ProblemDetailsException:
     return problem(422, error.slug, error.detail, **error.extra)
 
@@ -157,7 +152,6 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 WrongExpectedVersion: _wrong_version,
                 EventIdConflict: _id_conflict,
                 InvalidAppend: _invalid_append,
-                InvalidCursor: _invalid_cursor,
                 BadFact: _bad_fact,
                 # Litestar picks the handler of the closest class in the error's MRO.
                 TimeoutError: _database_timeout,  # the pool's acquire timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -27,7 +27,7 @@ from service.read_routing import (
     ReadRouting,
     is_connection_failure,
 )
-from service.store import BlockingTransaction, Cursor, FeedBacklog, backlog_after, feed_backlog
+from service.store import Cursor, backlog_after, feed_backlog
 
 ProjectionName = Annotated[str, PathParameter(description="e.g. timeline", max_length=200)]
 
@@ -151,48 +151,28 @@ async def replica_checkpoints(routing: ReadRouting, names: list[str]) -> list[Cu
         return []
 
 
-def feed_backlog_response(backlog: FeedBacklog) -> FeedBacklogResponse:
-    return FeedBacklogResponse(
-        events_unreadable=backlog.events_unreadable,
-        oldest_unreadable_seconds=backlog.oldest_unreadable_seconds,
-        blocking=blocking_response(backlog.blocking) if backlog.blocking else None,
-    )
+Answer = TypeVar("Answer", bound=msgspec.Struct)
 
 
-def blocking_response(blocking: BlockingTransaction) -> BlockingTransactionResponse:
-    return BlockingTransactionResponse(**msgspec.structs.asdict(blocking))
+def built_from(internal: msgspec.Struct, response_type: type[Answer], **changed: Any) -> Answer:
+    """``internal`` as ``response_type``, field by field of the same names (nested values too,
+    by msgspec's ``from_attributes``); ``changed`` gives the fields the answer shows otherwise
+    (a cursor as its text) or names otherwise."""
+    fields = {**msgspec.structs.asdict(internal), **changed}
+    return msgspec.convert(fields, response_type, from_attributes=True)
 
 
 def replay_response(status: RebuildStatus) -> ReplayResponse:
-    return ReplayResponse(
-        name=status.name,
-        state=status.state,
-        started_at=status.started_at,
-        updated_at=status.updated_at,
-        finished_at=status.finished_at,
-        checkpoint=str(status.checkpoint),
-        target=str(status.target),
-        events_done=status.events_done,
-        events_total=status.events_total,
-        events_applied=status.events_applied,
-        events_skipped=status.events_skipped,
-        error=status.error,
+    return built_from(
+        status, ReplayResponse, checkpoint=str(status.checkpoint), target=str(status.target)
     )
 
 
 def projection_response(status: ProjectionStatus) -> ProjectionResponse:
-    return ProjectionResponse(
-        name=status.name,
+    return built_from(
+        status,
+        ProjectionResponse,
         checkpoint=str(status.checkpoint),
-        events_applied=status.events_applied,
-        events_skipped=status.events_skipped,
-        events_behind=status.events_behind,
-        events_unreadable=status.events_unreadable,
-        seconds_behind=status.seconds_behind,
-        updated_at=status.updated_at,
-        last_error=status.last_error,
-        leader=status.leader,
-        leader_backend_pid=status.leader_backend_pid,
         replay=replay_response(status.rebuild) if status.rebuild else None,
     )
 
@@ -219,7 +199,7 @@ class ProjectionController(Controller):
             statuses = await projector.status(connection)
             replica_backlogs = await backlog_after(connection, on_replica) if on_replica else []
         answer = ProjectionsResponse(
-            feed=feed_backlog_response(backlog),
+            feed=built_from(backlog, FeedBacklogResponse),
             projections=[projection_response(s) for s in statuses],
             replica=replica_response(read_routing.health()),
             redacted=False,

@@ -1,25 +1,30 @@
-"""Query parameters of the read endpoints, parsed into values or answered with a 4xx problem."""
+"""Query parameters of the read endpoints, parsed into values or answered with a 4xx problem.
+
+Every list reads its parameters through one dependency, ``list_query`` (a ``ListQuery``):
+``limit``, ``cursor``, ``as_of`` and the list's own filters, ``q`` among them. The filters are a
+dependency too, ``filters``: none by default, a function of the list's query parameters where
+a list has some (``statement_filters``), so a new filter is a parameter of that function and a
+keyword of the list's query. Litestar parses them before the handler runs and documents each
+parameter of these functions in the OpenAPI document, constraints included. ``one_or_404``
+is the step from an id in the path to what it names, or a 404.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import asyncpg
+from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 
 import events
 from events.dates import DATE_PATTERN
 from events.patterns import pattern, rule
 from service.http.problems import problem
-from service.queries.paging import (
-    ENTITY_ID,
-    IdKey,
-    InvalidPageCursor,
-    NumberKey,
-    PageList,
-    SortKey,
-)
+from service.queries.paging import ENTITY_ID, IdKey, InvalidPageCursor, NumberKey, PageList, SortKey
 from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
@@ -35,8 +40,11 @@ DOCUMENTED_MAX_PAGE_SIZE = 1000
 """The maximum the schema states: ``POLICY_TIMELINE_MAX_PAGE_SIZE``'s default."""
 MAX_QUERY = 200
 
-# Constraints under ``schema_extra`` are documented, and checked by the handlers with their
-# own problems (a 422 for a limit, a 404 for an id no entity can have).
+AN_ID = {"schema_extra": {"pattern": ENTITY_ID.pattern}}
+"""``QueryParameter`` arguments of a filter by an id (checked by ``entity_filter``)."""
+
+# Constraints under ``schema_extra`` are documented, and checked by the functions below with
+# their own problems (a 422 for a limit, a 404 for an id no entity can have).
 EntityId = Annotated[
     str, PathParameter(schema_extra={"pattern": ENTITY_ID.pattern}, description="e.g. mss")
 ]
@@ -131,31 +139,6 @@ def page_limit(limit: int | None, settings: Settings) -> int:
     return limit
 
 
-def page_cursor(cursor: str | None, listing: PageList) -> SortKey | None:
-    """A cursor of ``listing``, a list in timeline order; none or empty: the first page."""
-    return _parsed(SortKey.parse, cursor, listing)
-
-
-def id_cursor(cursor: str | None, listing: PageList) -> IdKey | None:
-    """A cursor of ``listing``, a list in the order of ids; none or empty: the first page."""
-    return _parsed(IdKey.parse, cursor, listing)
-
-
-def number_cursor(cursor: str | None, listing: PageList) -> NumberKey | None:
-    """A cursor of ``listing``, a list numbered from 1; none or empty: the first page."""
-    return _parsed(NumberKey.parse, cursor, listing)
-
-
-def _parsed(parse, cursor: str | None, listing: PageList):
-    try:
-        return listing.after(cursor, parse)
-    except InvalidPageCursor as error:
-        raise problem(
-            400, "invalid-cursor",
-            f"{error}: a cursor pages only the list that returned it, with the same parameters",
-        ) from None
-
-
 def search(q: str | None) -> str | None:
     """``q`` as the search columns hold text (``normalized``), or a 400 problem."""
     if q is None:
@@ -177,3 +160,109 @@ def one_of(name: str, values: Sequence[str] | None, allowed: Sequence[str]) -> l
                 400, f"invalid-{name}", f"{name} must be one of {', '.join(allowed)}, not {value!r}"
             )
     return list(values) if values else None
+
+
+def as_of_instant(as_of: AsOf = None) -> datetime | None:
+    """The dependency ``as_of_instant``: ``as_of`` as an instant; none: now."""
+    return instant(as_of)
+
+
+def page_size(settings: NamedDependency[Settings], limit: Limit = None) -> int:
+    """The dependency ``page_size``: ``limit``, or the default page size."""
+    return page_limit(limit, settings)
+
+
+def no_filters() -> dict[str, Any]:
+    """The dependency ``filters`` of a list that has none."""
+    return {}
+
+
+def searched(q: Search = None) -> dict[str, Any]:
+    """``filters`` of a list whose only filter is ``q``."""
+    return {"q": search(q)}
+
+
+Key = TypeVar("Key", SortKey, IdKey, NumberKey)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListQuery:
+    """A list's request, parsed: the page it asks for, as known when, and its filters (named
+    as the list's query takes them)."""
+
+    limit: int
+    cursor: str | None
+    as_of: datetime | None
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    limit_given: bool = False
+    """Whether the request gave ``limit`` (an export takes no page)."""
+
+    def page_list(self, operation: str, **fixed: object) -> PageList:
+        """The list its cursors name: ``operation``, the ids of its path (``fixed``), its filters
+        and ``as_of``; never ``limit`` nor ``cursor``."""
+        return PageList(operation, **fixed, **self.filters, as_of=self.as_of)
+
+    def after(self, listing: PageList, key: type[Key]) -> Key | None:
+        """The key the page continues after, a ``key`` (the order of ``listing``): none for
+        the first page (no cursor, or an empty one), a 400 problem for a cursor that ``listing``
+        did not make."""
+        try:
+            return listing.after(self.cursor, key.parse)
+        except InvalidPageCursor as error:
+            raise problem(
+                400, "invalid-cursor",
+                f"{error}: a cursor pages only the list that returned it, with the same parameters",
+            ) from None
+
+
+def list_query(
+    settings: NamedDependency[Settings],
+    as_of_instant: NamedDependency[datetime | None],
+    filters: NamedDependency[dict[str, Any]],
+    limit: Limit = None,
+    cursor: PageCursor = None,
+) -> ListQuery:
+    """The dependency ``list_query`` of every list."""
+    return ListQuery(
+        limit=page_limit(limit, settings),
+        cursor=cursor,
+        as_of=as_of_instant,
+        filters=filters,
+        limit_given=limit is not None,
+    )
+
+
+READ_DEPENDENCIES = {
+    "as_of_instant": Provide(as_of_instant, sync_to_thread=False),
+    "page_size": Provide(page_size, sync_to_thread=False),
+    "filters": Provide(no_filters, sync_to_thread=False),
+    "list_query": Provide(list_query, sync_to_thread=False),
+}
+"""The dependencies above, registered on the app (``service/app.py``); a list with filters
+overrides ``filters`` on its handler (``dependencies=filtered_by(...)``)."""
+
+
+def filtered_by(filters: Callable[..., dict[str, Any]]) -> dict[str, Provide]:
+    """``dependencies=`` of a list handler whose filters ``filters`` reads."""
+    return {"filters": Provide(filters, sync_to_thread=False)}
+
+
+Found = TypeVar("Found")
+
+
+async def one_or_404(
+    pool: asyncpg.Pool,
+    kind: str,
+    entity_id: str,
+    lookup: Callable[..., Awaitable[Found | None]],
+    **arguments: Any,
+) -> Found:
+    """``lookup(connection, entity_id, **arguments)`` on a connection of ``pool``, or a 404
+    problem ``/problems/<kind>-not-found`` when it finds nothing (None). Text that cannot be
+    an id is answered so without a query."""
+    if is_entity_id(entity_id):
+        async with pool.acquire() as connection:
+            found = await lookup(connection, entity_id, **arguments)
+        if found is not None:
+            return found
+    raise not_found(kind, entity_id)

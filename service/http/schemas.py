@@ -44,8 +44,6 @@ class AppendRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class AppendedEvent(msgspec.Struct, kw_only=True):
     event_id: uuid.UUID
-    id: uuid.UUID
-    """Deprecated: the same as ``event_id``, kept for one release."""
     position: int
     stream_version: int
 
@@ -64,7 +62,8 @@ class AppendResponse(msgspec.Struct, kw_only=True):
 
 
 class EventDocument(msgspec.Struct, kw_only=True):
-    """An event as the API shows it (the live feed's ``data``)."""
+    """An event as the API shows it: ``GET /events``, ``/events/{id}``, a stream, and the
+    live feed's ``data``."""
 
     event_id: uuid.UUID
     position: int
@@ -80,34 +79,23 @@ class EventDocument(msgspec.Struct, kw_only=True):
     recorded_at: datetime
 
 
-class EventResponse(EventDocument, kw_only=True):
-    """``GET /events``, ``/events/{id}`` and streams: the document and its deprecated ``id``."""
-
-    id: uuid.UUID
-    """Deprecated: the same as ``event_id``, kept for one release."""
-
-
 class StreamResponse(msgspec.Struct, kw_only=True):
     stream_id: str
     stream_version: int
     direction: Literal["forward", "backward"]
-    events: list[EventResponse]
+    events: list[EventDocument]
     next_cursor: str | None
     """Pass as ``cursor`` for the next page; null at the end of the stream."""
-    next_version: int | None
-    """Deprecated: pass ``next_cursor`` as ``cursor`` instead (this went as ``from_version``)."""
 
 
 class FeedResponse(msgspec.Struct, kw_only=True):
-    events: list[EventResponse]
+    events: list[EventDocument]
     next_cursor: str | None
     """Pass as ``cursor`` for the next page; null when this page reaches the end of the feed
     as readable now."""
     resume_cursor: str
     """Pass as ``cursor`` to read what arrives after this page, later (the feed grows at its
     end); the request's own cursor when the page is empty."""
-    next: str
-    """Deprecated: what ``resume_cursor`` is, in the form the deprecated ``after`` takes."""
 
 
 def current_shape(event: RecordedEvent) -> tuple[int, msgspec.Raw]:
@@ -122,26 +110,18 @@ def current_shape(event: RecordedEvent) -> tuple[int, msgspec.Raw]:
 
 
 def event_document(event: RecordedEvent) -> EventDocument:
-    return EventDocument(**_document_fields(event))
-
-
-def event_response(event: RecordedEvent) -> EventResponse:
-    return EventResponse(id=event.event_id, **_document_fields(event))
-
-
-def _document_fields(event: RecordedEvent) -> dict[str, Any]:
     # Raw JSON from the database is passed through as-is (msgspec writes Raw verbatim),
     # so text comes back byte for byte and, at the current version, nothing is decoded.
     schema_version, data = current_shape(event)
-    return {
-        "event_id": event.event_id,
-        "position": event.position,
-        "stream_id": event.stream_id,
-        "stream_version": event.stream_version,
-        "type": event.type,
-        "schema_version": schema_version,
-        "stored_schema_version": event.schema_version,
-        "data": data,
-        "metadata": event.metadata,
-        "recorded_at": event.recorded_at,
-    }
+    return EventDocument(
+        event_id=event.event_id,
+        position=event.position,
+        stream_id=event.stream_id,
+        stream_version=event.stream_version,
+        type=event.type,
+        schema_version=schema_version,
+        stored_schema_version=event.schema_version,
+        data=data,
+        metadata=event.metadata,
+        recorded_at=event.recorded_at,
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import Controller, get
@@ -11,21 +12,16 @@ from litestar.params import FromPath, QueryParameter
 
 from service.http.openapi import answers
 from service.http.read_params import (
-    ENTITY_ID,
-    AsOf,
-    Limit,
-    PageCursor,
+    AN_ID,
+    ListQuery,
     Search,
     entity_filter,
-    instant,
-    is_entity_id,
-    not_found,
+    filtered_by,
     one_of,
-    page_cursor,
-    page_limit,
+    one_or_404,
     search,
 )
-from service.queries.paging import PageList
+from service.queries.paging import SortKey
 from service.queries.statements import (
     STATEMENT_KINDS,
     Statement,
@@ -33,68 +29,58 @@ from service.queries.statements import (
     get_statement,
     statement_page,
 )
-from service.settings import Settings
 
 
-AN_ID = {"schema_extra": {"pattern": ENTITY_ID.pattern}}
+def statement_filters(
+    agency: Annotated[
+        str | None, QueryParameter(description="on this agency's timeline", **AN_ID)
+    ] = None,
+    speaker: Annotated[
+        str | None,
+        QueryParameter(description="a speaker's id, or a named group member's", **AN_ID),
+    ] = None,
+    meeting: Annotated[str | None, QueryParameter(description="a meeting's id", **AN_ID)] = None,
+    kind: Annotated[
+        str | None, QueryParameter(schema_extra={"enum": list(STATEMENT_KINDS)})
+    ] = None,
+    q: Search = None,
+) -> dict[str, Any]:
+    """The filters of ``GET /statements``, as ``statement_page`` takes them."""
+    kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
+    return {
+        "agency_id": entity_filter("agency", agency),
+        "speaker_id": entity_filter("speaker", speaker),
+        "meeting_id": entity_filter("meeting", meeting),
+        "kind": kinds[0] if kinds else None,
+        "q": search(q),
+    }
 
 
 class StatementController(Controller):
     path = "/statements"
     tags = ["read models"]
 
-    @get("/", responses=answers(422))
+    @get("/", responses=answers(422), dependencies=filtered_by(statement_filters))
     async def list_statements(
-        self,
-        pool: NamedDependency[asyncpg.Pool],
-        settings: NamedDependency[Settings],
-        agency: Annotated[
-            str | None, QueryParameter(description="on this agency's timeline", **AN_ID)
-        ] = None,
-        speaker: Annotated[
-            str | None,
-            QueryParameter(description="a speaker's id, or a named group member's", **AN_ID),
-        ] = None,
-        meeting: Annotated[str | None, QueryParameter(description="a meeting's id", **AN_ID)] = None,
-        kind: Annotated[
-            str | None, QueryParameter(schema_extra={"enum": list(STATEMENT_KINDS)})
-        ] = None,
-        q: Search = None,
-        as_of: AsOf = None,
-        limit: Limit = None,
-        cursor: PageCursor = None,
+        self, pool: NamedDependency[asyncpg.Pool], list_query: NamedDependency[ListQuery]
     ) -> StatementPage:
         """Statements by earliest day, then precision, then position (``as_of``: as known then);
         ``q`` keeps those whose text, English text or evidence quotes contain it."""
-        kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
-        text = search(q)
-        size = page_limit(limit, settings)
-        past = instant(as_of)
-        filters = {
-            "agency_id": entity_filter("agency", agency),
-            "speaker_id": entity_filter("speaker", speaker),
-            "meeting_id": entity_filter("meeting", meeting),
-            "kind": kinds[0] if kinds else None,
-            "q": text,
-        }
-        listing = PageList("statements", **filters, as_of=past)
-        after = page_cursor(cursor, listing)
+        listing = list_query.page_list("statements")
+        after = list_query.after(listing, SortKey)
         async with pool.acquire() as connection:
             page = await statement_page(
-                connection, **filters, after=after, limit=size, as_of=past
+                connection, **list_query.filters, after=after, limit=list_query.limit,
+                as_of=list_query.as_of,
             )
         return listing.paged(page)
 
     @get("/{statement_id:str}", responses=answers(404))
     async def get_statement(
-        self, statement_id: FromPath[str], pool: NamedDependency[asyncpg.Pool], as_of: AsOf = None
+        self,
+        statement_id: FromPath[str],
+        pool: NamedDependency[asyncpg.Pool],
+        as_of_instant: NamedDependency[datetime | None],
     ) -> Statement:
         """One statement as corrected (``as_of``: as known then)."""
-        past = instant(as_of)
-        found = None
-        if is_entity_id(statement_id):
-            async with pool.acquire() as connection:
-                found = await get_statement(connection, statement_id, past)
-        if found is None:
-            raise not_found("statement", statement_id)
-        return found
+        return await one_or_404(pool, "statement", statement_id, get_statement, as_of=as_of_instant)

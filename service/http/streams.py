@@ -14,7 +14,6 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from events.patterns import pattern
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
-from service.http.deprecation import DEPRECATION_HEADERS
 from service.http.event_cursors import (
     feed_cursor,
     parse_feed_cursor,
@@ -24,28 +23,24 @@ from service.http.event_cursors import (
 )
 from service.http.caching import ONE_EVENT
 from service.http.problems import problem
-from service.http.read_params import Limit, PageCursor, page_limit
+from service.http.read_params import PageCursor
 from service.http.schemas import (
     AppendedEvent,
     AppendRequest,
     AppendResponse,
-    EventResponse,
+    EventDocument,
     FeedResponse,
     StreamResponse,
-    event_response,
+    event_document,
 )
 from service.settings import Settings
-from service.store import Cursor, EventStore
+from service.store import START, EventStore
 from service.writing import Appender
 
 STREAM_ID_PATTERN = pattern(
     r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$",
     "a stream id of letters, digits, `.`, `_`, `:` and `-`, starting with a letter or digit, "
     "at most 200 characters, e.g. `agency-mss`",
-)
-FEED_CURSOR_PATTERN = pattern(
-    r"^(0|[1-9][0-9]{0,18})-(0|[1-9][0-9]{0,17})$",
-    "two numbers joined by a hyphen, e.g. `0-41`: an earlier page's `next`",
 )
 EVENT_TYPE_PATTERN = pattern(
     r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$",
@@ -63,7 +58,6 @@ FeedCursor = Annotated[
 class StreamController(Controller):
     path = "/streams"
     tags = ["events"]
-    response_headers = DEPRECATION_HEADERS  # ``id``, ``next_version`` and ``from_version``
 
     @post(
         "/{stream_id:str}/events",
@@ -109,7 +103,7 @@ class StreamController(Controller):
             position=max(result.positions),
             events=[
                 AppendedEvent(
-                    event_id=event.id, id=event.id, position=position, stream_version=version
+                    event_id=event.id, position=position, stream_version=version
                 )
                 for event, position, version in zip(
                     data.events, result.positions, result.stream_versions, strict=True
@@ -125,26 +119,15 @@ class StreamController(Controller):
         self,
         stream_id: StreamId,
         store: NamedDependency[EventStore],
-        settings: NamedDependency[Settings],
-        from_version: Annotated[
-            int | None,
-            QueryParameter(
-                ge=1, le=2**31 - 1, schema_extra={"deprecated": True},
-                description="deprecated: pass a `next_cursor` as `cursor`",
-            ),
-        ] = None,
+        page_size: NamedDependency[int],
         direction: Annotated[Literal["forward", "backward"], QueryParameter()] = "forward",
-        limit: Limit = None,
         cursor: PageCursor = None,
     ) -> StreamResponse:
         """A stream's events in version order, forward from its start or backward from its
         end, a page at a time (``cursor``: a ``next_cursor`` of the previous page)."""
-        if cursor and from_version is not None:
-            raise problem(400, "invalid-cursor", "give cursor or from_version, not both")
         stream = stream_list(stream_id, direction)
-        if cursor:  # none or empty: the first page
-            from_version = parse_version_cursor(stream, cursor)
-        page_size = page_limit(limit, settings)
+        # None or empty: the first page.
+        from_version = parse_version_cursor(stream, cursor) if cursor else None
         version = await store.stream_version(stream_id)
         if version == 0:
             raise problem(404, "stream-not-found", f"no stream {stream_id!r}")
@@ -159,32 +142,21 @@ class StreamController(Controller):
             stream_id=stream_id,
             stream_version=version,
             direction=direction,
-            events=[event_response(event) for event in events],
+            events=[event_document(event) for event in events],
             next_cursor=version_cursor(stream, next_version) if next_version is not None else None,
-            next_version=next_version,
         )
 
 
 class FeedController(Controller):
     path = "/events"
     tags = ["events"]
-    response_headers = DEPRECATION_HEADERS  # ``id``, ``next`` and ``after``
 
     @get("/", responses=answers(422))
     async def read_all(
         self,
         store: NamedDependency[EventStore],
-        settings: NamedDependency[Settings],
+        page_size: NamedDependency[int],
         cursor: FeedCursor = None,
-        after: Annotated[
-            str | None,
-            QueryParameter(
-                description="deprecated: pass a `next_cursor` as `cursor`",
-                pattern=FEED_CURSOR_PATTERN,
-                schema_extra={"deprecated": True},
-            ),
-        ] = None,
-        limit: Limit = None,
         type_: Annotated[
             list[EventType] | None,
             QueryParameter(
@@ -199,29 +171,23 @@ class FeedController(Controller):
         ``next_cursor`` is null once a page reaches what is readable now; ``resume_cursor``
         is where to read on from later.
         """
-        if cursor and after is not None:
-            raise problem(400, "invalid-cursor", "give cursor or after, not both")
-        start = Cursor.parse(after) if after else Cursor()
-        if cursor:  # none or empty: the beginning
-            start = parse_feed_cursor(cursor)
-        size = page_limit(limit, settings)
+        start = parse_feed_cursor(cursor) if cursor else START  # none or empty: the beginning
         # One more than a page: whether another page follows, without an empty last page.
-        events = (await store.read_all(start, size + 1, type_)).events
-        page = events[:size]
+        events = (await store.read_all(start, page_size + 1, type_)).events
+        page = events[:page_size]
         resume = page[-1].cursor if page else start
         return FeedResponse(
-            events=[event_response(e) for e in page],
-            next_cursor=feed_cursor(page[-1].cursor) if len(events) > size else None,
+            events=[event_document(e) for e in page],
+            next_cursor=feed_cursor(page[-1].cursor) if len(events) > page_size else None,
             resume_cursor=feed_cursor(resume),
-            next=str(resume),
         )
 
     @get("/{event_id:uuid}", responses=answers(404), cache_control=ONE_EVENT)
     async def get_event(
         self, event_id: FromPath[uuid.UUID], store: NamedDependency[EventStore]
-    ) -> EventResponse:
+    ) -> EventDocument:
         """One event by its id."""
         event = await store.get_event(event_id)
         if event is None:
             raise problem(404, "event-not-found", f"no event {event_id}")
-        return event_response(event)
+        return event_document(event)

@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import NotFoundException, SerializationException
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg, PathParameter
 
@@ -73,18 +74,25 @@ _RESERVED = {"request", "socket", "scope", "state", "headers", "cookies", "query
 
 @cache
 def _query_names(handler: HTTPRouteHandler) -> frozenset[str]:
-    """The query parameters of the handler's signature and its layers (a router's
-    ``parameters``), by the names clients send."""
-    skipped = set(handler.resolve_dependencies()) | _RESERVED
+    """The query parameters of the handler's signature, of the dependencies it uses (theirs
+    too) and of its layers (a router's ``parameters``), by the names clients send."""
+    dependencies = handler.resolve_dependencies()
+    skipped = set(dependencies) | _RESERVED
     skipped.update(name for path in handler.paths for name in _PATH_PARAMETER.findall(path))
     names = set()
-    declared = {**handler.resolve_layered_parameters(), **handler.parsed_fn_signature.parameters}
+    declared = {**handler.resolve_layered_parameters()}
+    pending = [handler.parsed_fn_signature.parameters]
+    while pending:
+        parameters = pending.pop()
+        declared.update(parameters)
+        pending += [dependencies[name].parsed_fn_signature.parameters
+                    for name in parameters if name in dependencies]
     for name, field in declared.items():
         kwarg = field.kwarg_definition
         if name in skipped or isinstance(kwarg, (PathParameter, BodyKwarg, DependencyKwarg)):
             continue
         if isinstance(kwarg, ParameterKwarg):
-            if not (kwarg.header or kwarg.cookie):
+            if kwarg.param_type is ParamType.QUERY:  # a HeaderParameter's name is a header's
                 names.add(kwarg.query or kwarg.name or name)
         else:
             names.add(name)

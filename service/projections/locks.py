@@ -62,11 +62,6 @@ async def lock_all_for_transaction(connection: asyncpg.Connection, keys: list[in
     )
 
 
-async def lock_for_transaction(connection: asyncpg.Connection, key: int) -> None:
-    """Wait for a lock held until the current transaction ends."""
-    await connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", key)
-
-
 # pg_locks shows a bigint advisory key as two oids, high and low 32 bits, with objsubid 1.
 _HOLDERS = """SELECT (classid::bigint << 32) | objid::bigint AS key, pid FROM pg_locks
     WHERE locktype = 'advisory' AND objsubid = 1 AND granted

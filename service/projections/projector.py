@@ -102,10 +102,6 @@ class Projector:
         self._rebuilds[name] = task
         return rebuild.status
 
-    def rebuild_task(self, name: str) -> asyncio.Task | None:
-        """The rebuild of ``name`` running in this process, if any."""
-        return self._rebuilds.get(name)
-
     async def _run_rebuild(self, rebuild: Rebuild) -> RebuildStatus | None:
         name = rebuild.projection.name
         try:

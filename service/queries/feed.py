@@ -1,4 +1,9 @@
-"""The facts of timelines as the service learned them, newest first, for Atom feeds."""
+"""The facts of timelines as the service learned them, newest first, for Atom feeds.
+
+The one read query outside the store that reads ``events`` (``service/store/lookups.py``): the
+log's ``recorded_at`` index, read backwards, bounds the work by the feed's length; the read
+models have no such index of when their facts were recorded.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Reads of the log for the write path's checks and the commands (the feed, streams and
 events by id are in postgres.py).
 
-The store owns every statement on ``events``: nothing else in the service reads the table.
+The store owns every statement on ``events`` but one: the Atom feeds' query
+(``service/queries/feed.py``) joins the log to the read models to order facts by when they were
+recorded, on the log's ``recorded_at`` index. Nothing outside the store writes the table.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Literal
@@ -71,9 +70,6 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     """Where to continue reading; equal to the request's cursor when nothing new was read."""
 
 
-_CURSOR = re.compile(r"^([0-9]{1,20})-([0-9]{1,19})$")
-
-
 class Cursor(msgspec.Struct, frozen=True, array_like=True, order=True):
     """A place in the global feed: after (transaction id, position). Opaque to API callers."""
 
@@ -83,28 +79,12 @@ class Cursor(msgspec.Struct, frozen=True, array_like=True, order=True):
     def __str__(self) -> str:
         return f"{self.transaction_id}-{self.position}"
 
-    @classmethod
-    def parse(cls, text: str) -> Cursor:
-        match = _CURSOR.match(text)
-        if match is None:
-            raise InvalidCursor(text)
-        transaction_id, position = int(match[1]), int(match[2])
-        if transaction_id >= 2**64 or position >= 2**63:
-            raise InvalidCursor(text)
-        return cls(transaction_id, position)
-
 
 START = Cursor(0, 0)
 
 
 class StoreError(Exception):
     """Base of the store's typed errors."""
-
-
-class InvalidCursor(StoreError):
-    def __init__(self, text: str) -> None:
-        super().__init__(f"not a feed cursor: {text!r}; use a `next` value that the API returned")
-        self.text = text
 
 
 class WrongExpectedVersion(StoreError):

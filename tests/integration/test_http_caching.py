@@ -19,11 +19,13 @@ async def test_a_read_must_be_revalidated_and_a_matching_etag_gets_304(client):
 
 
 async def test_after_an_append_the_old_etag_no_longer_matches(client):
-    etag = (await client.get("/events", params={"after": "0-0"})).headers["etag"]
+    etag = (await client.get("/events", params={"cursor": "0-0"})).headers["etag"]
     await given_registered(client)
 
     async def changed():
-        answer = await client.get("/events", params={"after": "0-0"}, headers={"If-None-Match": etag})
+        answer = await client.get(
+            "/events", params={"cursor": "0-0"}, headers={"If-None-Match": etag}
+        )
         return answer if answer.status_code == 200 else None
 
     # Until the feed can read the new events (a transaction elsewhere may hold them back).
@@ -33,7 +35,7 @@ async def test_after_an_append_the_old_etag_no_longer_matches(client):
 
 async def test_one_event_is_fresh_for_an_hour_and_an_unknown_one_is_not_cached(client):
     await given_registered(client)
-    event_id = (await client.get("/streams/agency-test-ministry")).json()["events"][0]["id"]
+    event_id = (await client.get("/streams/agency-test-ministry")).json()["events"][0]["event_id"]
     found = await client.get(f"/events/{event_id}")
     assert found.headers["cache-control"] == "max-age=3600"
     missing = await client.get(f"/events/{uuid.uuid4()}")

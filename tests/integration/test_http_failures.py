@@ -182,7 +182,7 @@ async def test_a_query_parameter_the_endpoint_does_not_take_is_a_400_naming_it(
     "path",
     ["/statements?as_of=2025-01-01T00:00:00Z&kind=pledge&limit=5",
      "/agencies/test-ministry/timeline?from=2025&to=2025-12&type=initiative.announced",
-     "/events?after=0-0&limit=5&type=agency.registered&type=initiative.announced"],
+     "/events?cursor=0-0&limit=5&type=agency.registered&type=initiative.announced"],
 )
 async def test_the_parameters_an_endpoint_declares_are_taken(client, path):
     await given_registered(client)

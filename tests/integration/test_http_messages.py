@@ -71,10 +71,13 @@ BAD_READS = {
         "Validation failed for GET /events?type=Agency: Expected an event type of lower-case "
         "words joined by dots, e.g. `agency.registered`",
     ),
-    "deprecated feed cursor": (
-        "/events?after=yesterday", 400, "/problems/bad-request",
-        "Validation failed for GET /events?after=yesterday: Expected two numbers joined by a "
-        "hyphen, e.g. `0-41`: an earlier page's `next`",
+    "feed cursor": (
+        "/events?cursor=yesterday", 400, "/problems/invalid-cursor",
+        "not a page cursor: 'yesterday'; use a `next_cursor` value that the API returned",
+    ),
+    "min_position": (
+        "/agencies?min_position=0", 400, "/problems/bad-request",
+        "Validation failed for GET /agencies?min_position=0: Expected `int` >= 1",
     ),
     "agency filter": (
         "/statements?agency=Ministry_SMEs", 400, "/problems/invalid-agency",

@@ -1,16 +1,12 @@
 """The global feed and streams page like every list (``cursor`` in, ``next_cursor`` out) and
-name an event's id ``event_id``; the old names answer for one release, marked deprecated."""
+name an event's id ``event_id``; the old names are gone (docs/api.md, "Removed names")."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from tests.factories import append, given_initiative_stream, given_registered, initiative
 from tests.integration.test_http_events import wait_until_readable
-
-DEPRECATION = re.compile(r"^@\d+$")  # RFC 9745: a structured-field date
 
 
 async def walk(client, path: str, limit: int, **params) -> list[dict]:
@@ -66,29 +62,31 @@ async def test_a_stream_walks_forward_and_backward_with_cursors(client):
     assert [e["stream_version"] for e in backward] == [5, 4, 3, 2, 1]
 
 
-async def test_every_event_answer_names_its_id_event_id_and_still_id(client):
+async def test_every_event_answer_names_its_id_event_id_only(client):
     await given_registered(client)
     announced = initiative()
-    appended = (await append(client, "initiative-test-plan", announced)).json()["events"][0]
-    assert appended["event_id"] == appended["id"] == announced["id"]
+    appended = (await append(client, "initiative-test-plan", announced)).json()
     one = (await client.get(f"/events/{announced['id']}")).json()
-    assert one["event_id"] == one["id"] == announced["id"]
-    stream = (await client.get("/streams/initiative-test-plan")).json()["events"][0]
-    assert stream["event_id"] == announced["id"]
+    stream = (await client.get("/streams/initiative-test-plan")).json()
+    await wait_until_readable(client, 3)
+    feed = (await client.get("/events")).json()
+    for event in [appended["events"][0], one, stream["events"][0], feed["events"][-1]]:
+        assert event["event_id"] == announced["id"] and "id" not in event
 
 
-async def test_the_old_names_answer_with_a_deprecation_header(client):
+async def test_the_removed_names_are_refused_and_answer_no_more(client):
     stream = await given_initiative_stream(client, changes=2)
     await wait_until_readable(client, 4)
-    old = await client.get("/events", params={"limit": 2})
-    assert DEPRECATION.match(old.headers["deprecation"])
-    assert 'rel="deprecation"' in old.headers["link"]
-    rest = (await client.get("/events", params={"after": old.json()["next"]})).json()
-    assert len(old.json()["events"] + rest["events"]) == 5
-    page = await client.get(f"/streams/{stream}", params={"from_version": 1, "limit": 2})
-    assert DEPRECATION.match(page.headers["deprecation"])
-    assert [e["stream_version"] for e in page.json()["events"]] == [1, 2]
-    assert page.json()["next_version"] == 3
+    page = await client.get("/events", params={"limit": 2})
+    assert "next" not in page.json() and "deprecation" not in page.headers
+    stream_page = await client.get(f"/streams/{stream}", params={"limit": 2})
+    assert "next_version" not in stream_page.json() and "deprecation" not in stream_page.headers
+    removed = [("/events", "after", "0-0"), (f"/streams/{stream}", "from_version", 1)]
+    for path, name, value in removed:
+        refused = await client.get(path, params={name: value})
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["type"] == "/problems/unknown-parameter"
+        assert refused.json()["parameters"] == [name]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +94,7 @@ async def test_the_old_names_answer_with_a_deprecation_header(client):
     [
         "/events?cursor=yesterday",
         "/events?cursor=aS5tc3M",  # a people list's cursor
-        "/events?cursor=3-7",  # only 0-0 of the deprecated after's form
+        "/events?cursor=3-7",  # of the removed after's form, only 0-0 is a cursor
         "/streams/agency-test-ministry?cursor=yesterday",
         "/streams/agency-test-ministry?cursor=di4w",  # version 0
     ],

@@ -72,7 +72,7 @@
     var event = {};
     try { event = JSON.parse(message.data); } catch (error) { return; }
     if (typeof event.position === "number") minPosition = Math.max(minPosition, event.position);
-    var id = event.event_id || event.id;
+    var id = event.event_id;
     if (id && ["meeting.held", "statement.made", "initiative.announced",
                "initiative.status_changed"].indexOf(message.type) >= 0) waitingFor.push(id);
     clearTimeout(pending);

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from events.seed import SOURCE_ID
 
-# The parameters that do not name the list: the page, and the deprecated ways to give a cursor.
-NOT_THE_LIST = {"limit", "cursor", "after", "from_version", "format"}
+# The parameters that do not name the list: the page, and an export's format.
+NOT_THE_LIST = {"limit", "cursor", "format"}
 AS_OF = datetime(2030, 1, 1, tzinfo=UTC).isoformat()
 
 
