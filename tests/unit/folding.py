@@ -90,5 +90,5 @@ def rows_of(events_: Iterable[Any], projection: Projection) -> list[tuple[str, t
     for event in events_:
         fact = view.get(event.id)
         if fact is not None and fact.type in projection.handlers:
-            rows += [(t, comparable(r)) for t, r in projection.handlers[fact.type](view, fact)]
+            rows += projection.handlers[fact.type](view, fact)
     return rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import events
@@ -25,6 +25,7 @@ def reduced(day: datetime.date, precision: str) -> str:
     return day.isoformat()[: LENGTHS[precision]]
 
 
+@settings(deadline=None)
 @given(days, precisions)
 def test_a_reduced_date_allows_exactly_the_days_that_share_its_form(day, precision):
     value = reduced(day, precision)
@@ -36,6 +37,7 @@ def test_a_reduced_date_allows_exactly_the_days_that_share_its_form(day, precisi
     assert latest == datetime.date.max or reduced(latest + datetime.timedelta(days=1), precision) != value
 
 
+@settings(deadline=None)
 @given(days, precisions, precisions)
 def test_among_dates_that_start_on_one_day_the_less_precise_sorts_first(day, one, other):
     # The first day of a year is the first day of its January: every precision starts on it.
@@ -44,6 +46,7 @@ def test_among_dates_that_start_on_one_day_the_less_precise_sorts_first(day, one
     assert (a.sort_key() < b.sort_key()) == (LENGTHS[one] < LENGTHS[other])
 
 
+@settings(deadline=None)
 @given(days, precisions)
 def test_the_read_models_sort_columns_are_the_vocabularys_date_and_order(day, precision):
     value = reduced(day, precision)
@@ -52,6 +55,7 @@ def test_the_read_models_sort_columns_are_the_vocabularys_date_and_order(day, pr
     assert (earliest, rank) == Occurred(date=value).sort_key()
 
 
+@settings(deadline=None)
 @given(days, st.integers(-3, 5), st.integers(1, 2**62))
 def test_a_cursor_carries_only_a_rank_of_the_table(day, rank, position):
     key = SortKey(day, rank, position).cursor()
@@ -71,6 +75,7 @@ def _undated_statement_at(meeting_id: str, number: int):
     return new_event(f"statement-undated-{number}", "statement.made", data, number)
 
 
+@settings(deadline=None)
 @given(days, precisions)
 def test_a_statement_without_a_date_has_its_meetings_date_as_corrected(day, precision):
     meeting = next(e for e in SEED if e.type == "meeting.held")
