@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import events
+from events.seed import SOURCE_ID
 from service.projections.fold import Fold
 from service.projections.state import FactView
 from tests.unit.folding import SEED, new_event, recorded
@@ -23,7 +24,7 @@ def json_of(value: Any) -> Any:
     return msgspec.json.decode(msgspec.json.encode(value))
 
 
-EVIDENCE = [{"source_id": "article-ai-startup-ecosystem-2025-03", "quote": "중기부"}]
+EVIDENCE = [{"source_id": SOURCE_ID, "quote": "중기부"}]
 
 
 @st.composite

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import events
 from events import Occurred, date_range
+from events.seed import SOURCE_ID
 from service.queries.paging import InvalidPageCursor, SortKey
 from service.read_models.dates import date_columns, occurred_of
 from tests.unit.folding import SEED, folded, new_event
@@ -19,6 +20,7 @@ from tests.unit.folding import SEED, folded, new_event
 LENGTHS = {"year": 4, "month": 7, "day": 10}
 days = st.dates(datetime.date(1000, 1, 1), datetime.date(9999, 12, 31))
 precisions = st.sampled_from(sorted(LENGTHS))
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def reduced(day: datetime.date, precision: str) -> str:
@@ -33,8 +35,9 @@ def test_a_reduced_date_allows_exactly_the_days_that_share_its_form(day, precisi
     assert found == precision
     assert earliest <= day <= latest
     assert reduced(earliest, precision) == reduced(latest, precision) == value
-    assert earliest == datetime.date.min or reduced(earliest - datetime.timedelta(days=1), precision) != value
-    assert latest == datetime.date.max or reduced(latest + datetime.timedelta(days=1), precision) != value
+    day_before, day_after = earliest - ONE_DAY, latest + ONE_DAY if latest < datetime.date.max else None
+    assert reduced(day_before, precision) != value
+    assert day_after is None or reduced(day_after, precision) != value
 
 
 @settings(deadline=None)
@@ -70,7 +73,7 @@ def _undated_statement_at(meeting_id: str, number: int):
     data = {
         "statement_id": f"undated-{number}", "speaker": {"kind": "agency", "id": "mss"},
         "kind": "remark", "text": "중기부", "meeting": meeting_id,
-        "evidence": [{"source_id": "article-ai-startup-ecosystem-2025-03", "quote": "중기부"}],
+        "evidence": [{"source_id": SOURCE_ID, "quote": "중기부"}],
     }
     return new_event(f"statement-undated-{number}", "statement.made", data, number)
 
@@ -83,7 +86,7 @@ def test_a_statement_without_a_date_has_its_meetings_date_as_corrected(day, prec
     corrected = {"date": reduced(day, precision)}
     correction = new_event(meeting.stream_id, "fact.corrected", {
         "target": str(meeting.id), "changes": {"occurred": corrected}, "reason": "r",
-        "evidence": [{"source_id": "article-ai-startup-ecosystem-2025-03", "quote": "중기부"}],
+        "evidence": [{"source_id": SOURCE_ID, "quote": "중기부"}],
     }, 1)
     statement = _undated_statement_at(meeting_id, 2)
     view = folded([*SEED, statement, correction]).view

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import events
 from events.seed import SOURCE_ID
 from service.read_models import PROJECTIONS
-from tests.unit.folding import SEED, START, LogEvent, comparable, folded, new_event, rows_valid_at
+from tests.unit.folding import SEED, START, comparable, folded, new_event, rows_valid_at
 
 FACTS = [e for e in SEED if e.type not in events.AMENDING_TYPES]
 DATA: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -35,12 +35,23 @@ def data_of(event: Any) -> dict[str, Any]:
     return msgspec.json.decode(event.data)
 
 
+LOOKED_UP = {
+    "person.registered": ["affiliations"],
+    "meeting.held": ["organiser", "occurred"],
+    "initiative.announced": ["agency", "title_ko", "title_en"],
+}
+"""The fields of the entities that facts look up which the handlers of those facts read."""
+ENTITIES = [e for e in FACTS if e.type in LOOKED_UP]
+STEPS = ["correct", "correct an entity", "retract", "statement", "status"]
+
+
 @st.composite
-def changes_to(draw, target: Any) -> dict[str, Any]:
-    """Top-level fields of the target replaced by the same field of a fact of its type (values
-    of the right shape, that may name other entities), never its own id (its stream)."""
+def changes_to(draw, target: Any, fields: list[str] | None = None) -> dict[str, Any]:
+    """Top-level fields of the target (of ``fields``, if given) replaced by the same field of a
+    fact of its type (values of the right shape, that may name other entities), never its own
+    id (its stream)."""
     key = events.EVENT_TYPES[target.type].KEY
-    fields = sorted(name for name in data_of(target) if name != key)
+    fields = fields or sorted(name for name in data_of(target) if name != key)
     names = draw(st.lists(st.sampled_from(fields), min_size=1, max_size=3, unique=True))
     own = data_of(target)
     return {
@@ -51,16 +62,31 @@ def changes_to(draw, target: Any) -> dict[str, Any]:
 
 @st.composite
 def logs(draw) -> list[Any]:
-    """The seed, then up to 12 events appended after it."""
+    """The seed, then up to 12 events appended after it, each correction one that leaves a
+    valid fact (as the append path requires)."""
     log: list[Any] = list(SEED)
     targets: list[Any] = list(FACTS)
+    facts = {event.id: events.decode_event(event.type, event.data) for event in FACTS}
+    for event in SEED:
+        if event.type == "fact.corrected":
+            correction = events.decode_event(event.type, event.data)
+            facts[correction.target] = events.apply_changes(facts[correction.target], correction.changes)
     for number in range(draw(st.integers(1, 12))):
-        step = draw(st.sampled_from(["correct", "retract", "statement", "status"]))
+        step = draw(st.sampled_from(STEPS))
         evidence = [draw(st.sampled_from(EVIDENCE))]
-        if step == "correct":
-            target = draw(st.sampled_from(targets))
+        if step.startswith("correct"):
+            if step == "correct":
+                target = draw(st.sampled_from(targets))
+                changes = draw(changes_to(target))
+            else:  # what the facts that look it up show
+                target = draw(st.sampled_from(ENTITIES))
+                changes = draw(changes_to(target, LOOKED_UP[target.type]))
+            try:  # only what the vocabulary accepts as the fact it leaves (the append path's rule)
+                facts[target.id] = events.apply_changes(facts[target.id], changes)
+            except events.InvalidEvent:
+                continue
             log.append(new_event(target.stream_id, "fact.corrected", {
-                "target": str(target.id), "changes": draw(changes_to(target)),
+                "target": str(target.id), "changes": changes,
                 "reason": "a later report", "evidence": evidence,
             }, number))
         elif step == "retract":
@@ -74,6 +100,7 @@ def logs(draw) -> list[Any]:
                 data[name] = draw(st.sampled_from([d.get(name) for d in DATA["statement.made"]]))
             log.append(new_event(f"statement-random-{number}", "statement.made", data, number))
             targets.append(log[-1])
+            facts[log[-1].id] = events.decode_event(log[-1].type, log[-1].data)
         else:
             initiative = draw(st.sampled_from(INITIATIVES))
             log.append(new_event(f"initiative-{initiative}", "initiative.status_changed", {
@@ -82,6 +109,7 @@ def logs(draw) -> list[Any]:
                 "occurred": {"date": draw(DATES)}, "evidence": evidence,
             }, number))
             targets.append(log[-1])
+            facts[log[-1].id] = events.decode_event(log[-1].type, log[-1].data)
     return log
 
 
@@ -101,7 +129,7 @@ def handlers_rows(fold) -> dict[str, Counter]:
 @given(logs())
 def test_the_current_rows_are_what_the_handlers_make_of_each_fact_as_it_stands(log):
     fold = folded(log)
-    assert [s for s in fold.skipped if not s.error.startswith("InvalidEvent")] == []
+    assert fold.skipped == []
     assert rows_valid_at(fold) == handlers_rows(fold)
 
 

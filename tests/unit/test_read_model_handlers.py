@@ -35,7 +35,9 @@ QUOTE = "중기부"
 EVIDENCE = [{"source_id": SOURCE_ID, "quote": QUOTE}]
 POSITION = {event.id: position for position, event in enumerate(SEED, start=1)}
 AGENCIES = ["mss", "pipc", "kr-government"]
-ORGANIZATIONS = [e.stream_id.removeprefix("organization-") for e in SEED if e.type == "organization.registered"]
+ORGANIZATIONS = [
+    e.stream_id.removeprefix("organization-") for e in SEED if e.type == "organization.registered"
+]
 MEETINGS = {
     e.stream_id.removeprefix("meeting-"): msgspec.json.decode(e.data)["organiser"]
     for e in SEED if e.type == "meeting.held"
@@ -67,8 +69,8 @@ def test_agencies_and_organizations_keep_each_registration_by_its_id():
 
 def person(person_id: str, affiliated: list[tuple[str, str]], number: int = 0) -> Any:
     return new_event(f"person-{person_id}", "person.registered", {
-        "person_id": person_id, "name_ko": "시험", "evidence": EVIDENCE,
-        "affiliations": [{"kind": kind, "id": id_, "title_ko": "직원"} for kind, id_ in affiliated],
+        "person_id": person_id, "name_ko": "Someone", "evidence": EVIDENCE,
+        "affiliations": [{"kind": kind, "id": id_, "title_ko": "staff"} for kind, id_ in affiliated],
     }, number)
 
 
@@ -83,7 +85,8 @@ affiliations = st.lists(st.one_of(
 def test_a_person_is_kept_with_the_ids_of_their_posts_each_once_in_order(affiliated):
     someone = person("someone", affiliated)
     [(table, row)] = rows_of([*SEED, someone], people.PROJECTION)[-1:]
-    assert (table, row) == ("people", ("someone", someone.id, list(dict.fromkeys(i for _, i in affiliated))))
+    ids = list(dict.fromkeys(id_ for _, id_ in affiliated))
+    assert (table, row) == ("people", ("someone", someone.id, ids))
 
 
 def test_a_meeting_is_kept_by_organiser_and_date():
@@ -122,7 +125,7 @@ speakers = st.one_of(
     st.builds(lambda i: {"kind": "organization", "id": i}, st.sampled_from(ORGANIZATIONS)),
     st.builds(lambda i: {"kind": "person", "id": i}, st.just("someone")),
     st.builds(
-        lambda members: {"kind": "group", "description_ko": "기업들", "members": members},
+        lambda members: {"kind": "group", "description_ko": "companies", "members": members},
         st.lists(st.builds(lambda i: {"kind": "organization", "id": i}, st.sampled_from(ORGANIZATIONS)),
                  max_size=4),
     ),
@@ -130,7 +133,7 @@ speakers = st.one_of(
 
 
 def statement(speaker: dict, meeting: str | None, number: int = 1, **more: Any) -> Any:
-    said = {"statement_id": f"said-{number}", "speaker": speaker, "kind": "pledge", "text": "말",
+    said = {"statement_id": f"said-{number}", "speaker": speaker, "kind": "pledge", "text": "Words",
             "occurred": {"date": "2025-03"}, "evidence": EVIDENCE, **more}
     if meeting is not None:
         said["meeting"] = meeting
@@ -187,7 +190,8 @@ def test_a_status_change_is_on_the_timeline_of_its_initiatives_agency_titled_by_
     announced = of_type("initiative.announced")[0]
     plan = data(announced)
     change = status_change(plan["initiative_id"], "published", "2025-12", 1)
-    rows = columns(rows_of([*SEED, change], timeline.PROJECTION), timeline.PROJECTION, "timeline_entries")
+    rows = columns(rows_of([*SEED, change], timeline.PROJECTION), timeline.PROJECTION,
+                   "timeline_entries")
     [row] = [row for row in rows if row["event_id"] == change.id]
     assert (row["agency_id"], row["roles"], row["type"]) == (
         plan["agency"], ["responsible"], "initiative.status_changed"
@@ -242,5 +246,5 @@ def test_the_facts_table_keeps_each_fact_as_corrected_once_with_its_state():
 def test_search_text_is_each_text_once_normalized():
     said = statement({"kind": "agency", "id": "mss"}, None, text_en="Ｆｕｌｌ  WIDTH")
     rows = columns(rows_of([*SEED, said], statements.PROJECTION), statements.PROJECTION, "statements")
-    assert rows[-1]["search_text"] == search_columns(["말", "Ｆｕｌｌ  WIDTH", QUOTE])[0]
-    assert rows[-1]["search_text"] == "말\nfull width\n중기부"
+    assert rows[-1]["search_text"] == search_columns(["Words", "Ｆｕｌｌ  WIDTH", QUOTE])[0]
+    assert rows[-1]["search_text"] == "words\nfull width\n중기부"
