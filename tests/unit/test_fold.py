@@ -27,7 +27,9 @@ DATA: dict[str, list[dict[str, Any]]] = defaultdict(list)
 for _fact in FACTS:
     DATA[_fact.type].append(msgspec.json.decode(_fact.data))
 INITIATIVES = [d["initiative_id"] for d in DATA["initiative.announced"]]
-EVIDENCE = [{"source_id": SOURCE_ID, "quote": d["evidence"][0]["quote"]} for d in DATA["statement.made"]]
+EVIDENCE = [
+    {"source_id": SOURCE_ID, "quote": d["evidence"][0]["quote"]} for d in DATA["statement.made"]
+]
 DATES = st.sampled_from(["2024", "2025-02", "2025-03", "2025-03-04", "2025-03-24", "2025-12-31"])
 
 
@@ -69,8 +71,8 @@ def logs(draw) -> list[Any]:
     facts = {event.id: events.decode_event(event.type, event.data) for event in FACTS}
     for event in SEED:
         if event.type == "fact.corrected":
-            correction = events.decode_event(event.type, event.data)
-            facts[correction.target] = events.apply_changes(facts[correction.target], correction.changes)
+            fix = events.decode_event(event.type, event.data)
+            facts[fix.target] = events.apply_changes(facts[fix.target], fix.changes)
     for number in range(draw(st.integers(1, 12))):
         step = draw(st.sampled_from(STEPS))
         evidence = [draw(st.sampled_from(EVIDENCE))]
@@ -81,7 +83,7 @@ def logs(draw) -> list[Any]:
             else:  # what the facts that look it up show
                 target = draw(st.sampled_from(ENTITIES))
                 changes = draw(changes_to(target, LOOKED_UP[target.type]))
-            try:  # only what the vocabulary accepts as the fact it leaves (the append path's rule)
+            try:  # only what the vocabulary accepts as the fact it leaves (as the append path)
                 facts[target.id] = events.apply_changes(facts[target.id], changes)
             except events.InvalidEvent:
                 continue
@@ -95,10 +97,10 @@ def logs(draw) -> list[Any]:
                 "target": str(target.id), "reason": "not in the source", "evidence": evidence,
             }, number))
         elif step == "statement":
-            data = {**draw(st.sampled_from(DATA["statement.made"])), "statement_id": f"random-{number}"}
+            data = {**draw(st.sampled_from(DATA["statement.made"])), "statement_id": f"s-{number}"}
             for name in ("speaker", "meeting", "occurred"):
                 data[name] = draw(st.sampled_from([d.get(name) for d in DATA["statement.made"]]))
-            log.append(new_event(f"statement-random-{number}", "statement.made", data, number))
+            log.append(new_event(f"statement-s-{number}", "statement.made", data, number))
             targets.append(log[-1])
             facts[log[-1].id] = events.decode_event(log[-1].type, log[-1].data)
         else:

@@ -63,14 +63,15 @@ def test_agencies_and_organizations_keep_each_registration_by_its_id():
         ("agencies", (data(e)["agency_id"], e.id)) for e in of_type("agency.registered")
     ]
     assert rows_of(SEED, organizations.PROJECTION) == [
-        ("organizations", (data(e)["organization_id"], e.id)) for e in of_type("organization.registered")
+        ("organizations", (data(e)["organization_id"], e.id))
+        for e in of_type("organization.registered")
     ]
 
 
 def person(person_id: str, affiliated: list[tuple[str, str]], number: int = 0) -> Any:
     return new_event(f"person-{person_id}", "person.registered", {
         "person_id": person_id, "name_ko": "Someone", "evidence": EVIDENCE,
-        "affiliations": [{"kind": kind, "id": id_, "title_ko": "staff"} for kind, id_ in affiliated],
+        "affiliations": [{"kind": k, "id": id_, "title_ko": "staff"} for k, id_ in affiliated],
     }, number)
 
 
@@ -117,7 +118,8 @@ def test_an_initiatives_history_is_its_announcement_then_its_status_changes():
         (announced.id, "initiative.announced", plan["agency"]),
         (change.id, "initiative.status_changed", None),  # the agency is the announcement's
     ]
-    assert (mine[1]["earliest"], mine[1]["precision_rank"]) == events.Occurred(date="2025-12").sort_key()
+    sort_key = events.Occurred(date="2025-12").sort_key()
+    assert (mine[1]["earliest"], mine[1]["precision_rank"]) == sort_key
 
 
 speakers = st.one_of(
@@ -126,8 +128,10 @@ speakers = st.one_of(
     st.builds(lambda i: {"kind": "person", "id": i}, st.just("someone")),
     st.builds(
         lambda members: {"kind": "group", "description_ko": "companies", "members": members},
-        st.lists(st.builds(lambda i: {"kind": "organization", "id": i}, st.sampled_from(ORGANIZATIONS)),
-                 max_size=4),
+        st.lists(
+            st.builds(lambda i: {"kind": "organization", "id": i}, st.sampled_from(ORGANIZATIONS)),
+            max_size=4,
+        ),
     ),
 )
 
@@ -245,6 +249,7 @@ def test_the_facts_table_keeps_each_fact_as_corrected_once_with_its_state():
 
 def test_search_text_is_each_text_once_normalized():
     said = statement({"kind": "agency", "id": "mss"}, None, text_en="Ｆｕｌｌ  WIDTH")
-    rows = columns(rows_of([*SEED, said], statements.PROJECTION), statements.PROJECTION, "statements")
+    rows = columns(rows_of([*SEED, said], statements.PROJECTION), statements.PROJECTION,
+                   "statements")
     assert rows[-1]["search_text"] == search_columns(["Words", "Ｆｕｌｌ  WIDTH", QUOTE])[0]
     assert rows[-1]["search_text"] == "words\nfull width\n중기부"
