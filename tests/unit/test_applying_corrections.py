@@ -19,12 +19,12 @@ from tests.unit.folding import SEED, new_event, recorded
 
 FACTS = [e for e in SEED if e.type not in events.AMENDING_TYPES]
 VALUES = {e.id: events.decode_event(e.type, e.data) for e in FACTS}
+EVIDENCE = [{"source_id": SOURCE_ID, "quote": "중기부"}]
+
+
 def json_of(value: Any) -> Any:
     """A value as JSON reads it back: objects as dicts, arrays as lists."""
     return msgspec.json.decode(msgspec.json.encode(value))
-
-
-EVIDENCE = [{"source_id": SOURCE_ID, "quote": "중기부"}]
 
 
 @st.composite

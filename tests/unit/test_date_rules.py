@@ -21,6 +21,7 @@ LENGTHS = {"year": 4, "month": 7, "day": 10}
 days = st.dates(datetime.date(1000, 1, 1), datetime.date(9999, 12, 31))
 precisions = st.sampled_from(sorted(LENGTHS))
 ONE_DAY = datetime.timedelta(days=1)
+EVIDENCE = [{"source_id": SOURCE_ID, "quote": "중기부"}]  # the article's words
 
 
 def reduced(day: datetime.date, precision: str) -> str:
@@ -71,8 +72,8 @@ def test_a_cursor_carries_only_a_rank_of_the_table(day, rank, position):
 def _undated_statement_at(meeting_id: str, number: int):
     data = {
         "statement_id": f"undated-{number}", "speaker": {"kind": "agency", "id": "mss"},
-        "kind": "remark", "text": "중기부", "meeting": meeting_id,
-        "evidence": [{"source_id": SOURCE_ID, "quote": "중기부"}],
+        "kind": "remark", "text": "Words", "meeting": meeting_id,
+        "evidence": EVIDENCE,
     }
     return new_event(f"statement-undated-{number}", "statement.made", data, number)
 
@@ -85,7 +86,7 @@ def test_a_statement_without_a_date_has_its_meetings_date_as_corrected(day, prec
     corrected = {"date": reduced(day, precision)}
     correction = new_event(meeting.stream_id, "fact.corrected", {
         "target": str(meeting.id), "changes": {"occurred": corrected}, "reason": "r",
-        "evidence": [{"source_id": SOURCE_ID, "quote": "중기부"}],
+        "evidence": EVIDENCE,
     }, 1)
     statement = _undated_statement_at(meeting_id, 2)
     view = folded([*SEED, statement, correction]).view
