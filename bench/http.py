@@ -582,7 +582,6 @@ MEETING_KINDS = [
     "briefing",
     "consultation",
 ]
-STATEMENT_KINDS = ["remark", "proposal", "presentation", "pledge"]
 TOPICS = ["ai-talent", "startups", "open-source", "privacy", "compute", "regulation", "data"]
 ORGANIZATIONS = ["wrtn-technologies", "klleon", "scatter-lab", "moreh", "elice-group"]
 KOREAN_TITLES = ["AI 스타트업 간담회", "인력정책 점검 회의", "개인정보 정책 설명회", "생성형 AI 가이드 협의",
@@ -605,6 +604,7 @@ def bulk_events(count: int, seed: int) -> list[tuple[str, dict[str, Any]]]:
     """``count`` timeline facts for the seed's agencies (MSS busier than PIPC): 60% meetings,
     then 40% statements (some at those meetings), each quoting a sentence of the seed article."""
     from events.seed import ARTICLE_TEXT, SOURCE_ID
+    from events.statements import STATEMENT_KINDS
 
     rng = random.Random(seed)
     quotes = [

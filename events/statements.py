@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from events.actors import ActorRef
 from events.base import TRUSTED, ActorId, Event, Id, InitiativeId, MeetingId, Slug, Text, Value, at
@@ -10,6 +10,7 @@ from events.dates import Occurred
 from events.evidence import EvidenceList
 
 StatementKind = Literal["remark", "proposal", "presentation", "pledge"]
+STATEMENT_KINDS: tuple[StatementKind, ...] = get_args(StatementKind)
 
 
 class Speaker(Value, kw_only=True):

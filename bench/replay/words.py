@@ -143,7 +143,6 @@ INITIATIVE_KINDS = [("plan", "추진 계획", "plan"), ("policy", "정책 방향
                     ("strategy", "전략", "strategy"), ("regulation", "고시 개정안", "amended notice"),
                     ("fund", "펀드 조성 계획", "fund")]
 STATUS_NEXT = {"planned": "in_preparation", "in_preparation": "published", "published": "completed"}
-STATEMENT_KINDS = ["remark", "proposal", "presentation", "pledge"]
 
 
 def final_consonant(word: str) -> bool:

@@ -34,13 +34,13 @@ from bench.replay.words import (
     ORG_TITLES,
     PUBLISHERS,
     RELATIVE_WORDS,
-    STATEMENT_KINDS,
     STATUS_NEXT,
     SURNAMES,
     TOPICS,
     final_consonant,
     josa,
 )
+from events.statements import STATEMENT_KINDS
 
 _MASK = (1 << 128) - 1
 _UUID_MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd: seq -> id is a bijection

@@ -10,6 +10,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
+from events.statements import STATEMENT_KINDS
 from service.http.openapi import answers
 from service.http.read_params import (
     AN_ID,
@@ -23,7 +24,6 @@ from service.http.read_params import (
 )
 from service.queries.paging import SortKey
 from service.queries.statements import (
-    STATEMENT_KINDS,
     Statement,
     StatementPage,
     get_statement,

@@ -19,8 +19,6 @@ from service.queries.common import (
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import WALK_ROWS, Walk, list_rows, searched
 
-STATEMENT_KINDS = ("remark", "proposal", "presentation", "pledge")
-
 
 class Statement(DatedRecord, kw_only=True):
     statement_id: str

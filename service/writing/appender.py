@@ -12,7 +12,7 @@ import msgspec
 import events
 from service.store import AppendResult, EventStore, NewEvent, RestoredEvent
 from service.writing import checks
-from service.writing.command import AppendCommand
+from service.writing.command import AppendCommand, stored_metadata
 from service.writing.known import load_known
 
 _encode = msgspec.json.Encoder().encode
@@ -33,7 +33,7 @@ class Appender:
                 type=event.type,
                 schema_version=fact.VERSION,
                 data=events.encode_event_data(fact),
-                metadata=_encode(checks.stored_metadata(event.metadata, command.appended_by)),
+                metadata=_encode(stored_metadata(event.metadata, command.appended_by)),
             )
             for event, fact in zip(command.events, facts, strict=True)
         ]

@@ -6,7 +6,7 @@ database."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import events
@@ -282,7 +282,3 @@ def creation_rule(
             event_index=0,
         )
     return 0
-
-
-def stored_metadata(metadata: Mapping[str, Any], appended_by: str) -> dict[str, Any]:
-    return {**metadata, "appended_by": appended_by}

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
 
 from service.store import ExpectedVersion
 
-SERVER_METADATA = frozenset({"appended_by"})
+APPENDED_BY = "appended_by"
+SERVER_METADATA = frozenset({APPENDED_BY})
 """Metadata keys that only the service sets."""
 
 METADATA_KEY = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -32,3 +33,8 @@ class AppendCommand(msgspec.Struct, frozen=True, kw_only=True):
     appended_by: str
     """Who appends: a token's name, or the command that appends (``seed``, ``import``).
     Stored in each event's metadata as ``appended_by``."""
+
+
+def stored_metadata(metadata: Mapping[str, Any], appended_by: str) -> dict[str, Any]:
+    """An event's metadata as stored: the client's, stamped with who appended it."""
+    return {**metadata, APPENDED_BY: appended_by}

@@ -21,7 +21,13 @@ import events
 from service.store import START, RestoredEvent, read_all_chunks
 from service.store.lookups import is_empty
 from service.writing.appender import Appender
-from service.writing.command import SERVER_METADATA, AppendCommand, ProposedEvent
+from service.writing.command import (
+    APPENDED_BY,
+    SERVER_METADATA,
+    AppendCommand,
+    ProposedEvent,
+    stored_metadata,
+)
 
 IMPORT_APPENDER = "import"
 """``appended_by`` of imported events whose export does not say who appended them."""
@@ -108,7 +114,7 @@ def _commands(
 
     def run_of(item: tuple[ExportedEvent, dict]) -> tuple[str, str]:
         event, metadata = item
-        return event.stream_id, metadata.get("appended_by", IMPORT_APPENDER)
+        return event.stream_id, metadata.get(APPENDED_BY, IMPORT_APPENDER)
 
     for (stream_id, appended_by), run in itertools.groupby(lines, key=run_of):
         for batch in _batched(run):
@@ -120,7 +126,7 @@ def _commands(
                 ))
                 copied.append(RestoredEvent(
                     id=event.id, type=event.type, data=bytes(event.data),
-                    metadata=encode({**client_metadata, "appended_by": appended_by}),
+                    metadata=encode(stored_metadata(client_metadata, appended_by)),
                     schema_version=event.schema_version, position=event.position,
                     stream_version=event.stream_version, recorded_at=event.recorded_at,
                 ))
