@@ -90,7 +90,8 @@ async def home_page(connection: asyncpg.Connection, filters: Filters) -> HomePag
         for entry in shown
     ]
     page.initiatives = await _initiatives(connection, filters.agency, filters.as_of)
-    page.names = await names_for(connection, timeline.entries, agencies, filters.as_of)
+    meetings = {("meeting", m) for initiative in page.initiatives for m in initiative.meetings}
+    page.names = await names_for(connection, timeline.entries, agencies, filters.as_of, meetings)
     return page
 
 
