@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.browser import screenshots
+from tests.e2e.browser import accessibility, screenshots
 from tests.e2e.browser.test_page import GUIDE, ROUNDTABLE, entry, open_pipc
 
 SOURCE_VIEW = re.compile(r"/sources/article-ai-startup-ecosystem-2025-03/view\?quote=")
@@ -47,6 +47,8 @@ def test_the_meeting_page_shows_organiser_attendees_statements_and_what_builds_o
     expect(page.locator("#said")).to_contain_text("다수의 기업들")  # a group: named, no link
     expect(page.locator("#builds-on")).to_contain_text(GUIDE)
     screenshots.save(page, "meeting")
+    assert accessibility.unnamed_controls(page) == []
+    assert {"banner", "main", "contentinfo", "navigation"} <= accessibility.landmarks(page)
     statements.first.get_by_role("link", name=re.compile("View in source")).first.click()
     expect(page).to_have_url(SOURCE_VIEW)
     expect(page.locator("mark#quote")).to_be_visible()
