@@ -188,3 +188,14 @@ def test_on_a_phone_the_timeline_comes_first(browser, service):
         expect(phone.locator("li.entry").first).to_be_in_viewport()
     finally:
         context.close()
+
+
+def test_the_guide_is_listed_after_the_roundtable_whose_results_it_builds_on(page):
+    open_pipc(page)
+    titles = page.locator("li.entry .title").all_inner_texts()
+    roundtable = next(i for i, t in enumerate(titles) if ROUNDTABLE in t)
+    guide = next(i for i, t in enumerate(titles) if GUIDE in t)
+    assert roundtable < guide, titles
+    # After the statements made at the roundtable too: the last entry.
+    assert guide == len(titles) - 1, titles
+    expect(entry(page, GUIDE).locator(".when")).to_contain_text("2025년 3월")  # its own date
