@@ -1,7 +1,8 @@
 """The pages for people: ``GET /`` (agencies and a timeline), ``GET /sources/{id}/view``
 (a source with one quote marked) and the pages of a person, an organization and a meeting
-(``GET /people/{id}/view``, ``/organizations/{id}/view``, ``/meetings/{id}/view``). Each parses its query, asks ``service.web`` for what to show
-and renders a template; the JSON endpoints stay as they are (``GET /sources/{id}`` included)."""
+(``GET /people/{id}/view``, ``/organizations/{id}/view``, ``/meetings/{id}/view``). Each
+parses its query, asks ``service.web`` for what to show and renders a template; the JSON
+endpoints stay as they are (``GET /sources/{id}`` included)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from service.http.consistency import reading_router
 from service.http.read_params import AsOf, instant, is_entity_id
 from service.http.static import static_files
 from service.queries.sources import get_source
-from service.web import STATIC, quotes
-from service.web import entities
+from service.web import STATIC, entities, quotes
 from service.web.labels import CATEGORY_LABELS
 from service.web.views import Filters, UnknownAgency, home_page
 

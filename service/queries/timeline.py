@@ -169,7 +169,9 @@ async def timeline_rows(
                 f"e.earliest <= {query.param(min(end, date.max - MAX_SPAN) + MAX_SPAN)}::date"
             )
             ending = query.param(end)
-            conditions.append(f"(e.earliest <= {ending}::date OR {starts_sql('e')} <= {ending}::date)")
+            conditions.append(
+                f"(e.earliest <= {ending}::date OR {starts_sql('e')} <= {ending}::date)"
+            )
         if types:
             conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
         if after is not None:
