@@ -124,7 +124,8 @@ class AgencyController(Controller):
             ),
         ] = None,
     ) -> TimelinePage:
-        """The agency's entries by earliest day, then precision (year, month, day), then position.
+        """The agency's entries by earliest day, then precision (year, month, day), then position;
+        an announcement that builds on meetings after them (docs/read-models.md).
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
         keeps those event types; ``q`` those whose titles, texts, summaries or evidence quotes

@@ -103,6 +103,23 @@ def _fields(row: asyncpg.Record) -> dict:
     }
 
 
+async def meetings_attended(
+    connection: asyncpg.Connection, kind: str, actor_id: str, as_of: datetime | None = None
+) -> list[MeetingSummary]:
+    """The meetings whose attendees name the actor (``kind`` and id), in timeline order, as
+    known then (for the pages of a person and an organization)."""
+    query = Query(as_of)
+    attendee = query.param(msgspec.json.encode([{"kind": kind, "id": actor_id}]).decode())
+    rows = await query.fetch(
+        connection,
+        f"""SELECT {fact_columns("f")}, m.earliest, m.precision_rank
+            FROM meetings AS m {query.fact_of("m")}
+            WHERE {query.known("m")} AND f.fact -> 'attendees' @> {attendee}::jsonb
+            ORDER BY {order_by("m")}""",
+    )
+    return [MeetingSummary(**_fields(row)) for row in rows]
+
+
 async def _statements(
     connection: asyncpg.Connection, meeting_id: str, as_of: datetime | None
 ) -> list[Statement]:

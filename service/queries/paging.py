@@ -6,8 +6,8 @@ pages neither repeat nor skip an item it has not seen yet.
 
 A key is text of a kind letter and its parts:
 
-- ``d``: timeline order (earliest day, precision rank, position): timelines, statements,
-  meetings, initiatives;
+- ``d``: timeline order (sort day, rank, position): timelines, statements, meetings,
+  initiatives (docs/read-models.md, "The ordering rule");
 - ``i``: an entity id (people, organizations, sources, agencies), which those lists sort by;
 - ``n``: the number of an item numbered from 1 (a source's sentences);
 - ``f`` and ``v``: a place in the feed, a stream version (``service/http/event_cursors.py``).
@@ -37,7 +37,9 @@ import msgspec
 import events
 from events.base import ID_PATTERN
 
-PRECISION_RANKS = frozenset(events.PRECISION_RANK.values())
+SORT_RANKS = frozenset(range(2 * len(events.PRECISION_RANK)))
+"""A row's ``precision_rank``: its precision's (0-2), or 3-5 for an entry sorted after the
+meetings it builds on (``read_models.dates.AFTER_MEETINGS``)."""
 ENTITY_ID = re.compile(ID_PATTERN)
 """The vocabulary's ids: no other text names an entity."""
 
@@ -144,7 +146,7 @@ class SortKey(NamedTuple):
             key = cls(date.fromisoformat(day), int(rank), int(position))
         except ValueError:
             raise InvalidPageCursor(cursor) from None
-        if key.precision_rank not in PRECISION_RANKS or not 0 < key.position < 2**63:
+        if key.precision_rank not in SORT_RANKS or not 0 < key.position < 2**63:
             raise InvalidPageCursor(cursor)
         return key
 

@@ -22,6 +22,7 @@ from service.queries.common import (
 from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import WALK_ROWS, Walk, list_rows, searched
+from service.read_models.dates import starts_sql
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
 TIMELINE_TYPES = (
@@ -161,7 +162,16 @@ async def timeline_rows(
             reach = max(start, date.min + MAX_SPAN) - MAX_SPAN
             conditions.append(f"e.earliest >= {query.param(reach)}::date")
         if end is not None:
-            conditions.append(f"e.earliest <= {query.param(end)}::date")
+            # An entry sorted after the meetings it builds on sorts on a later day than its
+            # own first day, at most a year later (never past its last day): the index's range,
+            # and its own first day checked.
+            conditions.append(
+                f"e.earliest <= {query.param(min(end, date.max - MAX_SPAN) + MAX_SPAN)}::date"
+            )
+            ending = query.param(end)
+            conditions.append(
+                f"(e.earliest <= {ending}::date OR {starts_sql('e')} <= {ending}::date)"
+            )
         if types:
             conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
         if after is not None:

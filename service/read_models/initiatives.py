@@ -1,14 +1,15 @@
 """The initiatives read model: each announcement and status change, in timeline order.
 
 The current state of an initiative (service/queries/initiatives.py) is its announcement with
-the status of the latest history item that is not retracted.
+the status of the latest history item that is not retracted. An announcement that builds on
+meetings sorts after them (``sort_columns``), so the model looks meetings up.
 """
 
 from __future__ import annotations
 
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
-from service.read_models.dates import date_columns
+from service.read_models.dates import sort_columns
 from service.read_models.search import fact_texts, search_columns
 
 
@@ -17,7 +18,7 @@ def history_item(view: FactView, fact: Fact):
     agency = getattr(item, "agency", None)  # the announcement's; none on a status change
     yield "initiative_history", (
         item.initiative_id, fact.event_id, fact.type, agency,
-        *date_columns(item.occurred.date), fact.position,
+        *sort_columns(view, fact), fact.position,
         *search_columns(fact_texts(item)),
     )
 
@@ -29,6 +30,7 @@ PROJECTION = Projection(
         "earliest", "latest", "precision_rank", "position", "search_text",
     )},
     handlers={"initiative.announced": history_item, "initiative.status_changed": history_item},
+    looks_up=frozenset({"meeting"}),
     ignored=frozenset({
         "source.registered", "agency.registered", "organization.registered", "person.registered",
         "meeting.held", "statement.made", "fact.corrected", "fact.retracted",

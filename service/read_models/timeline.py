@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from service.projections.base import Projection
 from service.projections.state import Fact, FactView
-from service.read_models.dates import date_columns, occurred_of
+from service.read_models.dates import sort_columns
 from service.read_models.search import fact_texts, search_columns
 from service.read_models.statements import speaker_ids
 
@@ -29,7 +29,7 @@ def _entries(
 ):
     """``titles``: what the entry is titled by besides the fact's own texts (a status change
     by its initiative's announcement), so that a search finds it by the title it shows."""
-    dates = date_columns(occurred_of(view, fact).date)
+    dates = sort_columns(view, fact)
     search = search_columns([*titles, *fact_texts(fact.value)])
     for agency_id, roles in involved.items():
         yield "timeline_entries", (

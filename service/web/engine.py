@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 import events
 from events.sources import SOURCE_KINDS
 from service.web import TEMPLATES, forms, labels
+from service.web.links import page_url
 
 
 def _query(**values: object) -> str:
@@ -61,6 +62,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         show=_show,
         field_label=forms.label_for,
         web_url=events.web_url,
+        page_url=page_url,
         source_kinds=SOURCE_KINDS,
     )
     environment.trim_blocks = True

@@ -1,5 +1,5 @@
-"""The names of the actors and meetings that timeline entries refer to by id, read with the
-read-model queries (as known at the same instant as the entries)."""
+"""The names of the actors and meetings that a page refers to by id, read with the read-model
+queries (as known at the same instant as the rest of the page)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 import asyncpg
 
-from service.queries.agencies import Agency
+from service.queries.agencies import Agency, get_agency
 from service.queries.meetings import get_meeting
 from service.queries.organizations import get_organization
 from service.queries.people import get_person
@@ -17,7 +17,10 @@ from service.queries.timeline import TimelineEntry
 Names = dict[str, tuple[str, str]]
 """``"kind:id"`` to the Korean and English name."""
 
-_LOOKUPS = {"person": get_person, "organization": get_organization, "meeting": get_meeting}
+_LOOKUPS = {
+    "agency": get_agency, "person": get_person, "organization": get_organization,
+    "meeting": get_meeting,
+}
 
 
 def key(kind: str, entity_id: str | None) -> str:
@@ -29,12 +32,25 @@ async def names_for(
     entries: Sequence[TimelineEntry],
     agencies: Iterable[Agency],
     as_of: datetime | None,
+    also: Iterable[tuple[str, str]] = (),
 ) -> Names:
+    """The names of what ``entries`` refer to, and of ``also`` (``(kind, id)`` pairs)."""
     names: Names = {key("agency", a.agency_id): (a.name_ko, a.name_en) for a in agencies}
     for entry in entries:
         if entry.type == "meeting.held":
             names[key("meeting", entry.subject.id)] = (entry.title_ko or "", entry.title_en or "")
-    for kind, entity_id in sorted(_wanted(entries)):
+    return await look_up(connection, {*_wanted(entries), *also}, as_of, names)
+
+
+async def look_up(
+    connection: asyncpg.Connection,
+    wanted: Iterable[tuple[str, str]],
+    as_of: datetime | None,
+    names: Names | None = None,
+) -> Names:
+    """``names`` with the names of the ``(kind, id)`` pairs it does not hold yet."""
+    names = {} if names is None else names
+    for kind, entity_id in sorted(wanted):
         if key(kind, entity_id) in names or kind not in _LOOKUPS:
             continue
         found = await _LOOKUPS[kind](connection, entity_id, as_of)
@@ -45,13 +61,20 @@ async def names_for(
     return names
 
 
+def actors(records: Iterable) -> set[tuple[str, str]]:
+    """The ``(kind, id)`` of every actor a participant, speaker or reference names."""
+    wanted: set[tuple[str, str]] = set()
+    for record in records:
+        if record.id:
+            wanted.add((record.kind, record.id))
+        wanted.update((member.kind, member.id) for member in getattr(record, "members", ()))
+    return wanted
+
+
 def _wanted(entries: Sequence[TimelineEntry]) -> set[tuple[str, str]]:
     wanted: set[tuple[str, str]] = set()
     for entry in entries:
         if entry.meeting_id:
             wanted.add(("meeting", entry.meeting_id))
-        for participant in entry.participants:
-            if participant.id:
-                wanted.add((participant.kind, participant.id))
-            wanted.update((member.kind, member.id) for member in participant.members)
+        wanted |= actors(entry.participants)
     return wanted

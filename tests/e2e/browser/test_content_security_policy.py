@@ -33,7 +33,9 @@ def refused(page) -> list[str]:
 @pytest.mark.parametrize(
     "path",
     ["/", "/?agency=pipc", "/?agency=mss&q=인력", "/?agency=nobody",
-     "/sources/article-ai-startup-ecosystem-2025-03/view?quote=24일"],
+     "/sources/article-ai-startup-ecosystem-2025-03/view?quote=24일", "/?q=스타트업",
+     "/people/ko-hak-soo/view", "/organizations/moreh/view",
+     "/meetings/pipc-ai-startup-roundtable/view"],
 )
 def test_the_pages_draw_with_nothing_refused(watched, path):
     response = watched.goto(path)

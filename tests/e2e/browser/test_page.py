@@ -172,3 +172,30 @@ def test_every_control_has_an_accessible_name_and_the_page_has_landmarks(page):
     assert {"banner", "main", "contentinfo", "navigation", "search"} <= accessibility.landmarks(page)
     page.goto("/sources/article-ai-startup-ecosystem-2025-03/view?quote=오픈소스")
     assert accessibility.unnamed_controls(page) == []
+
+
+def test_on_a_phone_the_timeline_comes_first(browser, service):
+    context = browser.new_context(base_url=service, viewport={"width": 390, "height": 844},
+                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.goto("/?agency=pipc")
+        top = {part: phone.locator(part).bounding_box()["y"]
+               for part in ("#timeline", "form.filters", "#initiatives", "#agencies")}
+        assert top["#timeline"] < top["form.filters"] < top["#initiatives"] < top["#agencies"], top
+        screenshots.save(phone, "phone-timeline-first", full_page=False)
+        # The first entry is on the first screen.
+        expect(phone.locator("li.entry").first).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+def test_the_guide_is_listed_after_the_roundtable_whose_results_it_builds_on(page):
+    open_pipc(page)
+    titles = page.locator("li.entry .title").all_inner_texts()
+    roundtable = next(i for i, t in enumerate(titles) if ROUNDTABLE in t)
+    guide = next(i for i, t in enumerate(titles) if GUIDE in t)
+    assert roundtable < guide, titles
+    # After the statements made at the roundtable too: the last entry.
+    assert guide == len(titles) - 1, titles
+    expect(entry(page, GUIDE).locator(".when")).to_contain_text("2025년 3월")  # its own date

@@ -59,12 +59,13 @@ async def test_a_corrected_date_moves_the_entry_and_keeps_what_it_replaced(conne
     assert change.reason == "another report gives the day of the meeting"
     assert change.evidence[0].quote == MEETING_QUOTE
     # Month-precision facts of March now come before the day it was held, and the statements
-    # made at the meeting moved with it.
-    assert subjects(page)[-4:] == [
+    # made at the meeting moved with it; so did the measures built on it (docs/read-models.md).
+    assert subjects(page)[-5:] == [
         "mss-workforce-policy-review",
         "mss-review-policies-presented",
         "mss-review-yoo-young-joon-proposal",
         "mss-review-seo-ji-ho-proposal",
+        "mss-ai-startup-competitiveness-measures",
     ]
     # The other read models of the meeting follow the same correction.
     held = await get_meeting(connection, "mss-workforce-policy-review")
@@ -110,13 +111,12 @@ async def test_a_retracted_statement_stays_on_the_timeline_marked_with_the_reaso
 
 
 async def test_retracting_the_latest_entry_moves_the_latest_activity_back(connection, seeded_log):
+    # The guide, built on the roundtable, is PIPC's last entry (docs/read-models.md).
+    latest = (await get_agency(connection, "pipc")).latest_activity
+    assert latest.title_ko == "생성형 AI 도입 및 활용 안내서"
+    await seeded_log.retract("initiative-pipc-generative-ai-guide", "withdrawn", ROUNDTABLE_QUOTE)
     latest = (await get_agency(connection, "pipc")).latest_activity
     assert latest.title_ko.startswith("자사 또는 고객사의")
-    await seeded_log.retract(
-        "statement-pipc-roundtable-companies-proposals", "withdrawn", ROUNDTABLE_QUOTE
-    )
-    latest = (await get_agency(connection, "pipc")).latest_activity
-    assert latest.title_ko.startswith("클라우드 서비스 보안인증을")
     assert (latest.date, latest.precision) == ("2025-03-24", "day")
 
 

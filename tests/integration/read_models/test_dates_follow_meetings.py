@@ -94,9 +94,12 @@ async def test_a_later_report_dates_the_meeting_names_its_place_and_moves_its_st
     [listed] = [s for s in meeting.statements if s.statement_id == AT_THE_MEETING[1]]
     assert (listed.date, listed.date_from) == ("2025-03-20", "meeting")
     assert entry(page, MINISTER).date == "2025-03"
-    # Sorted by the new day: after every entry of March at month precision.
+    # Sorted by the new day: after every entry of March at month precision; the measures,
+    # built on the meeting, moved with it and follow it (docs/read-models.md).
     order = [e.subject.id for e in page.entries]
-    assert order[-4:] == ["mss-workforce-policy-review", *AT_THE_MEETING]
+    assert order[-5:] == [
+        "mss-workforce-policy-review", *AT_THE_MEETING, "mss-ai-startup-competitiveness-measures"
+    ]
 
     # As known before the report: March, approximate, nowhere in particular.
     then = await timeline_page(connection, "mss", as_of=before)

@@ -61,25 +61,26 @@ async def amend_the_seed(seeded_log) -> None:
 # plan) changes no date or order.
 MSS_TIMELINE = [
     ("initiative.announced", "mss-ai-startup-ai-diffusion-plan", "2025-02", "corrected"),
-    ("initiative.announced", "mss-ai-startup-competitiveness-measures", "2025-03", "active"),
     ("statement.made", "mss-review-oh-young-ju-remarks", "2025-03", "corrected"),
     # Corrected to a day, the meeting now comes after every entry of "March", and the
-    # statements made at it move with it.
+    # statements made at it move with it; so do the measures built on it (docs/read-models.md).
     ("meeting.held", "mss-workforce-policy-review", "2025-03-11", "corrected"),
     ("statement.made", "mss-review-policies-presented", "2025-03-11", "corrected"),
     ("statement.made", "mss-review-yoo-young-joon-proposal", "2025-03-11", "corrected"),
     ("statement.made", "mss-review-seo-ji-ho-proposal", "2025-03-11", "corrected"),
+    ("initiative.announced", "mss-ai-startup-competitiveness-measures", "2025-03", "active"),
 ]
 
 PIPC_TIMELINE = [
     ("statement.made", "pipc-ko-hak-soo-open-source-remarks", "2025-03", "corrected"),
-    ("initiative.announced", "pipc-generative-ai-guide", "2025-03", "active"),
     ("meeting.held", "pipc-ai-startup-roundtable", "2025-03-24", "corrected"),
     ("statement.made", "pipc-roundtable-scatter-lab-presentation", "2025-03-24", "corrected"),
     ("statement.made", "pipc-roundtable-moreh-presentation", "2025-03-24", "corrected"),
     ("statement.made", "pipc-roundtable-elice-group-presentation", "2025-03-24", "corrected"),
     # Retracted entries stay on the timeline, marked.
     ("statement.made", "pipc-roundtable-companies-proposals", "2025-03-24", "retracted"),
+    # Based on the roundtable's results: after it (docs/read-models.md, "The ordering rule").
+    ("initiative.announced", "pipc-generative-ai-guide", "2025-03", "active"),
 ]
 
 GOVERNMENT_TIMELINE = [
@@ -125,18 +126,18 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
         "statements": 4,
         "timeline_entries": 6,
     }
-    latest = mss["latest_activity"]  # the last statement made at the meeting, on its new day
+    latest = mss["latest_activity"]  # the measures, built on the meeting, follow it
     assert (latest["type"], latest["date"], latest["precision"], latest["title_ko"]) == (
-        "statement.made",
-        "2025-03-11",
-        "day",
-        "대기업과 스타트업 간 인재 교류 활성화, 스톡옵션 지원 확대를 통한 스타트업의 보상 체계 개선",
+        "initiative.announced",
+        "2025-03",
+        "month",
+        "국내 AI 스타트업 생태계 경쟁력 강화 방안",
     )
     latest = pipc["latest_activity"]
     assert (latest["type"], latest["date"], latest["event_id"]) == (
-        "statement.made",
-        "2025-03-24",
-        "7f60d227-d765-5632-9c1f-a1c2bb637934",  # the Elice Group's presentation
+        "initiative.announced",
+        "2025-03",
+        "3e13201b-95ed-57d0-a7d3-a3d9f37bf149",  # the guide, built on the roundtable
     )
     profile = await get_json(api, "/agencies/mss")
     assert (profile["name_en"], profile["kind"], profile["counts"]["timeline_entries"]) == (
@@ -434,8 +435,9 @@ async def test_a_month_entry_sorts_before_a_day_entry_on_the_first_day_of_that_m
         ("statement.made", "mss-review-policies-presented", "2025-03", "month"),
         ("statement.made", "mss-review-yoo-young-joon-proposal", "2025-03", "month"),
         ("statement.made", "mss-review-seo-ji-ho-proposal", "2025-03", "month"),
-        ("initiative.announced", "mss-ai-startup-competitiveness-measures", "2025-03", "month"),
         ("statement.made", "mss-review-oh-young-ju-remarks", "2025-03", "month"),
+        # Built on the review meeting (March): after every entry that starts on March 1.
+        ("initiative.announced", "mss-ai-startup-competitiveness-measures", "2025-03", "month"),
         ("meeting.held", "mss-briefing-in-april", "2025-04", "month"),
         ("meeting.held", "mss-briefing-on-april-first", "2025-04-01", "day"),
     ]
@@ -466,12 +468,12 @@ async def test_a_year_sorts_before_a_month_before_a_day_when_all_start_on_the_sa
         ("pipc-january-briefing", "2025-01", "month"),
         ("pipc-new-years-day-briefing", "2025-01-01", "day"),
         ("pipc-ko-hak-soo-open-source-remarks", "2025-03", "month"),
-        ("pipc-generative-ai-guide", "2025-03", "month"),
         ("pipc-ai-startup-roundtable", "2025-03-24", "day"),
         ("pipc-roundtable-scatter-lab-presentation", "2025-03-24", "day"),
         ("pipc-roundtable-moreh-presentation", "2025-03-24", "day"),
         ("pipc-roundtable-elice-group-presentation", "2025-03-24", "day"),
         ("pipc-roundtable-companies-proposals", "2025-03-24", "day"),
+        ("pipc-generative-ai-guide", "2025-03", "month"),  # built on the roundtable
     ]
     body = await get_json(api, "/agencies/pipc/timeline")
     assert [(e["subject"]["id"], e["date"], e["precision"]) for e in body["entries"]] == expected

@@ -32,8 +32,10 @@ async def test_mss_timeline_holds_its_meeting_the_proposals_made_there_and_its_p
         "mss-review-policies-presented",
         "mss-review-yoo-young-joon-proposal",
         "mss-review-seo-ji-ho-proposal",
-        "mss-ai-startup-competitiveness-measures",
         "mss-review-oh-young-ju-remarks",
+        # Built on the review meeting (a month, like every entry of March here): after
+        # everything that starts on March 1 (docs/read-models.md, "The ordering rule").
+        "mss-ai-startup-competitiveness-measures",
     ]
     roles = {entry.subject.id: entry.roles for entry in page.entries}
     assert roles["mss-workforce-policy-review"] == ["organiser"]
@@ -55,18 +57,19 @@ async def test_the_mss_meeting_is_recent_so_march_and_approximate(connection):
     }
 
 
-async def test_pipc_roundtable_is_on_the_24th_at_day_precision_after_the_months_facts(connection):
+async def test_pipc_roundtable_is_on_the_24th_and_the_guide_based_on_it_follows_it(connection):
     page = await timeline_page(connection, "pipc")
     assert subjects(page) == [
         "pipc-ko-hak-soo-open-source-remarks",
-        "pipc-generative-ai-guide",
         "pipc-ai-startup-roundtable",
         "pipc-roundtable-scatter-lab-presentation",
         "pipc-roundtable-moreh-presentation",
         "pipc-roundtable-elice-group-presentation",
         "pipc-roundtable-companies-proposals",
+        # A month (2025-03) that builds on the roundtable ("간담회 논의 결과를 바탕으로").
+        "pipc-generative-ai-guide",
     ]
-    roundtable = page.entries[2]
+    roundtable = page.entries[1]
     assert (roundtable.date, roundtable.precision, roundtable.original_words) == (
         "2025-03-24",
         "day",
@@ -111,7 +114,7 @@ async def test_every_entry_quotes_the_article_exactly_and_names_its_source(conne
 
 async def test_korean_text_comes_back_as_it_was_appended(connection, seeded_log):
     page = await timeline_page(connection, "mss")
-    remarks = page.entries[-1]
+    [remarks] = [e for e in page.entries if e.subject.id == "mss-review-oh-young-ju-remarks"]
     appended = seeded_log.data_of("statement-mss-review-oh-young-ju-remarks")
     assert remarks.title_ko.encode() == appended["text"].encode()
     assert remarks.evidence[0].quote.encode() == appended["evidence"][0]["quote"].encode()
@@ -127,6 +130,20 @@ async def test_the_period_keeps_entries_whose_days_overlap_it(connection):
     assert len(the_24th.entries) == 7
     after = await timeline_page(connection, "pipc", start=date(2025, 3, 25))
     assert subjects(after) == ["pipc-ko-hak-soo-open-source-remarks", "pipc-generative-ai-guide"]
+
+
+async def test_an_entry_sorted_after_its_meeting_is_still_in_the_periods_of_its_own_days(connection):
+    """The guide (2025-03) sorts on the roundtable's day (the 24th) but starts on March 1."""
+    early_march = await timeline_page(
+        connection, "pipc", start=date(2025, 3, 1), end=date(2025, 3, 10)
+    )
+    assert subjects(early_march) == [
+        "pipc-ko-hak-soo-open-source-remarks", "pipc-generative-ai-guide"
+    ]
+    [guide] = early_march.entries[1:]
+    assert (guide.date, guide.earliest, guide.latest) == ("2025-03", date(2025, 3, 1), date(2025, 3, 31))
+    february = await timeline_page(connection, "pipc", end=date(2025, 2, 28))
+    assert subjects(february) == []
 
 
 async def test_pages_follow_one_another_without_gaps_or_repeats(connection):
