@@ -27,7 +27,7 @@ from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.rate_limit import write_rate_limit
 from service.http.read_params import READ_DEPENDENCIES
-from service.http.read_models import read_model_router
+from service.http.read_router import read_router
 from service.http.request_ids import send_request_id
 from service.http.security_headers import send_security_headers
 from service.http.sessions import (
@@ -128,7 +128,7 @@ def create_app(
             live_events,
             locate,
             ProjectionController,
-            read_model_router(),
+            read_router(),
             health,
             ready,
             MetricsController,

@@ -14,7 +14,7 @@ from service.http.initiatives import InitiativeController
 from service.http.sentences import source_sentences
 from service.http.statements import StatementController
 
-READ_MODEL_ROUTES = [
+READ_ROUTES = [
     AgencyController,
     InitiativeController,
     StatementController,
@@ -32,5 +32,5 @@ READ_MODEL_ROUTES = [
 ]
 
 
-def read_model_router() -> Router:
-    return reading_router(READ_MODEL_ROUTES)
+def read_router() -> Router:
+    return reading_router(READ_ROUTES)
