@@ -1,6 +1,6 @@
 """What a projection is: a name, its tables, and one table from event type to handler.
 
-A handler is pure: given the fact view (every fact as corrected, see ``state.py``) and one fact,
+A handler is pure: given the fact view (every fact as corrected, see ``fact_view.py``) and one fact,
 it returns the rows that fact contributes to the projection's tables, as ``(table, row)`` pairs,
 each row a tuple in the table's column order. It runs no SQL and does no I/O, so the same
 handlers serve the live path (``runner.py``) and a rebuild (``rebuild.py``).
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 
 Row = tuple
 Rows = Iterable[tuple[str, Row]]

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from events import AMENDING_TYPES, Event, EventError, decode_stored_trusted
 from service.projections.base import VERSION_COLUMNS, Projection
-from service.projections.state import Fact, FactView, entity_kind
+from service.projections.fact_view import Fact, FactView, entity_kind
 from service.store import RecordedEvent
 
 log = logging.getLogger(__name__)

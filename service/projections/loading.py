@@ -15,7 +15,7 @@ import asyncpg
 import msgspec
 
 from events import AMENDING_TYPES, CREATING_TYPES, Event, EventError, decode_stored_trusted
-from service.projections.state import Fact, FactView, entity_kind, lookups_of
+from service.projections.fact_view import Fact, FactView, entity_kind, lookups_of
 from service.store import RecordedEvent
 
 _COLUMNS = """event_id, stream_id, position, type, recorded_at, fact::text, corrections::text,

@@ -55,7 +55,7 @@ from service.projections.locks import (
     try_lock_all,
 )
 from service.projections.rebuild_status import ProgressHook, RebuildAlreadyRunning, RebuildStatus
-from service.projections.state import FactView, entity_kind
+from service.projections.fact_view import FactView, entity_kind
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
     START,

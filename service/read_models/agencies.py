@@ -5,7 +5,7 @@ every correction and retraction the timeline folds."""
 from __future__ import annotations
 
 from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 
 
 def agency_registered(view: FactView, fact: Fact):

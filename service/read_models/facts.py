@@ -11,7 +11,7 @@ import msgspec
 
 from events import EVENT_TYPES
 from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 
 COLUMNS = (
     "event_id", "stream_id", "position", "type", "recorded_at", "fact", "corrections",

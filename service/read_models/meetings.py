@@ -4,7 +4,7 @@ statements model's, looked up by meeting at query time."""
 from __future__ import annotations
 
 from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 from service.read_models.dates import date_columns
 from service.read_models.search import fact_texts, search_columns
 

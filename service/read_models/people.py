@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 
 
 def person_registered(view: FactView, fact: Fact):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from events import EVENT_TYPES
 from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 
 
 def source_registered(view: FactView, fact: Fact):

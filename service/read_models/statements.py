@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 from service.read_models.dates import date_columns, occurred_of
 from service.read_models.search import fact_texts, search_columns
 
