@@ -12,7 +12,8 @@ from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 
-from service import bootstrap, database, logs
+from service import bootstrap, database
+from service.operations import logs
 from service.http.caching import REVALIDATE
 from service.http.consistency import note_a_lost_replica
 from service.http.desk import desk_router
@@ -166,7 +167,7 @@ def create_app(
         if settings.cors_origins
         else None,
         request_max_body_size=settings.max_body_bytes,
-        # The root logger stays as the process set it (service/logs.py): one format, with
+        # The root logger stays as the process set it (service/operations/logs.py): one format, with
         # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.
         logging_config=LoggingConfig(configure_root_logger=False),
     )

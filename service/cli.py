@@ -9,10 +9,11 @@ import sys
 from contextlib import nullcontext
 
 from events.sources import DEFAULT_KIND, SOURCE_KINDS
-from service import database, logs
+from service import database
+from service.operations import logs
 from service.processes import STOP_SIGNALS, unwinding_on
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
-from service.waiting import DatabaseUnavailable
+from service.operations.waiting import DatabaseUnavailable
 
 SERVE_HELP = """\
 environment (see README.md, Configuration):

@@ -14,7 +14,7 @@ import asyncpg
 
 from service.embedded import EmbeddedPostgres
 from service.settings import Settings
-from service.waiting import wait_for_database
+from service.operations.waiting import wait_for_database
 
 log = logging.getLogger(__name__)
 

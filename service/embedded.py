@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 
-from service.waiting import DatabaseUnavailable
+from service.operations.waiting import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 

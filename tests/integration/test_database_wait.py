@@ -13,11 +13,11 @@ import time
 import pytest
 
 from service import database
-from service.waiting import DatabaseUnavailable, wait_for_database
+from service.operations.waiting import DatabaseUnavailable, wait_for_database
 
 
 def test_a_server_that_answers_is_not_waited_for(database_url, caplog):
-    caplog.set_level(logging.INFO, logger="service.waiting")
+    caplog.set_level(logging.INFO, logger="service.operations.waiting")
     wait_for_database(database_url, 60, name="the test database")
     assert not [r for r in caplog.records if "waiting for" in r.getMessage()]
 
