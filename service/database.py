@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from service.embedded import EmbeddedPostgres
+from service.operations.embedded import EmbeddedPostgres
 from service.settings import Settings
 from service.operations.waiting import wait_for_database
 
