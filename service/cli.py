@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from events.sources import DEFAULT_KIND, SOURCE_KINDS
 from service import database
 from service.operations import logs
-from service.processes import STOP_SIGNALS, unwinding_on
+from service.operations.processes import STOP_SIGNALS, unwinding_on
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
 from service.operations.waiting import DatabaseUnavailable
 

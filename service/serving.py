@@ -19,7 +19,7 @@ import msgspec
 
 from service import bootstrap, database, tokens
 from service.http_protocol import HTTP_PROTOCOL
-from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
+from service.operations.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.read_models import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
