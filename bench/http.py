@@ -528,7 +528,7 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
 def bare_server(
     config: Config, url: str, sql: str, limit: int, pool: tuple[int, int], workdir: Path
 ) -> Server:
-    from service.http_protocol import HTTP_PROTOCOL
+    from service.operations.http_protocol import HTTP_PROTOCOL
 
     port = free_port()
     # The same HTTP protocol class as serve's.

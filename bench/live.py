@@ -44,7 +44,7 @@ from bench.common import (
     run_cancellable,
 )
 from service import tokens
-from service.http_protocol import HTTP_PROTOCOL
+from service.operations.http_protocol import HTTP_PROTOCOL
 
 DATABASE = "pt_bench_live"
 HOST = "127.0.0.1"

@@ -33,7 +33,7 @@ import msgspec
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE  # as uvicorn's H11Protocol does
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-HTTP_PROTOCOL = "service.http_protocol:Utf8TargetProtocol"
+HTTP_PROTOCOL = "service.operations.http_protocol:Utf8TargetProtocol"
 """The import string uvicorn's ``--http`` takes for the class below."""
 
 _NOT_ASCII = re.compile(rb"[\x80-\xff]")
