@@ -354,11 +354,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.command == "serve":
-        from service.serving import serve
+        from service.operations.serving import serve
 
         return serve(settings)
     elif arguments.command == "project":
-        from service.serving import project
+        from service.operations.serving import project
 
         project(settings)
     elif arguments.command == "migrate":

@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from service.operations.http_protocol import HTTP_PROTOCOL, Utf8TargetProtocol
-from service.serving import api_command
+from service.operations.serving import api_command
 from service.settings import Settings
 from tests.raw_http import DEADLINE, connected, get, served
 
