@@ -198,7 +198,7 @@ def replay(settings: Settings, names: list[str]) -> int:
     """``policy-timeline replay``: rebuild the named projections (every one when none is named)."""
     from service import read_models
     from service.projections.build_tables import RebuildNotPossible
-    from service.projections.progress import rebuild_with_progress
+    from service.operations.rebuild_progress import rebuild_with_progress
     from service.projections.projector import rebuilt_with
     from service.projections.rebuild_status import RebuildAlreadyRunning
 
