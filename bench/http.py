@@ -1106,7 +1106,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], di
             await asyncio.to_thread(database.migrate, url)
             db = await asyncpg.connect(url)
             try:
-                from service import tokens
+                from service.http import tokens
 
                 await tokens.create(db, "bench-http", ["append"], TOKEN)
                 await create_bench_events(db)

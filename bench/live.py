@@ -43,7 +43,7 @@ from bench.common import (
     percentile,
     run_cancellable,
 )
-from service import tokens
+from service.http import tokens
 from service.operations.http_protocol import HTTP_PROTOCOL
 
 DATABASE = "pt_bench_live"

@@ -66,7 +66,7 @@ def _with_connection(settings: Settings, work) -> object:
 
 
 def token(settings: Settings, arguments: argparse.Namespace) -> int:
-    from service import tokens
+    from service.http import tokens
 
     try:
         if arguments.token_command == "create":

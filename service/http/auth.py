@@ -6,9 +6,9 @@ from __future__ import annotations
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from service import tokens
+from service.http import tokens
 from service.http.problems import problem
-from service.tokens import Caller, Scope
+from service.http.tokens import Caller, Scope
 
 def presented_token(connection: ASGIConnection) -> str | None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")

@@ -19,7 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from events.base import ID_PATTERN
-from service import tokens
+from service.http import tokens
 from service.http.read_params import is_entity_id
 from service.queries.sources import get_sentences, get_source, source_page
 from service.http.desk_facts import FACT_ROUTES, MinPosition
@@ -27,7 +27,7 @@ from service.http.desk_session import (
     EDITOR_KEY, SignInNeeded, editor_of, shows_own_write, signed_in,
 )
 from service.http.sessions import SESSION_COOKIE, sharing_the_secret
-from service.tokens import Caller
+from service.http.tokens import Caller
 from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact

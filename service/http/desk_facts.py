@@ -26,7 +26,7 @@ from service.queries.choices import entity_choices
 from service.queries.facts import FactNow, fact_now
 from service.queries.sources import get_source, source_page
 from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
-from service.tokens import Caller
+from service.http.tokens import Caller
 from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact

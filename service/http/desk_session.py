@@ -9,9 +9,9 @@ import time
 import asyncpg
 from litestar import Request
 
-from service import tokens
+from service.http import tokens
 from service.store.lookups import folded_through
-from service.tokens import Caller
+from service.http.tokens import Caller
 
 EDITOR_KEY = "editor"
 

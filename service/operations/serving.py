@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
-from service import bootstrap, database, tokens
+from service import bootstrap, database
+from service.http import tokens
 from service.operations.http_protocol import HTTP_PROTOCOL
 from service.operations.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.read_models import PROJECTIONS
