@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from service.projections import connections
-from service.projections.digest import table_digest
+from harness.digest import table_digest
 from service.projections.build_tables import RebuildNotPossible
 from service.projections.rebuild import Rebuild, rebuild
 from service.projections.rebuild_status import RebuildAlreadyRunning

@@ -14,7 +14,7 @@ from events.seed import SOURCE_ID, load_seed
 from service import database
 from service.writing import AppendCommand, Appender, BadFact, ProposedEvent
 from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
+from harness.digest import table_digest
 from service.projections.rebuild import rebuild
 from service.projections.runner import apply_next_batch
 from service.writing.seeding import seed

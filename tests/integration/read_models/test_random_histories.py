@@ -19,7 +19,7 @@ from events.seed import SOURCE_ID, load_seed
 from service import database
 from service.app import create_app
 from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
+from harness.digest import table_digest
 from service.projections.rebuild import rebuild
 from service.settings import Settings
 from service.store import PostgresEventStore

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
+from harness.digest import table_digest
 from service.projections.rebuild import rebuild
 from service.projections.runner import ProjectionRunner
 
