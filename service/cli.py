@@ -12,8 +12,8 @@ from events.sources import DEFAULT_KIND, SOURCE_KINDS
 from service import database
 from service.operations import logs
 from service.operations.processes import STOP_SIGNALS, unwinding_on
-from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
 from service.operations.waiting import DatabaseUnavailable
+from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
 
 SERVE_HELP = """\
 environment (see README.md, Configuration):
@@ -197,8 +197,8 @@ def projections_ready(settings: Settings) -> int:
 def replay(settings: Settings, names: list[str]) -> int:
     """``policy-timeline replay``: rebuild the named projections (every one when none is named)."""
     from service import read_models
-    from service.projections.build_tables import RebuildNotPossible
     from service.operations.rebuild_progress import rebuild_with_progress
+    from service.projections.build_tables import RebuildNotPossible
     from service.projections.projector import rebuilt_with
     from service.projections.rebuild_status import RebuildAlreadyRunning
 

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from service.operations.embedded import EmbeddedPostgres
-from service.settings import Settings
 from service.operations.waiting import wait_for_database
+from service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from litestar.params import QueryParameter
 from service.exports.wording import Heading
 from service.http.exports import (
     FORMATS,
-    TimelineOperation,
     Format,
+    TimelineOperation,
     chosen_format,
     export_entries,
     export_response,
@@ -24,9 +24,9 @@ from service.http.exports import (
 from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
+    REDUCED_DATE,
     EntityId,
     ListQuery,
-    REDUCED_DATE,
     Search,
     filtered_by,
     one_of,

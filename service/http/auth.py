@@ -10,6 +10,7 @@ from service.http import tokens
 from service.http.problems import problem
 from service.http.tokens import Caller, Scope
 
+
 def presented_token(connection: ASGIConnection) -> str | None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None

@@ -10,28 +10,32 @@ import msgspec
 from litestar import Request, Router, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
-from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from events.base import ID_PATTERN
 from service.http import tokens
-from service.http.read_params import is_entity_id
-from service.queries.sources import get_sentences, get_source, source_page
 from service.http.desk_facts import FACT_ROUTES, MinPosition
 from service.http.desk_session import (
-    EDITOR_KEY, SignInNeeded, editor_of, shows_own_write, signed_in,
+    EDITOR_KEY,
+    SignInNeeded,
+    editor_of,
+    shows_own_write,
+    signed_in,
 )
+from service.http.read_params import is_entity_id
 from service.http.sessions import SESSION_COOKIE, sharing_the_secret
 from service.http.tokens import Caller
+from service.queries.sources import get_sentences, get_source, source_page
+from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
 from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact
-from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
 from service.writing.sources import source_command
 
 MAX_SOURCES_LISTED = 200

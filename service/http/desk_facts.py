@@ -22,11 +22,11 @@ from service.desk.dates import propose_date
 from service.desk.sentences import split
 from service.http.desk_session import editor_of, shows_own_write
 from service.http.read_params import is_entity_id
+from service.http.tokens import Caller
 from service.queries.choices import entity_choices
 from service.queries.facts import FactNow, fact_now
 from service.queries.sources import get_source, source_page
 from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
-from service.http.tokens import Caller
 from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact
@@ -67,7 +67,7 @@ MinPosition = Annotated[int | None, QueryParameter(name="min_position", ge=1, le
 
 
 def _submitted(form) -> dict[str, list[str]]:
-    return {name: [str(v) for v in form.getall(name)] for name in form.keys()}
+    return {name: [str(v) for v in form.getall(name)] for name in form.keys()}  # noqa: SIM118 (a multidict)
 
 
 async def _fact(pool: asyncpg.Pool, event_id: uuid.UUID) -> FactNow:

@@ -10,8 +10,8 @@ import asyncpg
 from litestar import Request
 
 from service.http import tokens
-from service.store.lookups import folded_through
 from service.http.tokens import Caller
+from service.store.lookups import folded_through
 
 EDITOR_KEY = "editor"
 

@@ -11,9 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.exports import atom
+from service.exports.wording import Heading
 from service.http.openapi import answers
 from service.http.read_params import one_or_404
-from service.exports.wording import Heading
 from service.queries.common import decode_fact, entity_row
 from service.queries.feed import FeedItem, recent_facts, source_urls
 from service.settings import Settings

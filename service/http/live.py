@@ -20,7 +20,6 @@ from service.live import LiveFeed, NotConnected, Subscription, TooManySubscriber
 from service.settings import Settings
 from service.store import RecordedEvent
 
-
 _encode = msgspec.json.Encoder().encode
 
 

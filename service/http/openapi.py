@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from http import HTTPStatus
 
 import msgspec
+
+# Litestar's own schema plugin for Structs; this one only adds what it leaves out.
+from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.typing import FieldDefinition
-
-# Litestar's own schema plugin for Structs; this one only adds what it leaves out.
-from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 
 from service.http.schema_viewer import SCHEMA_PATH
 

@@ -17,8 +17,8 @@ from service.http.auth import is_admin, requires_admin
 from service.http.health import ReplicaResponse, replica_response
 from service.http.openapi import BEARER, answers
 from service.http.problems import problem
-from service.projections.projector import Projector, UnknownProjection
 from service.projections.build_tables import RebuildNotPossible
+from service.projections.projector import Projector, UnknownProjection
 from service.projections.rebuild_status import RebuildAlreadyRunning, RebuildStatus
 from service.projections.status import ProjectionStatus, checkpoints
 from service.read_routing import (

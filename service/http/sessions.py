@@ -18,8 +18,8 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
-from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.stores.base import Store
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 STORE_NAME = "desk_sessions"
 SESSION_COOKIE = "desk_session"

@@ -16,8 +16,8 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import NotFoundException, SerializationException
 from litestar.enums import ParamType
+from litestar.exceptions import NotFoundException, SerializationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg, PathParameter
 

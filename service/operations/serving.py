@@ -21,11 +21,11 @@ from service import bootstrap, database
 from service.http import tokens
 from service.operations.http_protocol import HTTP_PROTOCOL
 from service.operations.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
-from service.read_models import PROJECTIONS
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
-from service.writing.seeding import seed_database
+from service.read_models import PROJECTIONS
 from service.settings import Settings, child_environment
+from service.writing.seeding import seed_database
 
 log = logging.getLogger(__name__)
 

@@ -37,16 +37,17 @@ from events import AMENDING_TYPES
 from service.projections import connections, rebuild_status, spill
 from service.projections.base import DEFAULT_BATCH_SIZE, Projection, as_projections, lookup_kinds
 from service.projections.build_tables import (
+    copy_of,
     create_copies,
     drop_build_schema,
     index_statements,
     live_table,
-    copy_of,
     refuse_foreign_keys,
     schema_name,
     swap_in,
 )
 from service.projections.checkpoints import Checkpoint, record_skips, set_checkpoint
+from service.projections.fact_view import FactView, entity_kind
 from service.projections.fold import Fold
 from service.projections.locks import (
     apply_key,
@@ -55,7 +56,6 @@ from service.projections.locks import (
     try_lock_all,
 )
 from service.projections.rebuild_status import ProgressHook, RebuildAlreadyRunning, RebuildStatus
-from service.projections.fact_view import FactView, entity_kind
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
     START,

@@ -13,6 +13,7 @@ import asyncpg
 import msgspec
 
 import events
+from service.desk.sentences import split
 from service.queries.common import (
     FactRecord,
     Query,
@@ -22,7 +23,6 @@ from service.queries.common import (
     entity_rows,
     record_fields,
 )
-from service.desk.sentences import split
 from service.queries.offsets import span_in
 from service.queries.paging import IdKey, NumberKey, next_id_cursor
 

@@ -706,7 +706,7 @@ def fields_naming(form: FactForm, data: Mapping[str, Any], kind: str, entity_id:
 
 # --- ids and streams ---------------------------------------------------------------------------
 
-_STOP_WORDS = frozenset("a an the of and for to by in on at with from".split())
+_STOP_WORDS = frozenset(["a", "an", "the", "of", "and", "for", "to", "by", "in", "on", "at", "with", "from"])
 _NAME_FIELDS = ("short_en", "name_en", "title_en")
 _KOREAN_NAME_FIELDS = ("short_ko", "name_ko", "title_ko")
 _ID_LENGTH = 63

@@ -17,7 +17,6 @@ import asyncpg
 import msgspec
 
 import events
-
 from service.store import START, RestoredEvent, read_all_chunks
 from service.store.lookups import is_empty
 from service.writing.appender import Appender

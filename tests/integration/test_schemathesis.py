@@ -13,8 +13,14 @@ import msgspec
 import pytest
 import schemathesis
 import uvicorn
-from hypothesis import HealthCheck, settings as hypothesis_settings
-from schemathesis.checks import CHECKS, load_all_checks, not_a_server_error, positive_data_acceptance
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import (
+    CHECKS,
+    load_all_checks,
+    not_a_server_error,
+    positive_data_acceptance,
+)
 
 from service.app import create_app
 from service.operations.http_protocol import HTTP_PROTOCOL
