@@ -5,6 +5,8 @@ name only, and each request looks it up again, so a revoked token signs its sess
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import msgspec
 from litestar import Request, Router, get, post
@@ -41,23 +43,23 @@ from service.writing.sources import source_command
 MAX_SOURCES_LISTED = 200
 
 
-def sign_in_page(request: Request, *, message: str | None = None, status: int = 200) -> Template:
+def sign_in_page(request: Request[Any, Any, Any], *, message: str | None = None, status: int = 200) -> Template:
     return Template(
         "desk/sign_in.html", context={"message": message}, status_code=status
     )
 
 
-def refused_without_session(request: Request, _: SignInNeeded) -> Template:
+def refused_without_session(request: Request[Any, Any, Any], _: SignInNeeded) -> Template:
     """Any desk page or action without a session: the sign-in page, 401, nothing done."""
     return sign_in_page(request, message="로그인이 필요합니다 · Please sign in first.", status=401)
 
 
-def not_found(request: Request, error: NotFoundException) -> Template:
+def not_found(request: Request[Any, Any, Any], error: NotFoundException) -> Template:
     return Template("not_found.html", context={"what": request.url.path}, status_code=404)
 
 
 @get("/")
-async def desk_home(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Template:
+async def desk_home(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Template:
     """The sign-in page, or for a signed-in editor the sources to work on."""
     editor = await signed_in(request, pool)
     if editor is None:
@@ -74,7 +76,7 @@ class Editor(msgspec.Struct):
 
 
 @get("/me")
-async def who_is_signed_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Editor:
+async def who_is_signed_in(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Editor:
     """The signed-in editor, for the reader's page to offer "correct" and "retract"; 401
     without a session."""
     editor = await signed_in(request, pool)
@@ -84,7 +86,7 @@ async def who_is_signed_in(request: Request, pool: NamedDependency[asyncpg.Pool]
 
 
 @post("/sign-in", status_code=303)
-async def sign_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Redirect | Template:
+async def sign_in(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Redirect | Template:
     if request.cookies.get(SESSION_COOKIE, "null") != "null":
         # Signing in never reuses a session id (one another page could have planted): the
         # old session is closed, and the editor signs in on a fresh one.
@@ -110,7 +112,7 @@ async def sign_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Redi
 
 
 @post("/sign-out", status_code=303)
-async def sign_out(request: Request) -> Redirect:
+async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     request.clear_session()
     return Redirect("/desk", status_code=303)
 
@@ -119,14 +121,14 @@ SOURCE_FIELDS = ("source_id", "title", "publisher", "published", "url", "languag
 
 
 @get("/sources/new")
-async def new_source(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Template:
+async def new_source(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Template:
     editor = await editor_of(request, pool)
     return _source_form(editor, {"language": "ko", "kind": "news_article"}, problems=[])
 
 
 @post("/sources", status_code=303)
 async def register_source(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
 ) -> Redirect | Template:
@@ -193,7 +195,7 @@ MAX_SENTENCES = 100_000
 
 @get("/sources/{source_id:str}")
 async def source_sentences(
-    request: Request, source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool],
+    request: Request[Any, Any, Any], source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool],
     min_position: MinPosition = None,
 ) -> Template:
     """The source as numbered sentences, each covered (a fact cites it) or not yet, with the

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
@@ -140,7 +140,7 @@ def _summary(
 
 @get("/facts/{event_id:uuid}")
 async def fact_page(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool],
+    request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool],
     min_position: MinPosition = None,
 ) -> Template:
     """A fact as it stands now, with what an editor can do to it (after the editor's
@@ -197,7 +197,7 @@ def _offset(value: object) -> int:
 
 @get("/draft")
 async def draft_form(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: NamedDependency[asyncpg.Pool],
     source: FromQuery[str],
     start: FromQuery[int],
@@ -223,7 +223,7 @@ async def draft_form(
 
 @post("/draft", status_code=303)
 async def draft(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
 ) -> Redirect | Template:
@@ -312,7 +312,7 @@ def _new_values(registrations: Sequence[tuple[str, dict]]) -> dict[str, list[dic
 
 @get("/facts/{event_id:uuid}/correct")
 async def correct_form(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
+    request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
 ) -> Template:
     editor = await editor_of(request, pool)
     fact = await _fact(pool, event_id)
@@ -322,7 +322,7 @@ async def correct_form(
 
 @post("/facts/{event_id:uuid}/correct", status_code=303)
 async def correct(
-    request: Request,
+    request: Request[Any, Any, Any],
     event_id: FromPath[uuid.UUID],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
@@ -373,7 +373,7 @@ async def _correct_page(
 
 @get("/facts/{event_id:uuid}/retract")
 async def retract_form(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
+    request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
 ) -> Template:
     editor = await editor_of(request, pool)
     fact = await _fact(pool, event_id)
@@ -385,7 +385,7 @@ async def retract_form(
 
 @post("/facts/{event_id:uuid}/retract", status_code=303)
 async def retract(
-    request: Request,
+    request: Request[Any, Any, Any],
     event_id: FromPath[uuid.UUID],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import asyncpg
 import msgspec
@@ -137,8 +137,8 @@ async def export_entries(
 
 
 def export_response(
-    request: Request, format_: Format, agency: Heading, entries: list[TimelineEntry]
-) -> Response:
+    request: Request[Any, Any, Any], format_: Format, agency: Heading, entries: list[TimelineEntry]
+) -> Response[Any]:
     renderer = EXPORTS[format_]
     digest = hashlib.blake2b(digest_size=16)
     for part in (RENDERING_VERSION, format_.encode(), msgspec.json.encode(agency)):

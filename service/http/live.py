@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get
@@ -63,7 +63,7 @@ async def _messages(
     responses=answers(read=False),
 )
 async def live_events(
-    request: Request,
+    request: Request[Any, Any, Any],
     live_feed: NamedDependency[LiveFeed],
     settings: NamedDependency[Settings],
     cursor: Annotated[

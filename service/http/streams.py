@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -70,7 +70,7 @@ class StreamController(Controller):
         },
     )
     async def append(
-        self, request: Request, stream_id: StreamId, data: JSONBody[AppendRequest],
+        self, request: Request[Any, Any, Any], stream_id: StreamId, data: JSONBody[AppendRequest],
         appender: NamedDependency[Appender],
         settings: NamedDependency[Settings],
         dry_run: Annotated[
