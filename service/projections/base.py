@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from service.projections.fact_view import Fact, FactView
 
-Row = tuple
+Row = tuple[Any, ...]
 Rows = Iterable[tuple[str, Row]]
 Handler = Callable[[FactView, Fact], Rows]
 """``handler(view, fact) -> [(table, row), ...]``: the rows of one fact, as it stands now."""

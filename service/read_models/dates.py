@@ -6,6 +6,7 @@ import functools
 from datetime import date
 
 import events
+from service.projections.fact_view import Fact, FactView
 
 
 AFTER_MEETINGS = 3
@@ -21,7 +22,7 @@ def date_columns(reduced: str) -> tuple[date, date, int]:
     return earliest, latest, events.PRECISION_RANK[precision]
 
 
-def occurred_of(view, fact) -> events.Occurred:
+def occurred_of(view: FactView, fact: Fact) -> events.Occurred:
     """A fact's own date, or for a statement without one, its meeting's date as corrected (the
     projections that call this look meetings up, so a corrected meeting moves the statement)."""
     own = fact.value.occurred
