@@ -116,7 +116,7 @@ def create_app(
                     if replica is not None:
                         await replica.close()
 
-    def state_value(name: str):
+    def state_value(name: str) -> Provide:
         def provide(state: State) -> object:
             return state[name]
 

@@ -11,6 +11,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -109,7 +110,7 @@ NOT_INSTALLED = (
 )
 
 
-def _wheel():
+def _wheel() -> Any:
     # Imported only for the embedded default (the `embedded` extra). On import it looks for a
     # runtime folder, and warns where there is none (XDG_RUNTIME_DIR unset): it then uses one
     # in the temp folder.

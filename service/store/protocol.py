@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Protocol, runtime_checkable
 
 from service.store.model import (
@@ -45,7 +45,7 @@ class EventStore(Protocol):
     ) -> list[RecordedEvent]: ...
 
     async def read_all(
-        self, after: Cursor, limit: int = 100, types: Sequence[str] | None = None
+        self, after: Cursor, limit: int = 100, types: Collection[str] | None = None
     ) -> Page:
         """Events after the cursor in feed order, never skipping one that commits late."""
         ...
