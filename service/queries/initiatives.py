@@ -149,7 +149,7 @@ async def _histories(
         f"""{_select(query)} AND h.initiative_id = ANY ({query.param(initiative_ids)}::text[])
             ORDER BY {order_by("h")}""",
     )
-    histories: dict[str, list] = defaultdict(list)
+    histories: dict[str, list[tuple[asyncpg.Record, events.Event]]] = defaultdict(list)
     for row in rows:
         histories[row["initiative_id"]].append((row, decode_fact(row)))
     return histories

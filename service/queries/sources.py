@@ -8,6 +8,7 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -162,7 +163,7 @@ def cited_sentences(text: str, facts: Sequence[SupportedFact]) -> list[SourceSen
     ]
 
 
-def _fields(row: asyncpg.Record, fact: events.Event) -> dict:
+def _fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
     assert isinstance(fact, events.SourceRegistered)
     return {
         **record_fields(row, fact),
