@@ -14,6 +14,7 @@ from service.store.model import (
     NewEvent,
     Page,
     RecordedEvent,
+    RestoredEvent,
 )
 
 
@@ -30,6 +31,11 @@ class EventStore(Protocol):
         """Append a batch to one stream atomically, or raise ``WrongExpectedVersion``,
         ``EventIdConflict`` or ``InvalidAppend`` and store nothing. A ``dry_run`` answers
         or raises exactly as the append would, and stores nothing."""
+        ...
+
+    async def restore(self, stream_id: str, events: Sequence[RestoredEvent]) -> AppendResult:
+        """Store events copied from another log with their positions, stream versions and
+        times there (an import into a store nothing else writes to)."""
         ...
 
     async def stream_version(self, stream_id: str) -> int:

@@ -55,7 +55,7 @@ async def look_up(
             continue
         found = await _LOOKUPS[kind](connection, entity_id, as_of)
         if found is not None:
-            title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", "")
+            title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", None) or ""
             title_en = getattr(found, "name_en", None) or getattr(found, "title_en", None) or ""
             names[key(kind, entity_id)] = (title_ko, title_en)
     return names
