@@ -175,7 +175,7 @@ async def register_source(
 
 
 def _source_form(
-    editor: Caller, values: dict, *, problems: list[tuple[str, str]], status: int = 200
+    editor: Caller, values: dict[str, Any], *, problems: list[tuple[str, str]], status: int = 200
 ) -> Template:
     return Template(
         "desk/source_form.html",

@@ -110,7 +110,7 @@ class MetricsController(PrometheusController):
     tags = ["operations"]
 
     @get(opt={"skip_etag": True})
-    async def get(  # type: ignore[override]
+    async def get(
         self,
         pool: NamedDependency[asyncpg.Pool],
         projections: NamedDependency[Sequence[Projection]],
