@@ -184,7 +184,7 @@ class ProjectionController(Controller):
     @get("/", responses=answers())
     async def list_projections(
         self,
-        request: Request,
+        request: Request[Any, Any, Any],
         projector: NamedDependency[Projector],
         pool: NamedDependency[asyncpg.Pool],
         read_routing: NamedDependency[ReadRouting],
