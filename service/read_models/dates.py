@@ -8,7 +8,6 @@ from datetime import date
 import events
 from service.projections.fact_view import Fact, FactView
 
-
 AFTER_MEETINGS = 3
 """Added to the precision rank of an entry sorted after the meetings it builds on (ranks 3-5:
 after everything else that starts on its sort day; ``rank - AFTER_MEETINGS`` is its precision)."""
@@ -34,7 +33,7 @@ def occurred_of(view: FactView, fact: Fact) -> events.Occurred:
     return meeting.value.occurred
 
 
-def sort_columns(view, fact) -> tuple[date, date, int]:
+def sort_columns(view: FactView, fact: Fact) -> tuple[date, date, int]:
     """(earliest, latest, rank) that a fact sorts and is filtered by: its date's
     (``date_columns`` of ``occurred_of``), except for an entry that builds on meetings (an
     announcement's ``meetings``) whose own key would not sort after the last of them. That one

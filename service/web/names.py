@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -61,7 +62,7 @@ async def look_up(
     return names
 
 
-def actors(records: Iterable) -> set[tuple[str, str]]:
+def actors(records: Iterable[Any]) -> set[tuple[str, str]]:
     """The ``(kind, id)`` of every actor a participant, speaker or reference names."""
     wanted: set[tuple[str, str]] = set()
     for record in records:
