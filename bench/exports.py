@@ -92,8 +92,8 @@ def meetings(count: int, seed: int = 9) -> list[tuple[str, dict[str, Any]]]:
 
 
 async def fill(url: str, entries: int) -> int:
-    from service.read_models import PROJECTIONS
     from service.projections.runner import apply_next_batch
+    from service.read_models import PROJECTIONS
     from service.store import PostgresEventStore
     from service.writing import AppendCommand, Appender, ProposedEvent
     from service.writing.seeding import seed

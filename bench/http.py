@@ -528,7 +528,7 @@ def service_server(config: Config, url: str, workdir: Path) -> Server:
 def bare_server(
     config: Config, url: str, sql: str, limit: int, pool: tuple[int, int], workdir: Path
 ) -> Server:
-    from service.http_protocol import HTTP_PROTOCOL
+    from service.operations.http_protocol import HTTP_PROTOCOL
 
     port = free_port()
     # The same HTTP protocol class as serve's.
@@ -1106,7 +1106,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> tuple[list[Figure], di
             await asyncio.to_thread(database.migrate, url)
             db = await asyncpg.connect(url)
             try:
-                from service import tokens
+                from service.http import tokens
 
                 await tokens.create(db, "bench-http", ["append"], TOKEN)
                 await create_bench_events(db)

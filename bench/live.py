@@ -43,8 +43,8 @@ from bench.common import (
     percentile,
     run_cancellable,
 )
-from service import tokens
-from service.http_protocol import HTTP_PROTOCOL
+from service.http import tokens
+from service.operations.http_protocol import HTTP_PROTOCOL
 
 DATABASE = "pt_bench_live"
 HOST = "127.0.0.1"

@@ -2,7 +2,7 @@
 
     python -m bench.protocol [--duration 10] [--rounds 3] [--connections 32]
 
-``serve`` runs uvicorn with ``service.http_protocol:Utf8TargetProtocol`` (raw UTF-8 in request
+``serve`` runs uvicorn with ``service.operations.http_protocol:Utf8TargetProtocol`` (raw UTF-8 in request
 targets read as its percent-encoding; a problem document for a request it cannot read). This
 starts the same bare Litestar app (one small JSON answer, no database) twice under uvicorn, one
 worker each: with that protocol, and with ``--http h11`` (the class it extends). ``wrk`` loads
@@ -21,7 +21,7 @@ import time
 
 from bench.common import load_average, median
 from bench.http import free_port
-from service.http_protocol import HTTP_PROTOCOL
+from service.operations.http_protocol import HTTP_PROTOCOL
 
 TARGETS = {
     "ascii query": "/echo?q=open-source&limit=2",

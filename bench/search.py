@@ -28,11 +28,11 @@ import asyncpg
 from bench import common
 from bench.replay.build import build_database
 from service import database
-from service.read_models import PROJECTIONS
 from service.projections.rebuild import rebuild
 from service.queries.common import Query
 from service.queries.paging import order_by
 from service.queries.search import WALK_ROWS, Walk, matches, searched
+from service.read_models import PROJECTIONS
 from service.read_models.search import normalized
 
 NAME = "pt_bench_search"

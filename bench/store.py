@@ -344,7 +344,7 @@ async def alternate(
         for side, run in order:
             for attempt in range(attempts):
                 try:
-                    count, seconds = await timed(lambda: run(work))
+                    count, seconds = await timed(lambda: run(work))  # noqa: B023 (awaited now)
                     break
                 except ShortRead as short:
                     figure.note = (

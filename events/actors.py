@@ -23,14 +23,14 @@ OrganizationKind = Literal[
 ]
 
 
-class ActorRef(Value, kw_only=True):
+class ActorRef(Value, frozen=True, kw_only=True):
     """A registered agency, organization or person: `{"kind": "person", "id": "oh-young-ju"}`."""
 
     kind: ActorKind
     id: ActorId
 
 
-class AgencyRegistered(Event, kw_only=True):
+class AgencyRegistered(Event, frozen=True, kw_only=True):
     """A government body. Registrations may cite evidence (the sentence naming it); facts must."""
 
     TYPE: ClassVar[str] = "agency.registered"
@@ -48,7 +48,7 @@ class AgencyRegistered(Event, kw_only=True):
     evidence: OptionalEvidence = ()
 
 
-class OrganizationRegistered(Event, kw_only=True):
+class OrganizationRegistered(Event, frozen=True, kw_only=True):
     """A company, institute or group outside government."""
 
     TYPE: ClassVar[str] = "organization.registered"
@@ -64,7 +64,7 @@ class OrganizationRegistered(Event, kw_only=True):
     evidence: OptionalEvidence = ()
 
 
-class Affiliation(Value, kw_only=True):
+class Affiliation(Value, frozen=True, kw_only=True):
     """A person's post in an agency or organization, as the source gives it."""
 
     kind: Literal["agency", "organization"]
@@ -73,7 +73,7 @@ class Affiliation(Value, kw_only=True):
     title_en: Text | None = None
 
 
-class PersonRegistered(Event, kw_only=True):
+class PersonRegistered(Event, frozen=True, kw_only=True):
     """A person with the posts that the source names."""
 
     TYPE: ClassVar[str] = "person.registered"

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, cast
 
 import msgspec
 import msgspec.inspect
@@ -93,11 +93,12 @@ never seen by another thread: an append decoding at the same time still checks."
 class Value(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Config shared by every struct of the vocabulary (events and the values inside them).
 
-    frozen and forbid_unknown_fields are inherited; kw_only is not, so every subclass repeats it.
+    frozen and forbid_unknown_fields are inherited; kw_only is not, so every subclass repeats it,
+    and frozen too, for the type checker (which does not see it inherited).
     """
 
 
-class Event(Value, kw_only=True):
+class Event(Value, frozen=True, kw_only=True):
     """A fact. Subclasses set TYPE (the stable tag) and, for entity streams, STREAM and KEY."""
 
     TYPE: ClassVar[str] = ""
@@ -173,7 +174,7 @@ def _walkers(cls: type[Event]) -> tuple[Walker, Walker]:
     try:
         return _WALKERS[cls]
     except KeyError:
-        fields = msgspec.inspect.type_info(cls).fields
+        fields = cast(msgspec.inspect.StructType, msgspec.inspect.type_info(cls)).fields
         links = _in_struct([f for f in fields if f.name != "evidence"]) or _nothing
         sources = _in_struct([f for f in fields if f.name == "evidence"]) or _nothing
         return _WALKERS.setdefault(cls, (links, sources))
@@ -187,8 +188,9 @@ def referred_kind(info: msgspec.inspect.Type) -> tuple[str, str] | None:
         return found[0] if found else None
     if isinstance(info, msgspec.inspect.Metadata):
         for key in (REFERS_TO, KIND_IN):
-            if key in (info.extra or {}):
-                return key, info.extra[key]
+            extra = info.extra or {}
+            if key in extra:
+                return key, extra[key]
     return None
 
 

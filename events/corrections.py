@@ -20,7 +20,7 @@ FieldName = Annotated[str, msgspec.Meta(pattern=pattern(
 # Corrections have no stream of their own: the service appends them to the target event's stream.
 
 
-class FactCorrected(Event, kw_only=True):
+class FactCorrected(Event, frozen=True, kw_only=True):
     """`changes` replaces whole top-level fields of the target: `{"occurred": {...}}`."""
 
     TYPE: ClassVar[str] = "fact.corrected"
@@ -31,7 +31,7 @@ class FactCorrected(Event, kw_only=True):
     evidence: EvidenceList
 
 
-class FactRetracted(Event, kw_only=True):
+class FactRetracted(Event, frozen=True, kw_only=True):
     """The target is withdrawn: it stays in the log and shows as retracted."""
 
     TYPE: ClassVar[str] = "fact.retracted"

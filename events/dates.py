@@ -46,7 +46,7 @@ def date_range(value: str) -> tuple[datetime.date, datetime.date, Precision]:
         raise ValueError(f"invalid date {value!r} ({error})") from None
 
 
-class Occurred(Value, kw_only=True):
+class Occurred(Value, frozen=True, kw_only=True):
     """When something happened, as precisely as the source says and no more.
 
     `original` keeps the source's own words ("지난달", "24일"); `approximate` marks a value that

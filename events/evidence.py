@@ -10,7 +10,7 @@ import msgspec
 from events.base import SourceId, Text, Value
 
 
-class Evidence(Value, kw_only=True, omit_defaults=True):
+class Evidence(Value, frozen=True, kw_only=True, omit_defaults=True):
     """`quote` must be an exact substring of the text of source `source_id` (checked on append).
 
     `prefix` and `suffix` (as in a W3C TextQuoteSelector) are the text immediately before and

@@ -15,7 +15,7 @@ InitiativeKind = Literal[
 Status = Literal["planned", "in_preparation", "published", "completed", "cancelled"]
 
 
-class InitiativeAnnounced(Event, kw_only=True):
+class InitiativeAnnounced(Event, frozen=True, kw_only=True):
     """An agency announces an initiative; `occurred` is when it was announced (or, for one already
     in place, when it was made). `due` keeps the source's words for when it is due ("향후"), as
     no date is invented for it. `title_is_official` marks a name the source quotes as the title;
@@ -41,7 +41,7 @@ class InitiativeAnnounced(Event, kw_only=True):
     evidence: EvidenceList
 
 
-class InitiativeStatusChanged(Event, kw_only=True):
+class InitiativeStatusChanged(Event, frozen=True, kw_only=True):
     """The initiative's status moves on. It belongs to the initiative's own stream, so its
     initiative is not one of its references."""
 

@@ -17,7 +17,7 @@ MeetingKind = Literal[
 ]
 
 
-class Count(Value, kw_only=True):
+class Count(Value, frozen=True, kw_only=True):
     """A head count as the source gives it: "20여명" is `{"value": 20, "approximate": true}`."""
 
     value: Annotated[int, msgspec.Meta(ge=0)]
@@ -25,7 +25,7 @@ class Count(Value, kw_only=True):
     original: Text | None = None
 
 
-class Place(Value, kw_only=True):
+class Place(Value, frozen=True, kw_only=True):
     """Where a meeting was held, as the source names it ("스타트업얼라이언스", Startup Alliance)."""
 
     name_ko: Text
@@ -42,7 +42,7 @@ class Place(Value, kw_only=True):
         return f"{name}, {self.note}" if self.note else name
 
 
-class MeetingHeld(Event, kw_only=True):
+class MeetingHeld(Event, frozen=True, kw_only=True):
     """`attendees` are the registered actors the source places at the meeting; `attendee_count`
     is the source's head count, which may include people who are not registered."""
 

@@ -26,7 +26,7 @@ SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
 DEFAULT_KIND: SourceKind = "other"
 
 
-class SourceRegistered(Event, kw_only=True):
+class SourceRegistered(Event, frozen=True, kw_only=True):
     """A document, its full text kept so that every quote can be checked against it.
 
     A source is its own evidence, so it carries none. `title` is the document's own title or,

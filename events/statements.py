@@ -13,7 +13,7 @@ StatementKind = Literal["remark", "proposal", "presentation", "pledge"]
 STATEMENT_KINDS: tuple[StatementKind, ...] = get_args(StatementKind)
 
 
-class Speaker(Value, kw_only=True):
+class Speaker(Value, frozen=True, kw_only=True):
     """Who spoke: a registered agency, organization or person (`kind` + `id`), or a `group` the
     source does not name ("다수의 기업들"): no id, a description, and the registered `members`
     the source does name, if any."""
@@ -38,7 +38,7 @@ class Speaker(Value, kw_only=True):
             raise ValueError("only a group speaker has members")
 
 
-class StatementMade(Event, kw_only=True):
+class StatementMade(Event, frozen=True, kw_only=True):
     """`text` is in Korean. `verbatim` is true only for a direct quote: then each line of `text`
     (separately quoted passages go on separate lines) must be an exact substring of one of the
     evidence quotes. Otherwise `text` renders what the source reports in indirect speech.

@@ -10,6 +10,7 @@ page, feed or calendar never makes a link of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import msgspec
@@ -51,7 +52,9 @@ def web_urls_only(data: bytes | str | msgspec.Raw) -> bytes | str | msgspec.Raw:
     """Stored JSON as it is when every ``url`` in it is a web address or null; otherwise the
     JSON with each other ``url`` (at any depth: a place's, a correction's) read as null."""
     text = data if isinstance(data, str) else memoryview(data)
-    found = (_URL_IN_TEXT if isinstance(data, str) else _URL_IN_BYTES).finditer(text)
+    found: Iterator[re.Match[str]] | Iterator[re.Match[bytes]] = (
+        _URL_IN_TEXT.finditer(text) if isinstance(text, str) else _URL_IN_BYTES.finditer(text)
+    )
     if all(web_url(_STRING.decode(m.group(1))) for m in found):
         return data
     parsed = _OBJECT.decode(text)

@@ -10,8 +10,8 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from service.settings import load_settings
 from service.database import sqlalchemy_url
+from service.settings import load_settings
 
 
 def _url() -> str:

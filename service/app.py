@@ -12,7 +12,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 
-from service import bootstrap, database, logs
+from service import bootstrap, database
 from service.http.caching import REVALIDATE
 from service.http.consistency import note_a_lost_replica
 from service.http.desk import desk_router
@@ -20,15 +20,17 @@ from service.http.etags import ETagMiddleware
 from service.http.head import answering_head
 from service.http.health import health, ready
 from service.http.live import live_events
+from service.http.locate import locate
 from service.http.metrics import CountedAppender, MetricsController, prometheus_config
-from service.http.pages import page_router
 from service.http.openapi import StrictStructSchemaPlugin, openapi_config
+from service.http.pages import page_router
 from service.http.problems import exception_handlers, problem_details_plugin
 from service.http.projections import ProjectionController
 from service.http.rate_limit import write_rate_limit
 from service.http.read_params import READ_DEPENDENCIES
-from service.http.read_models import read_model_router
+from service.http.read_router import read_router
 from service.http.request_ids import send_request_id
+from service.http.schema_viewer import schema_assets, schema_viewer
 from service.http.security_headers import send_security_headers
 from service.http.sessions import (
     STORE_NAME,
@@ -36,14 +38,13 @@ from service.http.sessions import (
     csrf_config,
     session_config,
 )
-from service.http.strict_input import not_found, refuse_undeclared_input
-from service.http.schema_viewer import schema_assets, schema_viewer
-from service.http.locate import locate
 from service.http.streams import FeedController, StreamController
+from service.http.strict_input import not_found, refuse_undeclared_input
 from service.live import LiveFeed
-from service.read_models import PROJECTIONS
+from service.operations import logs
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
+from service.read_models import PROJECTIONS
 from service.read_routing import ReadRouting
 from service.settings import Settings, SettingsError, load_settings
 from service.web.engine import template_config
@@ -115,7 +116,7 @@ def create_app(
                     if replica is not None:
                         await replica.close()
 
-    def state_value(name: str):
+    def state_value(name: str) -> Provide:
         def provide(state: State) -> object:
             return state[name]
 
@@ -128,7 +129,7 @@ def create_app(
             live_events,
             locate,
             ProjectionController,
-            read_model_router(),
+            read_router(),
             health,
             ready,
             MetricsController,
@@ -166,7 +167,7 @@ def create_app(
         if settings.cors_origins
         else None,
         request_max_body_size=settings.max_body_bytes,
-        # The root logger stays as the process set it (service/logs.py): one format, with
+        # The root logger stays as the process set it (service/operations/logs.py): one format, with
         # the pid, in every process of serve, at POLICY_TIMELINE_LOG_LEVEL.
         logging_config=LoggingConfig(configure_root_logger=False),
     )

@@ -1,6 +1,6 @@
 """The wiring every entry point shares: pool -> store -> appender, and the projector.
 
-``service/app.py`` (the API's lifespan), ``service/serving.py`` (``project``), ``service/cli.py``
+``service/app.py`` (the API's lifespan), ``service/operations/serving.py`` (``project``), ``service/cli.py``
 (``import``, ``source add``) and ``service/writing/seeding.py`` build from here, so a store or an
 appender is made one way everywhere, with the settings' channel and intervals, and the read
 models the engine keeps current are the ones ``service.read_models`` registers.

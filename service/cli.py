@@ -6,13 +6,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
+from typing import TYPE_CHECKING, TypeVar
 
 from events.sources import DEFAULT_KIND, SOURCE_KINDS
-from service import database, logs
-from service.processes import STOP_SIGNALS, unwinding_on
+from service import database
+from service.operations import logs
+from service.operations.processes import STOP_SIGNALS, unwinding_on
+from service.operations.waiting import DatabaseUnavailable
 from service.settings import PROJECTOR_MODES, Settings, SettingsError, load_settings
-from service.waiting import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    import asyncpg
+
+    from service.writing.command import AppendCommand
+    from service.writing.transfer import ImportReport
+
+T = TypeVar("T")
 
 SERVE_HELP = """\
 environment (see README.md, Configuration):
@@ -40,6 +51,7 @@ def seed(settings: Settings) -> None:
     with database.in_use(settings) as url:
         database.migrate(url)
         report = asyncio.run(seed_database(url, settings))
+    assert report is not None  # None only for serve's seed (on_start)
     print(
         f"seed: {report.events} events in {report.streams} streams; "
         f"{report.appended} appended, {report.events - report.appended} already stored or refused"
@@ -48,11 +60,11 @@ def seed(settings: Settings) -> None:
         print(f"seed: refused {refusal}", file=sys.stderr)
 
 
-def _with_connection(settings: Settings, work) -> object:
+def _with_connection(settings: Settings, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
     """Run ``work(connection)`` on the migrated database in use."""
     import asyncpg
 
-    async def run(url: str) -> object:
+    async def run(url: str) -> T:
         connection = await asyncpg.connect(url)
         try:
             return await work(connection)
@@ -65,7 +77,7 @@ def _with_connection(settings: Settings, work) -> object:
 
 
 def token(settings: Settings, arguments: argparse.Namespace) -> int:
-    from service import tokens
+    from service.http import tokens
 
     try:
         if arguments.token_command == "create":
@@ -94,7 +106,7 @@ def token(settings: Settings, arguments: argparse.Namespace) -> int:
 def export(settings: Settings, path: str) -> None:
     from service.writing.transfer import export_lines
 
-    async def write(connection) -> int:
+    async def write(connection: asyncpg.Connection) -> int:
         count = 0
         with open(path, "wb") if path != "-" else nullcontext(sys.stdout.buffer) as out:
             async for lines in export_lines(connection):
@@ -111,7 +123,7 @@ def import_(settings: Settings, path: str, into_non_empty: bool) -> int:
     from service.writing import BadFact
     from service.writing.transfer import NotEmpty, import_log, read_lines
 
-    async def run(url: str):
+    async def run(url: str) -> ImportReport:
         async with bootstrap.writing(url, settings) as writing:
             with open(path, "rb") if path != "-" else nullcontext(sys.stdin.buffer) as lines:
                 return await import_log(
@@ -196,8 +208,8 @@ def projections_ready(settings: Settings) -> int:
 def replay(settings: Settings, names: list[str]) -> int:
     """``policy-timeline replay``: rebuild the named projections (every one when none is named)."""
     from service import read_models
+    from service.operations.rebuild_progress import rebuild_with_progress
     from service.projections.build_tables import RebuildNotPossible
-    from service.projections.progress import rebuild_with_progress
     from service.projections.projector import rebuilt_with
     from service.projections.rebuild_status import RebuildAlreadyRunning
 
@@ -230,7 +242,7 @@ def add_source(settings: Settings, arguments: argparse.Namespace) -> int:
     from service.writing import BadFact
     from service.writing.sources import read_text, source_command
 
-    async def run(url: str, command) -> None:
+    async def run(url: str, command: AppendCommand) -> None:
         async with bootstrap.writing(url, settings) as writing:
             await writing.appender.append(command)
 
@@ -353,11 +365,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.command == "serve":
-        from service.serving import serve
+        from service.operations.serving import serve
 
         return serve(settings)
     elif arguments.command == "project":
-        from service.serving import project
+        from service.operations.serving import project
 
         project(settings)
     elif arguments.command == "migrate":

@@ -8,13 +8,17 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from service.embedded import EmbeddedPostgres
+from service.operations.embedded import EmbeddedPostgres
+from service.operations.waiting import wait_for_database
 from service.settings import Settings
-from service.waiting import wait_for_database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +107,7 @@ def _run_alembic(database_url: str, revision: str) -> None:
         command.upgrade(config, revision)
 
 
-def alembic_config(database_url: str):
+def alembic_config(database_url: str) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -113,7 +117,7 @@ def alembic_config(database_url: str):
     return config
 
 
-class Pool(asyncpg.Pool):
+class Pool(asyncpg.Pool):  # type: ignore[misc]  # asyncpg has no types: Pool is Any
     """An asyncpg pool whose ``acquire`` (and so ``fetch``, ``execute``...) gives up after
     ``acquire_timeout`` seconds unless the caller passes its own timeout, so a request never
     waits for ever on an exhausted pool or a server that does not answer a new connection."""
@@ -122,7 +126,7 @@ class Pool(asyncpg.Pool):
         super().__init__(*args, **kwargs)
         self.acquire_timeout = acquire_timeout
 
-    def acquire(self, *, timeout: float | None = None):
+    def acquire(self, *, timeout: float | None = None) -> Any:
         return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
@@ -164,7 +165,7 @@ def _parse(name: str, raw: str, kind: type | tuple[str, ...]) -> object:
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from the environment (or ``environ``), then ``overrides`` on top."""
     environ = os.environ if environ is None else environ
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name, (field, kind) in _ENVIRONMENT.items():
         raw = environ.get(name)
         if raw is not None and raw != "":

@@ -13,7 +13,7 @@ from typing import Any
 
 import uvicorn
 
-from service.http_protocol import HTTP_PROTOCOL
+from service.operations.http_protocol import HTTP_PROTOCOL
 
 DEADLINE = 10.0
 """Seconds any wait of these helpers may take."""

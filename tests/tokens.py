@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from service import tokens
+from service.http import tokens
 
 WRITER = "pt_test-writer-0123456789abcdefghijklmnopqrstuvwxyz"
 """Scope ``append``, name ``test-writer``."""

@@ -22,8 +22,8 @@ from rich.progress import Progress
 
 from bench import common
 from bench.replay.spawn import run_child
+from harness.digest import table_digest
 from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
 
 
 class AutovacuumLike:

@@ -10,6 +10,7 @@ import msgspec
 import events
 from bench.replay.world import Row, Target, event_uuid
 
+
 class Checker:
     """Decodes every event with the vocabulary and checks what the append path checks: the
     stream, references registered earlier, quotes exactly in their source's text, corrections

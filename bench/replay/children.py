@@ -32,12 +32,12 @@ import asyncpg
 
 from bench import common
 from bench.replay import NOTIFY_CHANNEL
-from service.read_models import PROJECTIONS
+from service.projections.base import DEFAULT_BATCH_SIZE
 from service.projections.projector import Projector
 from service.projections.rebuild import Rebuild
 from service.projections.rebuild_status import RebuildStatus
-from service.projections.base import DEFAULT_BATCH_SIZE
 from service.projections.runner import ProjectionRunner
+from service.read_models import PROJECTIONS
 
 # --------------------------------------------------------------------------------------------
 # The rebuild.
@@ -247,7 +247,7 @@ async def catch_up(url: str, result_path: str, *, batch_size: int, stall_seconds
                 await asyncio.wait_for(finished.wait(), 5)
             except TimeoutError:
                 if time.perf_counter() - last[0] > stall_seconds:
-                    raise SystemExit(f"catch-up: no batch for {stall_seconds:.0f} s at {done}")
+                    raise SystemExit(f"catch-up: no batch for {stall_seconds:.0f} s at {done}") from None
         seconds = time.perf_counter() - started
     finally:
         task.cancel()

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from bench import common
 from bench.replay.report import report
 from bench.replay.run import STEPS, run
-from service.projections.rebuild import DEFAULT_CHUNK_SIZE
 from service.projections.base import DEFAULT_BATCH_SIZE
+from service.projections.rebuild import DEFAULT_CHUNK_SIZE
 
 DEFAULT_PREFIX = "pt_bench_replay"
 

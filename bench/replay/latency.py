@@ -34,12 +34,12 @@ from rich.progress import Progress
 from bench import common
 from bench.replay import NOTIFY_CHANNEL
 from bench.replay.build import Build
-from service.writing import Appender
 from service.database import SESSION
 from service.http.schemas import AppendRequest, EventBody
-from service.read_models import PROJECTIONS
 from service.projections.projector import Projector
+from service.read_models import PROJECTIONS
 from service.store import PostgresEventStore
+from service.writing import Appender
 
 VISIBLE = """SELECT DISTINCT event_id FROM timeline_entries
     WHERE event_id = ANY ($1::uuid[]) AND known_until IS NULL"""

@@ -16,7 +16,6 @@ from rich.console import Console
 
 from bench import common
 from bench.replay.build import Build, build_database
-from bench.replay.ceiling import CeilingFigure, measure_ceiling, relations
 from bench.replay.catchup import (
     CatchUpFigure,
     Digests,
@@ -24,6 +23,7 @@ from bench.replay.catchup import (
     measure_catch_up,
     row_counts,
 )
+from bench.replay.ceiling import CeilingFigure, measure_ceiling, relations
 from bench.replay.latency import LatencyFigure, measure_latency
 from bench.replay.pages import Pages, measure_pages
 from bench.replay.profile import Profile, read_profile

@@ -30,8 +30,8 @@ from typing import Any
 import msgspec
 
 import events
-from events.seed import load_seed
 from bench.replay.world import EPOCH, SPAN_DAYS, Row, Target, event_uuid, log_row
+from events.seed import load_seed
 
 CORRECTION_SHARE = 0.05
 TARGET_POOL = 20_000

@@ -9,9 +9,9 @@ from rich.progress import Progress
 
 from bench.replay import NOTIFY_CHANNEL
 from bench.replay.text import make_world
-from service.writing import Appender
 from service.http.schemas import AppendRequest, EventBody
 from service.store import PostgresEventStore
+from service.writing import Appender
 
 
 async def verify_with_appender(url: str, total: int, seed: int, progress: Progress,

@@ -5,7 +5,6 @@ Data only (and ``josa``): the generator (``world.py``) draws from these lists.
 
 from __future__ import annotations
 
-
 # (id, name_ko, name_en, short_ko, short_en, kind, parent). Parents come before children.
 AGENCIES: list[tuple[str, str, str, str | None, str | None, str, str | None]] = [
     ("msit", "과학기술정보통신부", "Ministry of Science and ICT", "과기정통부", "MSIT", "ministry", None),

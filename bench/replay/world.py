@@ -169,7 +169,7 @@ class World:
         rng = self.rng
         for _ in range(count):
             if self.pending:
-                kind, make = self.pending.pop(0)
+                _kind, make = self.pending.pop(0)
             else:
                 make = self.makers[bisect.bisect(self.weights, rng.random() * self.weights[-1])]
             stream_id, type_, data, target = make()

@@ -511,7 +511,7 @@ seeded with it receive what follows as new events."""
 
 def first_published(entity_id: str) -> Event:
     """The fact, as first published, that registered or reported the entity ``entity_id``."""
-    return next(f for f in FACTS if getattr(f, type(f).KEY) == entity_id)
+    return next(f for f in FACTS if getattr(f, type(f).KEY or "") == entity_id)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -885,7 +885,7 @@ def render(facts: list[Event] = FACTS, errata: list[Event | Erratum] = ERRATA) -
     for item in [*facts, *errata]:
         if isinstance(item, Erratum):
             stream = item.target.stream_id()
-            event = FactCorrected(
+            event: Event = FactCorrected(
                 target=ids[id(item.target)],
                 changes=item.changes,
                 reason=item.reason,

@@ -115,11 +115,11 @@ class Reading(NamedTuple):
     because: str
 
 
-def _dates(match: re.Match) -> bool:
+def _dates(match: re.Match[str]) -> bool:
     return any(match[name] for name in ("word", "year", "year_word", "month", "month_word", "day"))
 
 
-def _resolve(match: re.Match, words: str, publication: _Publication | None) -> Reading | str:
+def _resolve(match: re.Match[str], words: str, publication: _Publication | None) -> Reading | str:
     """The date the words give and why; or why they give none (empty where nothing needs
     saying: no publication date to place them against)."""
     word, lead = match["word"], match["lead"]
@@ -151,7 +151,7 @@ def _resolve(match: re.Match, words: str, publication: _Publication | None) -> R
         return f"{_quoted(words)} ({value}) is after the publication: to come, not what happened."
     if match["about"]:
         because += f" '{match['about'].strip()}' (about) makes it approximate."
-    if inherited:
+    if inherited and publication is not None:
         because += f" The publication date {publication.date} is approximate, and so is this."
     return Reading(occurred, because)
 
@@ -160,7 +160,7 @@ Parts = tuple[tuple[int, int | None, int | None], bool, str]
 """(year, month, day), whether approximate, and why."""
 
 
-def _parts(match: re.Match, words: str, publication: _Publication | None) -> Parts | str:
+def _parts(match: re.Match[str], words: str, publication: _Publication | None) -> Parts | str:
     """The date the words give; or why they give none."""
     day = int(match["day"]) if match["day"] else None
     month = int(match["month"]) if match["month"] else None
@@ -197,7 +197,7 @@ def _parts(match: re.Match, words: str, publication: _Publication | None) -> Par
 
 
 def _month_without_year(
-    match: re.Match, quoted: str, month: int, day: int | None, publication: _Publication,
+    match: re.Match[str], quoted: str, month: int, day: int | None, publication: _Publication,
     rest: str,
 ) -> Parts | str:
     year = publication.year

@@ -101,8 +101,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def _boundaries(text: str, start: int, end: int) -> list[int]:
     """The offsets inside the line ``text[start:end]`` where a sentence ends (rules 2 and 3)."""
     pairs = _pairs(text, start, end)
-    first = _NEXT_CHARACTER.match(text, start, end)
-    first = first.start(1) if first else end
+    next_character = _NEXT_CHARACTER.match(text, start, end)
+    first = next_character.start(1) if next_character else end
     found: list[int] = []
     resume = start  # past the pair or the run of punctuation last looked at
     for mark in _MARKS.finditer(text, start, end):

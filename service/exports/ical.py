@@ -92,6 +92,7 @@ def text(value: str) -> str:
 
 def fold(line: str) -> str:
     """One content line, folded into lines of at most 75 octets (3.1), ending in CRLF."""
+    current: list[str]
     pieces, current, size, room = [], [], 0, 75
     for character in line:
         octets = len(character.encode())

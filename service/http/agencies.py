@@ -14,8 +14,8 @@ from litestar.params import QueryParameter
 from service.exports.wording import Heading
 from service.http.exports import (
     FORMATS,
-    TimelineOperation,
     Format,
+    TimelineOperation,
     chosen_format,
     export_entries,
     export_response,
@@ -24,9 +24,9 @@ from service.http.exports import (
 from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
+    REDUCED_DATE,
     EntityId,
     ListQuery,
-    REDUCED_DATE,
     Search,
     filtered_by,
     one_of,
@@ -108,7 +108,7 @@ class AgencyController(Controller):
     )
     async def timeline(
         self,
-        request: Request,
+        request: Request[Any, Any, Any],
         agency_id: EntityId,
         pool: NamedDependency[asyncpg.Pool],
         settings: NamedDependency[Settings],
@@ -141,7 +141,7 @@ class AgencyController(Controller):
                     400, "export-not-paged",
                     "an export holds the whole timeline: limit and cursor are for the JSON pages",
                 )
-            return await _export(request, pool, settings, agency_id, format_chosen, list_query)
+            return await _export(request, pool, settings, agency_id, format_chosen, list_query)  # type: ignore[return-value]  # the schema documents the JSON page
         listing = list_query.page_list("timeline", agency=agency_id)
         after = list_query.after(listing, SortKey)
         size = list_query.limit
@@ -198,13 +198,13 @@ class AgencyController(Controller):
 
 
 async def _export(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: asyncpg.Pool,
     settings: Settings,
     agency_id: str,
     format_: Format,
     list_query: ListQuery,
-) -> Response:
+) -> Response[Any]:
     """The whole timeline (to the cap) as a file, or a 404 problem for an unknown agency."""
 
     async def export_of(

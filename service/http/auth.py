@@ -3,19 +3,22 @@ for everything. There is no open mode: a write without a valid token is refused.
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from service import tokens
+from service.http import tokens
 from service.http.problems import problem
-from service.tokens import Caller, Scope
+from service.http.tokens import Caller, Scope
 
-def presented_token(connection: ASGIConnection) -> str | None:
+
+def presented_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def caller(connection: ASGIConnection) -> Caller | None:
+async def caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller | None:
     """The valid token's holder, looked up once per request."""
     if "caller" not in connection.state:
         token = presented_token(connection)
@@ -26,20 +29,20 @@ async def caller(connection: ASGIConnection) -> Caller | None:
     return connection.state["caller"]
 
 
-async def requires_append(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_append(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     await _require(connection, "append")
 
 
-async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     await _require(connection, "admin")
 
 
-async def is_admin(connection: ASGIConnection) -> bool:
+async def is_admin(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     found = await caller(connection)
     return found is not None and found.may("admin")
 
 
-async def _require(connection: ASGIConnection, scope: Scope) -> None:
+async def _require(connection: ASGIConnection[Any, Any, Any, Any], scope: Scope) -> None:
     found = await caller(connection)
     make_one = (
         f"`policy-timeline token create --name NAME --scope {scope}` makes one (send it as "
@@ -61,7 +64,7 @@ async def _require(connection: ASGIConnection, scope: Scope) -> None:
         )
 
 
-def requires_json_body(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def requires_json_body(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Only ``application/json`` bodies: a ``text/plain`` POST needs no CORS preflight, so a
     web page could otherwise make a visitor's browser post to a local server."""
     media_type = connection.headers.get("content-type", "").partition(";")[0].strip().lower()

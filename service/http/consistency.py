@@ -18,10 +18,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, Router
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.params import QueryParameter
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
@@ -53,7 +54,7 @@ MinPosition = Annotated[
 ]
 
 
-async def read_pool(request: Request, min_position: MinPosition = None) -> Pool:
+async def read_pool(request: Request[Any, Any, Any], min_position: MinPosition = None) -> Pool:
     """The ``pool`` of every reading route: the database this request reads from, once
     ``min_position`` (if given) is folded there."""
     state = request.scope["state"]
@@ -75,7 +76,7 @@ async def read_pool(request: Request, min_position: MinPosition = None) -> Pool:
 
 
 async def _wait_for_min_position(
-    request: Request, routing: ReadRouting, position: int, primary_only: bool
+    request: Request[Any, Any, Any], routing: ReadRouting, position: int, primary_only: bool
 ) -> tuple[Pool, str | None]:
     """The pool that has folded the position, and why it is the primary if a replica is set.
 
@@ -146,7 +147,7 @@ class AgainOnThePrimary:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["app"].state.read_routing.replica is None:
+        if scope["type"] != ScopeType.HTTP or scope["app"].state.read_routing.replica is None:
             await self.app(scope, receive, send)
             return
         state = scope["state"]

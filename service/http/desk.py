@@ -5,55 +5,61 @@ name only, and each request looks it up again, so a revoked token signs its sess
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import msgspec
 from litestar import Request, Router, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
-from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from events.base import ID_PATTERN
-from service import tokens
-from service.http.read_params import is_entity_id
-from service.queries.sources import get_sentences, get_source, source_page
+from service.http import tokens
 from service.http.desk_facts import FACT_ROUTES, MinPosition
 from service.http.desk_session import (
-    EDITOR_KEY, SignInNeeded, editor_of, shows_own_write, signed_in,
+    EDITOR_KEY,
+    SignInNeeded,
+    editor_of,
+    shows_own_write,
+    signed_in,
 )
+from service.http.read_params import is_entity_id
 from service.http.sessions import SESSION_COOKIE, sharing_the_secret
-from service.tokens import Caller
+from service.http.tokens import Caller
+from service.queries.sources import get_sentences, get_source, source_page
+from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
 from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact
-from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
 from service.writing.sources import source_command
 
 MAX_SOURCES_LISTED = 200
 
 
-def sign_in_page(request: Request, *, message: str | None = None, status: int = 200) -> Template:
+def sign_in_page(request: Request[Any, Any, Any], *, message: str | None = None, status: int = 200) -> Template:
     return Template(
         "desk/sign_in.html", context={"message": message}, status_code=status
     )
 
 
-def refused_without_session(request: Request, _: SignInNeeded) -> Template:
+def refused_without_session(request: Request[Any, Any, Any], _: SignInNeeded) -> Template:
     """Any desk page or action without a session: the sign-in page, 401, nothing done."""
     return sign_in_page(request, message="로그인이 필요합니다 · Please sign in first.", status=401)
 
 
-def not_found(request: Request, error: NotFoundException) -> Template:
+def not_found(request: Request[Any, Any, Any], error: NotFoundException) -> Template:
     return Template("not_found.html", context={"what": request.url.path}, status_code=404)
 
 
 @get("/")
-async def desk_home(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Template:
+async def desk_home(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Template:
     """The sign-in page, or for a signed-in editor the sources to work on."""
     editor = await signed_in(request, pool)
     if editor is None:
@@ -70,7 +76,7 @@ class Editor(msgspec.Struct):
 
 
 @get("/me")
-async def who_is_signed_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Editor:
+async def who_is_signed_in(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Editor:
     """The signed-in editor, for the reader's page to offer "correct" and "retract"; 401
     without a session."""
     editor = await signed_in(request, pool)
@@ -80,7 +86,7 @@ async def who_is_signed_in(request: Request, pool: NamedDependency[asyncpg.Pool]
 
 
 @post("/sign-in", status_code=303)
-async def sign_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Redirect | Template:
+async def sign_in(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Redirect | Template:
     if request.cookies.get(SESSION_COOKIE, "null") != "null":
         # Signing in never reuses a session id (one another page could have planted): the
         # old session is closed, and the editor signs in on a fresh one.
@@ -106,7 +112,7 @@ async def sign_in(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Redi
 
 
 @post("/sign-out", status_code=303)
-async def sign_out(request: Request) -> Redirect:
+async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     request.clear_session()
     return Redirect("/desk", status_code=303)
 
@@ -115,14 +121,14 @@ SOURCE_FIELDS = ("source_id", "title", "publisher", "published", "url", "languag
 
 
 @get("/sources/new")
-async def new_source(request: Request, pool: NamedDependency[asyncpg.Pool]) -> Template:
+async def new_source(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Template:
     editor = await editor_of(request, pool)
     return _source_form(editor, {"language": "ko", "kind": "news_article"}, problems=[])
 
 
 @post("/sources", status_code=303)
 async def register_source(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
 ) -> Redirect | Template:
@@ -169,7 +175,7 @@ async def register_source(
 
 
 def _source_form(
-    editor: Caller, values: dict, *, problems: list[tuple[str, str]], status: int = 200
+    editor: Caller, values: dict[str, Any], *, problems: list[tuple[str, str]], status: int = 200
 ) -> Template:
     return Template(
         "desk/source_form.html",
@@ -189,7 +195,7 @@ MAX_SENTENCES = 100_000
 
 @get("/sources/{source_id:str}")
 async def source_sentences(
-    request: Request, source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool],
+    request: Request[Any, Any, Any], source_id: FromPath[str], pool: NamedDependency[asyncpg.Pool],
     min_position: MinPosition = None,
 ) -> Template:
     """The source as numbered sentences, each covered (a fact cites it) or not yet, with the

@@ -7,26 +7,27 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
 from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 import events
-from service.desk.dates import propose_date
+from service.desk.dates import DateProposal, propose_date
 from service.desk.sentences import split
 from service.http.desk_session import editor_of, shows_own_write
 from service.http.read_params import is_entity_id
+from service.http.tokens import Caller
 from service.queries.choices import entity_choices
 from service.queries.facts import FactNow, fact_now
 from service.queries.sources import get_source, source_page
 from service.store import EventIdConflict, InvalidAppend, WrongExpectedVersion
-from service.tokens import Caller
 from service.web import forms
 from service.writing import Appender
 from service.writing.checks import BadFact
@@ -39,13 +40,13 @@ class Outcome(msgspec.Struct):
     """What the write path said of one event: problems as (field name or "", text)."""
 
     problems: list[tuple[str, str]]
-    missing: list[dict] = []
+    missing: list[dict[str, Any]] = []
     position: int | None = None
     """Where the event was stored (not in a dry run): the next page waits for it."""
 
 
 async def append_fact(
-    appender: Appender, editor: Caller, stream_id: str, type_: str, data: dict, dry_run: bool
+    appender: Appender, editor: Caller, stream_id: str, type_: str, data: dict[str, Any], dry_run: bool
 ) -> Outcome:
     """One event through the API's own command and checks (``dry_run``: nothing stored)."""
     event = ProposedEvent(id=uuid.uuid4(), type=type_, data=data)
@@ -66,8 +67,8 @@ MinPosition = Annotated[int | None, QueryParameter(name="min_position", ge=1, le
 """The position of the editor's own write, which the page waits for (``shows_own_write``)."""
 
 
-def _submitted(form) -> dict[str, list[str]]:
-    return {name: [str(v) for v in form.getall(name)] for name in form.keys()}
+def _submitted(form: FormMultiDict) -> dict[str, list[str]]:
+    return {name: [str(v) for v in form.getall(name)] for name in form.keys()}  # noqa: SIM118 (a multidict)
 
 
 async def _fact(pool: asyncpg.Pool, event_id: uuid.UUID) -> FactNow:
@@ -97,7 +98,9 @@ def plain(text: str) -> str:
     return text
 
 
-def _at_fields(problems: list[tuple[str, str]], prefix: str = "", changes_prefix=None) -> dict:
+def _at_fields(
+    problems: list[tuple[str, str]], prefix: str = "", changes_prefix: str | None = None
+) -> dict[str, str]:
     """Problems by the form field they name ("" for the fact as a whole), in plain words."""
     placed: dict[str, str] = {}
     for _, text in problems:
@@ -116,7 +119,7 @@ class Problem(msgspec.Struct):
 
 def _summary(
     problems: list[tuple[str, str]], shown: Sequence[forms.FactForm], prefix: str = "",
-    changes_prefix=None,
+    changes_prefix: str | None = None,
 ) -> list[Problem]:
     """The problems listed above a form: each by its field's label (linked to the field) and
     in plain words, or as the write side said it where it names no field of ``shown``."""
@@ -140,7 +143,7 @@ def _summary(
 
 @get("/facts/{event_id:uuid}")
 async def fact_page(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool],
+    request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool],
     min_position: MinPosition = None,
 ) -> Template:
     """A fact as it stands now, with what an editor can do to it (after the editor's
@@ -161,8 +164,8 @@ class Selection(msgspec.Struct):
     end: int
     passage: str
     sentence: str
-    evidence: dict
-    proposal: object | None
+    evidence: dict[str, Any]
+    proposal: DateProposal | None
 
 
 async def _selection(pool: asyncpg.Pool, source_id: str, start: int, end: int) -> Selection:
@@ -197,7 +200,7 @@ def _offset(value: object) -> int:
 
 @get("/draft")
 async def draft_form(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: NamedDependency[asyncpg.Pool],
     source: FromQuery[str],
     start: FromQuery[int],
@@ -215,7 +218,7 @@ async def draft_form(
                      "type_label": forms.type_label},
         )
     form = forms.form_for(type_)
-    values: dict = {"evidence": [selection.evidence]}
+    values: dict[str, Any] = {"evidence": [selection.evidence]}
     if form.find("occurred") is not None and selection.proposal is not None:
         values["occurred"] = msgspec.to_builtins(selection.proposal.occurred)
     return await _draft_page(pool, editor, selection, form, values, problems=[])
@@ -223,7 +226,7 @@ async def draft_form(
 
 @post("/draft", status_code=303)
 async def draft(
-    request: Request,
+    request: Request[Any, Any, Any],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
 ) -> Redirect | Template:
@@ -251,7 +254,7 @@ async def draft(
         problems += outcome.problems
     stream = forms.stream_for(type_, data) or ""
     outcome = await append_fact(appender, editor, stream, type_, data, True)
-    on_the_way = {str(d.get(events.EVENT_TYPES[t].KEY)) for t, d in registrations}
+    on_the_way = {str(d.get(events.EVENT_TYPES[t].KEY or "")) for t, d in registrations}
     # A reference to someone registered on the way is unknown until they are: not a problem.
     if not (outcome.missing and all(m.get("id") in on_the_way for m in outcome.missing)):
         problems += outcome.problems
@@ -279,9 +282,9 @@ async def draft(
 
 
 async def _draft_page(
-    pool: asyncpg.Pool, editor: Caller, selection: Selection, form: forms.FactForm, values: dict,
+    pool: asyncpg.Pool, editor: Caller, selection: Selection, form: forms.FactForm, values: dict[str, Any],
     *, problems: list[tuple[str, str]], checked: bool = False,
-    registrations: Sequence[tuple[str, dict]] = (), status: int = 200,
+    registrations: Sequence[tuple[str, dict[str, Any]]] = (), status: int = 200,
 ) -> Template:
     new_form = forms.on_the_way_form(form)
     return Template(
@@ -298,11 +301,13 @@ async def _draft_page(
     )
 
 
-def _new_values(registrations: Sequence[tuple[str, dict]]) -> dict[str, list[dict]]:
+def _new_values(
+    registrations: Sequence[tuple[str, dict[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
     """The registrations on the way as the form shows them again after a check: what was
     typed, with the ids proposed for those left empty (``new.person.0.person_id``), so the
     editor sees the id to name in the fact."""
-    found: dict[str, list[dict]] = {}
+    found: dict[str, list[dict[str, Any]]] = {}
     for new_type, data in registrations:
         found.setdefault(new_type.split(".", 1)[0], []).append(data)
     return found
@@ -312,7 +317,7 @@ def _new_values(registrations: Sequence[tuple[str, dict]]) -> dict[str, list[dic
 
 @get("/facts/{event_id:uuid}/correct")
 async def correct_form(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
+    request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
 ) -> Template:
     editor = await editor_of(request, pool)
     fact = await _fact(pool, event_id)
@@ -322,7 +327,7 @@ async def correct_form(
 
 @post("/facts/{event_id:uuid}/correct", status_code=303)
 async def correct(
-    request: Request,
+    request: Request[Any, Any, Any],
     event_id: FromPath[uuid.UUID],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
@@ -353,8 +358,9 @@ async def correct(
 
 
 async def _correct_page(
-    pool, editor, fact, correction, values, own, problems, *, checked=False, changes=None,
-    status=200,
+    pool: asyncpg.Pool, editor: Caller, fact: FactNow, correction: forms.CorrectionForm,
+    values: dict[str, Any], own: dict[str, Any], problems: list[tuple[str, str]], *,
+    checked: bool = False, changes: dict[str, Any] | None = None, status: int = 200,
 ) -> Template:
     return Template(
         "desk/correct.html",
@@ -373,7 +379,7 @@ async def _correct_page(
 
 @get("/facts/{event_id:uuid}/retract")
 async def retract_form(
-    request: Request, event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
+    request: Request[Any, Any, Any], event_id: FromPath[uuid.UUID], pool: NamedDependency[asyncpg.Pool]
 ) -> Template:
     editor = await editor_of(request, pool)
     fact = await _fact(pool, event_id)
@@ -385,7 +391,7 @@ async def retract_form(
 
 @post("/facts/{event_id:uuid}/retract", status_code=303)
 async def retract(
-    request: Request,
+    request: Request[Any, Any, Any],
     event_id: FromPath[uuid.UUID],
     pool: NamedDependency[asyncpg.Pool],
     appender: NamedDependency[Appender],
@@ -426,7 +432,7 @@ def evidence_of(values: dict[str, str]) -> dict[str, str]:
 
 
 async def _retract_page(
-    pool: asyncpg.Pool, editor: Caller, fact: FactNow, *, values: dict,
+    pool: asyncpg.Pool, editor: Caller, fact: FactNow, *, values: dict[str, Any],
     problems: list[tuple[str, str]], checked: bool = False, status: int = 200,
 ) -> Template:
     async with pool.acquire() as connection:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import asyncpg
 from litestar import Request
 
-from service import tokens
+from service.http import tokens
+from service.http.tokens import Caller
 from service.store.lookups import folded_through
-from service.tokens import Caller
 
 EDITOR_KEY = "editor"
 
@@ -20,7 +21,7 @@ class SignInNeeded(Exception):
     """A desk page or action without a valid session."""
 
 
-async def signed_in(request: Request, pool: asyncpg.Pool) -> Caller | None:
+async def signed_in(request: Request[Any, Any, Any], pool: asyncpg.Pool) -> Caller | None:
     """The editor of this request's session, while their token is in use and may append."""
     session = request.scope.get("session")
     name = session.get(EDITOR_KEY) if isinstance(session, dict) else None
@@ -33,7 +34,7 @@ async def signed_in(request: Request, pool: asyncpg.Pool) -> Caller | None:
     return editor
 
 
-async def editor_of(request: Request, pool: asyncpg.Pool) -> Caller:
+async def editor_of(request: Request[Any, Any, Any], pool: asyncpg.Pool) -> Caller:
     editor = await signed_in(request, pool)
     if editor is None:
         raise SignInNeeded
@@ -43,7 +44,7 @@ async def editor_of(request: Request, pool: asyncpg.Pool) -> Caller:
 POLL_SECONDS = 0.02
 
 
-async def shows_own_write(request: Request, pool: asyncpg.Pool, position: int | None) -> bool | None:
+async def shows_own_write(request: Request[Any, Any, Any], pool: asyncpg.Pool, position: int | None) -> bool | None:
     """After an append, the desk's next page (its redirect names the append's ``min_position``)
     waits until the read models have folded it, as the API's reads with ``min_position`` do, at
     most ``POLICY_TIMELINE_MIN_POSITION_WAIT_SECONDS``: the new source, the sentence covered,

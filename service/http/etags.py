@@ -9,10 +9,11 @@ export, ``service/http/exports.py``) passes through unbuffered; its handler answ
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, HTTPScope, Message, Receive, Scope, Send
 
 
 def matches(if_none_match: str, etag: str) -> bool:
@@ -25,10 +26,10 @@ class ETagMiddleware(ASGIMiddleware):
     exclude_opt_key = "skip_etag"
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if scope["method"] not in ("GET", "HEAD"):
+        if cast(HTTPScope, scope)["method"] not in ("GET", "HEAD"):
             await next_app(scope, receive, send)
             return
-        start: Message | None = None
+        start: HTTPResponseStartEvent | None = None
         chunks: list[bytes] = []
         tagged = False
 
@@ -50,7 +51,9 @@ class ETagMiddleware(ASGIMiddleware):
         await next_app(scope, receive, buffer)
 
     @staticmethod
-    async def _finish(scope: Scope, start: Message | None, body: bytes, send: Send) -> None:
+    async def _finish(
+        scope: Scope, start: HTTPResponseStartEvent | None, body: bytes, send: Send
+    ) -> None:
         assert start is not None
         headers = list(start.get("headers", []))
         if start["status"] == 200:

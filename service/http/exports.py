@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 import asyncpg
 import msgspec
@@ -64,8 +64,8 @@ class TimelineOperation(Operation):
     JSON page of its return type."""
 
     def __post_init__(self) -> None:
-        content = self.responses["200"].content  # type: ignore[index, union-attr]
-        page = content[MediaType.JSON].schema
+        content = cast(dict[str, OpenAPIMediaType], self.responses["200"].content)  # type: ignore[index, union-attr]
+        page = cast(Schema, content[MediaType.JSON].schema)
         content[MediaType.JSON] = OpenAPIMediaType(schema=Schema(any_of=[page, TIMELINEJS_DOCUMENT]))
         for media_type, format_ in _BY_MEDIA_TYPE.items():
             if format_ != "json":
@@ -81,7 +81,7 @@ def chosen_format(format_: str | None, accept: Accept) -> Format:
             raise problem(
                 400, "invalid-format", f"format must be one of {', '.join(FORMATS)}, not {format_!r}"
             )
-        return format_  # type: ignore[return-value]
+        return format_
     best = accept.best_match(list(_BY_MEDIA_TYPE))
     if best is None:
         raise problem(
@@ -137,8 +137,8 @@ async def export_entries(
 
 
 def export_response(
-    request: Request, format_: Format, agency: Heading, entries: list[TimelineEntry]
-) -> Response:
+    request: Request[Any, Any, Any], format_: Format, agency: Heading, entries: list[TimelineEntry]
+) -> Response[Any]:
     renderer = EXPORTS[format_]
     digest = hashlib.blake2b(digest_size=16)
     for part in (RENDERING_VERSION, format_.encode(), msgspec.json.encode(agency)):

@@ -3,17 +3,20 @@ recorded them), ``POLICY_TIMELINE_FEED_ENTRIES`` at most."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import cast
 
 import asyncpg
 from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+import events
 from service.exports import atom
+from service.exports.wording import Heading
 from service.http.openapi import answers
 from service.http.read_params import one_or_404
-from service.exports.wording import Heading
 from service.queries.common import decode_fact, entity_row
 from service.queries.feed import FeedItem, recent_facts, source_urls
 from service.settings import Settings
@@ -63,7 +66,7 @@ async def agency_feed(
         return agency, items, await _source_urls(connection, items)
 
     agency, items, urls = await one_or_404(pool, "agency", agency_id, feed_of)
-    registered = decode_fact(agency)
+    registered = cast(events.AgencyRegistered, decode_fact(agency))
     names = Heading(agency_id, registered.name_ko, registered.name_en, registered.short_en)
     base = _base(settings)
     head = atom.FeedHead(
@@ -80,7 +83,9 @@ async def _source_urls(connection: asyncpg.Connection, items: list[FeedItem]) ->
     return await source_urls(connection, sorted({s for i in items for s in i.entry.source_ids}))
 
 
-def _answer(head: atom.FeedHead, items: list[FeedItem], base: str, urls) -> Response[bytes]:
+def _answer(
+    head: atom.FeedHead, items: list[FeedItem], base: str, urls: Mapping[str, str | None]
+) -> Response[bytes]:
     return Response(atom.feed(head, items, base, urls), media_type=atom.MEDIA_TYPE)
 
 

@@ -7,6 +7,9 @@ return a value, so this wraps the app's router: the one piece of ASGI written by
 
 from __future__ import annotations
 
+from typing import cast
+
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEAD_ONLY = "policy_timeline.head"
@@ -16,7 +19,7 @@ feed) answers its headers and an empty stream instead."""
 
 def answering_head(app: ASGIApp) -> ASGIApp:
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "HEAD":
             await app(scope, receive, send)
             return
 
@@ -26,6 +29,6 @@ def answering_head(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         # A copy: the server keeps reading the original scope, where the method is still HEAD.
-        await app({**scope, "method": "GET", HEAD_ONLY: True}, receive, without_body)  # type: ignore[typeddict-item]
+        await app(cast(Scope, {**scope, "method": "GET", HEAD_ONLY: True}), receive, without_body)
 
     return handle

@@ -20,7 +20,6 @@ from service.projections.status import projection_lags
 from service.read_routing import ReadRouting, ReplicaHealth
 from service.settings import Settings
 
-
 READY_DEADLINE_SECONDS = 1.0
 """How long ``/ready`` waits for the database's answer before a 503 ``database-timeout``,
 measured by the service whatever the database does (it may be frozen rather than down)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get
@@ -19,7 +19,6 @@ from service.http.schemas import event_document
 from service.live import LiveFeed, NotConnected, Subscription, TooManySubscribers
 from service.settings import Settings
 from service.store import RecordedEvent
-
 
 _encode = msgspec.json.Encoder().encode
 
@@ -64,7 +63,7 @@ async def _messages(
     responses=answers(read=False),
 )
 async def live_events(
-    request: Request,
+    request: Request[Any, Any, Any],
     live_feed: NamedDependency[LiveFeed],
     settings: NamedDependency[Settings],
     cursor: Annotated[

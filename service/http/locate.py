@@ -11,10 +11,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from events.patterns import pattern
+from service.desk.quote_matching import Location, locate_quote
 from service.http.auth import requires_append, requires_json_body
 from service.http.openapi import BEARER, answers
 from service.http.read_params import EntityId, one_or_404
-from service.queries.locating import Location, locate_quote
 from service.store.lookups import stream_openings
 
 Words = Annotated[

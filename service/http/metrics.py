@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from litestar import Response, get
@@ -109,13 +110,13 @@ class MetricsController(PrometheusController):
     tags = ["operations"]
 
     @get(opt={"skip_etag": True})
-    async def get(  # type: ignore[override]
+    async def get(
         self,
         pool: NamedDependency[asyncpg.Pool],
         projections: NamedDependency[Sequence[Projection]],
         live_feed: NamedDependency[LiveFeed],
         read_routing: NamedDependency[ReadRouting],
-    ) -> Response:
+    ) -> Response[Any]:
         """Prometheus text format."""
         async with pool.acquire() as connection:
             lags = await projection_lags(

@@ -4,21 +4,26 @@ fields."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation.schema import SchemaCreator
+
 from collections.abc import Sequence
 from http import HTTPStatus
 
 import msgspec
+
+# Litestar's own schema plugin for Structs; this one only adds what it leaves out.
+from litestar._openapi.schema_generation.plugins import StructSchemaPlugin  # type: ignore[attr-defined]  # not in its __all__
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.typing import FieldDefinition
 
-# Litestar's own schema plugin for Structs; this one only adds what it leaves out.
-from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
-
 from service.http.schema_viewer import SCHEMA_PATH
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 """``security=`` of the operations that need a token (writes, admin actions)."""
 
 
@@ -72,7 +77,9 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
             field_definition.type_.__struct_config__.forbid_unknown_fields
         )
 
-    def to_openapi_schema(self, field_definition, schema_creator) -> Schema:
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         schema.additional_properties = False
         _keep_integer_bounds_in_unions(field_definition.type_, schema)

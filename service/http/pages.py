@@ -6,6 +6,7 @@ endpoints stay as they are (``GET /sources/{id}`` included)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import asyncpg
@@ -72,7 +73,10 @@ async def source_view(
     return Template("source.html", context={"source": source, "passage": passage, "quote": quote})
 
 
-async def _entity(pool: asyncpg.Pool, read, entity_id: str, as_of: str | None) -> Template:
+async def _entity(
+    pool: asyncpg.Pool, read: Callable[..., Awaitable[entities.EntityPage | None]], entity_id: str,
+    as_of: str | None,
+) -> Template:
     """The page of one entity (``read``: a ``service.web.entities`` view), or a 404 page."""
     page = None
     if is_entity_id(entity_id):

@@ -18,7 +18,6 @@ from litestar.types import ExceptionHandlersMap
 
 from events.patterns import in_words
 from service.http.request_ids import request_id
-
 from service.store import (
     EventIdConflict,
     InvalidAppend,

@@ -17,8 +17,8 @@ from service.http.auth import is_admin, requires_admin
 from service.http.health import ReplicaResponse, replica_response
 from service.http.openapi import BEARER, answers
 from service.http.problems import problem
-from service.projections.projector import Projector, UnknownProjection
 from service.projections.build_tables import RebuildNotPossible
+from service.projections.projector import Projector, UnknownProjection
 from service.projections.rebuild_status import RebuildAlreadyRunning, RebuildStatus
 from service.projections.status import ProjectionStatus, checkpoints
 from service.read_routing import (
@@ -184,7 +184,7 @@ class ProjectionController(Controller):
     @get("/", responses=answers())
     async def list_projections(
         self,
-        request: Request,
+        request: Request[Any, Any, Any],
         projector: NamedDependency[Projector],
         pool: NamedDependency[asyncpg.Pool],
         read_routing: NamedDependency[ReadRouting],

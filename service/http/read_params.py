@@ -29,7 +29,7 @@ from service.read_models.search import MIN_QUERY, normalized
 from service.settings import Settings
 
 REDUCED_DATE = pattern(
-    r"^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", rule(DATE_PATTERN)
+    r"^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", rule(DATE_PATTERN) or ""
 )
 """A reduced date as the schema states it (real months and days; ``day_range`` checks the rest)."""
 ID_RULE = rule(ENTITY_ID.pattern)

@@ -24,7 +24,7 @@ class SwaggerUI(SwaggerRenderPlugin):
     """Litestar's Swagger UI page without its inline script and style: the same settings, run
     from ``/static/schema.js``, which loads the document from ``/schema/openapi.json``."""
 
-    def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         title = html.escape(openapi_schema["info"]["title"])
         return f"""<!DOCTYPE html>
 <html lang="en">

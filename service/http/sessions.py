@@ -10,16 +10,19 @@ an editor may land on any of them, and signing out deletes the row.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
-from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 from litestar.stores.base import Store
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, ScopeSession, Send
 
 STORE_NAME = "desk_sessions"
 SESSION_COOKIE = "desk_session"
@@ -95,7 +98,9 @@ class DeskSessionBackend(ServerSideSessionBackend):
     """Litestar's server-side sessions, except that an empty session is not kept: a visitor
     who does not sign in gets no row and no session id (which signing in could reuse)."""
 
-    async def store_in_message(self, scope_session, message, connection) -> None:
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
         if scope_session is not Empty and not scope_session:
             if connection.cookies.get(self.config.key, "null") == "null":
                 return
@@ -131,7 +136,7 @@ def csrf_config(secure: bool) -> CSRFConfig:
     )
 
 
-def sharing_the_secret(config: CSRFConfig):
+def sharing_the_secret(config: CSRFConfig) -> Callable[[ASGIApp], ASGIApp]:
     """Middleware, before the CSRF check: the first desk request of the process loads the
     secret the processes share (not the app's start: the service starts without its database,
     and answers 503 until it is back)."""

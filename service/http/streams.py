@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from events.patterns import pattern
 from service.http.auth import requires_append, requires_json_body
-from service.http.openapi import BEARER, answers
+from service.http.caching import ONE_EVENT
 from service.http.event_cursors import (
     feed_cursor,
     parse_feed_cursor,
@@ -21,7 +21,7 @@ from service.http.event_cursors import (
     stream_list,
     version_cursor,
 )
-from service.http.caching import ONE_EVENT
+from service.http.openapi import BEARER, answers
 from service.http.problems import problem
 from service.http.read_params import PageCursor
 from service.http.schemas import (
@@ -70,7 +70,7 @@ class StreamController(Controller):
         },
     )
     async def append(
-        self, request: Request, stream_id: StreamId, data: JSONBody[AppendRequest],
+        self, request: Request[Any, Any, Any], stream_id: StreamId, data: JSONBody[AppendRequest],
         appender: NamedDependency[Appender],
         settings: NamedDependency[Settings],
         dry_run: Annotated[

@@ -16,13 +16,13 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import NotFoundException, SerializationException
 from litestar.enums import ParamType
+from litestar.exceptions import NotFoundException, SerializationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg, DependencyKwarg, ParameterKwarg, PathParameter
 
 from events.patterns import in_words
-from service.http.problems import problem
+from service.http.problems import Problem, problem
 
 MAX_DEPTH = 64
 """Arrays and objects within each other; facts nest a handful deep."""
@@ -56,7 +56,7 @@ def refuse_nul(request: Request[Any, Any, Any]) -> None:
         raise _nul(f"query parameter {', '.join(map(repr, names))}")
 
 
-def _nul(where: str):
+def _nul(where: str) -> Problem:
     return problem(400, "nul-character", f"{where} holds a NUL character (%00), which no input may")
 
 
@@ -142,5 +142,5 @@ def _depth_over(value: Any, limit: int) -> bool:
     return False
 
 
-def _too_deep():
+def _too_deep() -> Problem:
     return problem(400, "invalid-json", f"the body nests arrays and objects deeper than {MAX_DEPTH}")

@@ -159,7 +159,7 @@ class LiveFeed:
         until the hub has reached the database."""
         self.overflows = 0
         self._subscribers: set[Subscription] = set()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._tried = asyncio.Event()
         self._stopping = False
 
@@ -193,7 +193,9 @@ class LiveFeed:
             raise TooManySubscribers(f"{len(self._subscribers)} live streams already")
         if cursor is None and self.position is None:
             raise NotConnected("the live feed has not reached the database yet")
-        subscription = Subscription(self, cursor or self.position, types, self.queue_batches)
+        start = cursor or self.position
+        assert start is not None  # checked above
+        subscription = Subscription(self, start, types, self.queue_batches)
         if self.position is not None:
             # Catch up to where the hub stands now; its next batch starts there.
             subscription.offer(_marker(self.position))
@@ -240,6 +242,7 @@ class LiveFeed:
                 connection, self.notify_channel, max_retry_delay=LOOK_AGAIN_SECONDS
             ) as notifications:
                 while True:
+                    assert self.position is not None  # set by _start_at above
                     events = await read_all_on(connection, self.position, self.batch_size)
                     if events:
                         self._publish(events)

@@ -1,6 +1,6 @@
 """What a projection is: a name, its tables, and one table from event type to handler.
 
-A handler is pure: given the fact view (every fact as corrected, see ``state.py``) and one fact,
+A handler is pure: given the fact view (every fact as corrected, see ``fact_view.py``) and one fact,
 it returns the rows that fact contributes to the projection's tables, as ``(table, row)`` pairs,
 each row a tuple in the table's column order. It runs no SQL and does no I/O, so the same
 handlers serve the live path (``runner.py``) and a rebuild (``rebuild.py``).
@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from service.projections.state import Fact, FactView
+from service.projections.fact_view import Fact, FactView
 
-Row = tuple
+Row = tuple[Any, ...]
 Rows = Iterable[tuple[str, Row]]
 Handler = Callable[[FactView, Fact], Rows]
 """``handler(view, fact) -> [(table, row), ...]``: the rows of one fact, as it stands now."""

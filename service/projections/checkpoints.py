@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import asyncpg
 import msgspec
 
 from service.store import START, Cursor
+
+if TYPE_CHECKING:
+    from service.projections.fold import Skip
 
 
 class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,7 +122,9 @@ _RECORD_SKIP = """INSERT INTO public.projection_skipped_events
     DO UPDATE SET error = excluded.error, skipped_at = now()"""
 
 
-async def record_skips(connection: asyncpg.Connection, skipped, *, build: bool = False) -> None:
+async def record_skips(
+    connection: asyncpg.Connection, skipped: Sequence[Skip], *, build: bool = False
+) -> None:
     """Keep the events a projection could not fold (``fold.Skip``), for operators to see."""
     if skipped:
         await connection.executemany(

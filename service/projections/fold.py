@@ -18,10 +18,18 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from events import AMENDING_TYPES, Event, EventError, decode_stored_trusted
-from service.projections.base import VERSION_COLUMNS, Projection
-from service.projections.state import Fact, FactView, entity_kind
+from events import (
+    AMENDING_TYPES,
+    Event,
+    EventError,
+    FactCorrected,
+    FactRetracted,
+    decode_stored_trusted,
+)
+from service.projections.base import VERSION_COLUMNS, Projection, Row
+from service.projections.fact_view import Fact, FactView, entity_kind
 from service.store import RecordedEvent
 
 log = logging.getLogger(__name__)
@@ -45,15 +53,15 @@ class Versions:
         self.table = table
         self.columns = (*columns, *VERSION_COLUMNS)
         self._event_id = columns.index("event_id")
-        self.rows: list[list] = []
-        self.open: dict[uuid.UUID, list[list]] = {}
+        self.rows: list[list[Any]] = []
+        self.open: dict[uuid.UUID, list[list[Any]]] = {}
         """Fact -> its current rows among ``rows``."""
         self.closes: dict[uuid.UUID, tuple[int, datetime]] = {}
         """Fact -> (position, recorded_at) of the first event that replaced its written rows."""
         self.born: set[uuid.UUID] = set()
         """Facts first derived in this buffer: they have no written rows to close."""
 
-    def add(self, event_id: uuid.UUID, row: tuple, made_by: int, at: datetime) -> None:
+    def add(self, event_id: uuid.UUID, row: Row, made_by: int, at: datetime) -> None:
         """A row of a fact derived for the first time (the common case: no close)."""
         version = [*row, made_by, at, None]
         self.rows.append(version)
@@ -65,7 +73,7 @@ class Versions:
             opened.append(version)
 
     def replace(
-        self, event_id: uuid.UUID, rows: list[tuple], made_by: int, at: datetime, first: bool
+        self, event_id: uuid.UUID, rows: list[Row], made_by: int, at: datetime, first: bool
     ) -> None:
         for row in self.open.pop(event_id, ()):
             row[-1] = at
@@ -145,7 +153,7 @@ class Fold:
                 value = decode_stored_trusted(event.type, event.schema_version, event.data)
             target = None
             if event.type in AMENDING_TYPES:
-                target = self.view.amend(event, value)
+                target = self.view.amend(event, cast(FactCorrected | FactRetracted, value))
             own = self.view.record(event, value)
         except EventError as error:
             for projection in projections:
@@ -236,7 +244,7 @@ class Fold:
             self._skip(projection, event, error)
             return
         for fact, first, rows in derived:
-            by_table: dict[str, list[tuple]] = {table: [] for table in projection.tables}
+            by_table: dict[str, list[Row]] = {table: [] for table in projection.tables}
             for table, row in rows:
                 by_table[table].append(row)
             for table, table_rows in by_table.items():

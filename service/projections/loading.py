@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import asyncpg
 import msgspec
 
-from events import AMENDING_TYPES, CREATING_TYPES, Event, EventError, decode_stored_trusted
-from service.projections.state import Fact, FactView, entity_kind, lookups_of
+from events import (
+    AMENDING_TYPES,
+    CREATING_TYPES,
+    Event,
+    EventError,
+    FactCorrected,
+    FactRetracted,
+    decode_stored_trusted,
+)
+from service.projections.fact_view import Fact, FactView, entity_kind, lookups_of
 from service.store import RecordedEvent
 
 _COLUMNS = """event_id, stream_id, position, type, recorded_at, fact::text, corrections::text,
@@ -61,7 +70,7 @@ async def load_view(
             continue  # the fold skips it
         decoded[event.event_id] = value
         if event.type in AMENDING_TYPES:
-            targets.add(value.target)
+            targets.add(cast(FactCorrected | FactRetracted, value).target)
             continue
         wanted.update(lookups_of(event.type, event.stream_id, value, lookup_kinds))
         if event.type in CREATING_TYPES and entity_kind(event.stream_id) in lookup_kinds:

@@ -44,7 +44,7 @@ async def try_lock(connection: asyncpg.Connection, key: int) -> bool:
 
 async def try_lock_all(connection: asyncpg.Connection, keys: list[int]) -> bool:
     """Take every session lock, or none of them; never waits."""
-    taken = []
+    taken: list[int] = []
     for key in keys:
         if not await try_lock(connection, key):
             for held in taken:

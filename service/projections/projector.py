@@ -58,8 +58,8 @@ class Projector:
             after_batch=after_batch,
         )
         self.started = False
-        self._runs: list[asyncio.Task] = []
-        self._rebuilds: dict[str, asyncio.Task] = {}
+        self._runs: list[asyncio.Task[None]] = []
+        self._rebuilds: dict[str, asyncio.Task[RebuildStatus | None]] = {}
 
     async def start(self) -> None:
         if self.started:

@@ -25,7 +25,7 @@ import itertools
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
@@ -37,17 +37,18 @@ from events import AMENDING_TYPES
 from service.projections import connections, rebuild_status, spill
 from service.projections.base import DEFAULT_BATCH_SIZE, Projection, as_projections, lookup_kinds
 from service.projections.build_tables import (
+    copy_of,
     create_copies,
     drop_build_schema,
     index_statements,
     live_table,
-    copy_of,
     refuse_foreign_keys,
     schema_name,
     swap_in,
 )
 from service.projections.checkpoints import Checkpoint, record_skips, set_checkpoint
-from service.projections.fold import Fold
+from service.projections.fact_view import FactView, entity_kind
+from service.projections.fold import Fold, Skip, Versions
 from service.projections.locks import (
     apply_key,
     lock_all_for_transaction,
@@ -55,11 +56,11 @@ from service.projections.locks import (
     try_lock_all,
 )
 from service.projections.rebuild_status import ProgressHook, RebuildAlreadyRunning, RebuildStatus
-from service.projections.state import FactView, entity_kind
 from service.projections.writes import Close, apply_closes, copy_rows, write_live
 from service.store import (
     START,
     Cursor,
+    RecordedEvent,
     count_readable,
     read_all_chunks,
     read_all_on,
@@ -208,8 +209,8 @@ class Rebuild:
         """
         reader = await connections.connect(self.database_url, "rebuild reader")
         loader = await connections.connect(self.database_url, "rebuild loader")
-        writing: asyncio.Task | None = None
-        fetching: asyncio.Future | None = None
+        writing: asyncio.Future[None] | None = None
+        fetching: asyncio.Future[list[RecordedEvent] | None] | None = None
         try:
             async with reader.transaction(isolation="repeatable_read", readonly=True):
                 chunks = aiter(read_all_chunks(reader, self.cursor, self.chunk_size))
@@ -242,7 +243,7 @@ class Rebuild:
             await connections.close(loader)
 
     async def _write_chunk(
-        self, taken, cursor: Cursor, count: int, on_progress: ProgressHook | None
+        self, taken: tuple[dict[str, Versions], list[Skip]], cursor: Cursor, count: int, on_progress: ProgressHook | None
     ) -> None:
         versions, skipped = taken
         # Each COPY is its own transaction: a write holds a transaction id, and with it every
@@ -393,20 +394,22 @@ class Rebuild:
         except (asyncpg.LockNotAvailableError, asyncpg.QueryCanceledError) as busy:
             raise TablesBusy from busy
 
-    async def _fill_view(self, connection: asyncpg.Connection, batch) -> None:
+    async def _fill_view(
+        self, connection: asyncpg.Connection, batch: Sequence[RecordedEvent]
+    ) -> None:
         """Load from the log the released facts this batch amends or derives again (those that
         look up an entity it amends), and pin them with the facts of the batch they concern.
         A released fact was spilled if it was amended (``spill.py``), else its event alone
         says what it is."""
         view = self.fold.view
-        targets: set = set()
+        targets: set[uuid.UUID] = set()
         streams: set[str] = set()
         for event in batch:
             if event.type in AMENDING_TYPES:
-                targets.add(_target_of(event))
+                if (target := _target_of(event)) is not None:
+                    targets.add(target)
                 if entity_kind(event.stream_id) in view.lookup_kinds:
                     streams.add(event.stream_id)
-        targets.discard(None)
         self.fold.pin(targets, streams)
         if not targets:
             return
@@ -517,7 +520,7 @@ async def rebuild(
 
 
 @contextmanager
-def _no_garbage_collection():
+def _no_garbage_collection() -> Iterator[None]:
     """The fold allocates millions of objects and frees few: the cyclic collector would scan
     them over and over for nothing (a third of a rebuild's time, measured)."""
     enabled = gc.isenabled()
@@ -532,7 +535,7 @@ def _no_garbage_collection():
 _target = msgspec.json.Decoder(dict)
 
 
-def _target_of(event) -> uuid.UUID | None:
+def _target_of(event: RecordedEvent) -> uuid.UUID | None:
     """The target of an amendment, without decoding (and checking) all of it."""
     try:
         data = events.current_data(event.type, event.schema_version, event.data)
@@ -575,7 +578,7 @@ class _Lanes:
     def __init__(self, connections: list[asyncpg.Connection]) -> None:
         self.all = tuple(connections)
         self._free = list(connections)
-        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._waiting: list[tuple[int, int, asyncio.Future[asyncpg.Connection]]] = []
         self._asked = itertools.count()
 
     @asynccontextmanager

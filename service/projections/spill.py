@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 import msgspec
 
+from service.projections.fact_view import Fact
 from service.projections.identifiers import quote
-from service.projections.state import Fact
 
 _COLUMNS = (
     "event_id", "spill", "stream_id", "position", "type", "recorded_at", "fact",

@@ -6,8 +6,9 @@ they now belong (a meeting whose organiser was corrected counts for the new orga
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 import asyncpg
 import msgspec
@@ -34,7 +35,7 @@ class LatestActivity(msgspec.Struct, kw_only=True):
     type: str
     date: str
     precision: events.Precision
-    earliest: date
+    earliest: dt.date
     title_ko: str | None
     title_en: str | None
 

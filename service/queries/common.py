@@ -8,8 +8,9 @@ Every query answers now or ``as_of`` an instant, from the versioned rows (``Quer
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import asyncpg
@@ -100,8 +101,8 @@ class DatedRecord(FactRecord, kw_only=True):
 
     date: str
     precision: events.Precision
-    earliest: date
-    latest: date
+    earliest: dt.date
+    latest: dt.date
     approximate: bool
     original_words: str | None
     date_from: Literal["own", "meeting"] = "own"

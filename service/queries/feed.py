@@ -14,7 +14,12 @@ from typing import NamedTuple
 import asyncpg
 
 from service.queries.common import Query, fact_columns, meeting_date_join
-from service.queries.timeline import TIMELINE_TYPES, TimelineEntry, announcement_join, timeline_entry
+from service.queries.timeline import (
+    TIMELINE_TYPES,
+    TimelineEntry,
+    announcement_join,
+    timeline_entry,
+)
 
 
 class FeedItem(NamedTuple):

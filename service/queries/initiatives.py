@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import cast
 
 import asyncpg
 import msgspec
@@ -24,6 +25,9 @@ from service.queries.search import (
     matches,
     searched,
 )
+
+InitiativeFact = events.InitiativeAnnounced | events.InitiativeStatusChanged
+"""What an initiative's history holds: its announcement, then its status changes."""
 
 
 class HistoryItem(DatedRecord, kw_only=True):
@@ -78,7 +82,7 @@ async def get_initiative(
         f"""{_select(query)} AND h.initiative_id = {query.param(initiative_id)}
             ORDER BY {order_by('h')}""",
     )
-    history = [(row, decode_fact(row)) for row in rows]
+    history = [(row, cast(InitiativeFact, decode_fact(row))) for row in rows]
     if not any(isinstance(fact, events.InitiativeAnnounced) for _, fact in history):
         return None
     current = _current(history)
@@ -142,20 +146,20 @@ async def initiative_page(
 
 async def _histories(
     connection: asyncpg.Connection, initiative_ids: list[str], as_of: datetime | None
-) -> dict[str, list[tuple[asyncpg.Record, events.Event]]]:
+) -> dict[str, list[tuple[asyncpg.Record, InitiativeFact]]]:
     query = Query(as_of)
     rows = await query.fetch(
         connection,
         f"""{_select(query)} AND h.initiative_id = ANY ({query.param(initiative_ids)}::text[])
             ORDER BY {order_by("h")}""",
     )
-    histories: dict[str, list] = defaultdict(list)
+    histories: dict[str, list[tuple[asyncpg.Record, InitiativeFact]]] = defaultdict(list)
     for row in rows:
-        histories[row["initiative_id"]].append((row, decode_fact(row)))
+        histories[row["initiative_id"]].append((row, cast(InitiativeFact, decode_fact(row))))
     return histories
 
 
-def _current(history: list[tuple[asyncpg.Record, events.Event]]) -> Initiative:
+def _current(history: list[tuple[asyncpg.Record, InitiativeFact]]) -> Initiative:
     row, announcement = next(
         (row, fact) for row, fact in history if isinstance(fact, events.InitiativeAnnounced)
     )
@@ -178,7 +182,7 @@ def _current(history: list[tuple[asyncpg.Record, events.Event]]) -> Initiative:
     )
 
 
-def _item(row: asyncpg.Record, fact: events.Event) -> HistoryItem:
+def _item(row: asyncpg.Record, fact: InitiativeFact) -> HistoryItem:
     return HistoryItem(
         **dated_fields(row, fact),
         type=row["type"],

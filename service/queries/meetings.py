@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -83,7 +84,7 @@ async def get_meeting(
     return Meeting(**_fields(row), statements=await _statements(connection, meeting_id, as_of))
 
 
-def _fields(row: asyncpg.Record) -> dict:
+def _fields(row: asyncpg.Record) -> dict[str, Any]:
     fact = decode_fact(row)
     assert isinstance(fact, events.MeetingHeld)
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -78,7 +79,7 @@ async def get_organization(
     )
 
 
-def _fields(row: asyncpg.Record) -> dict:
+def _fields(row: asyncpg.Record) -> dict[str, Any]:
     fact = decode_fact(row)
     assert isinstance(fact, events.OrganizationRegistered)
     return {

@@ -30,12 +30,17 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, overload
 
 import msgspec
 
 import events
 from events.base import ID_PATTERN
+
+if TYPE_CHECKING:
+    import asyncpg
+
+    from service.queries.common import Query
 
 SORT_RANKS = frozenset(range(2 * len(events.PRECISION_RANK)))
 """A row's ``precision_rank``: its precision's (0-2), or 3-5 for an entry sorted after the
@@ -66,7 +71,13 @@ def decode(kind: str, key: str, count: int) -> list[str]:
 
 TAG_BYTES = 9
 Key = TypeVar("Key")
-Page = TypeVar("Page")
+
+
+class Paged(Protocol):
+    next_cursor: str | None
+
+
+Page = TypeVar("Page", bound=Paged)
 
 
 def _fixed(value: object) -> object:
@@ -91,6 +102,10 @@ class PageList:
             self.identity + b"\0" + key, digest_size=TAG_BYTES, person=b"page-cursor-v1"
         ).digest()
 
+    @overload
+    def cursor(self, key: str) -> str: ...
+    @overload
+    def cursor(self, key: None) -> None: ...
     def cursor(self, key: str | None) -> str | None:
         """The cursor of a key (``encode``'s text) on this list; None stays None."""
         if key is None:
@@ -151,7 +166,7 @@ class SortKey(NamedTuple):
         return key
 
     @classmethod
-    def of(cls, row) -> SortKey:
+    def of(cls, row: asyncpg.Record) -> SortKey:
         return cls(row["earliest"], row["precision_rank"], row["position"])
 
 
@@ -187,7 +202,7 @@ class NumberKey(NamedTuple):
         return cls(int(number))
 
 
-def after_clause(alias: str, key: SortKey, query) -> str:
+def after_clause(alias: str, key: SortKey, query: Query) -> str:
     """The condition "sorts after the cursor's key", with its values as the query's arguments."""
     earliest, rank, position = (query.param(value) for value in key)
     return (
@@ -203,7 +218,7 @@ def order_by(alias: str, descending: bool = False) -> str:
     )
 
 
-def next_cursor(rows: list, limit: int) -> str | None:
+def next_cursor(rows: list[asyncpg.Record], limit: int) -> str | None:
     """Given up to ``limit + 1`` rows in order, the key of the next page, if there is one (the
     handler makes it the cursor of its list: ``PageList.paged``)."""
     if len(rows) <= limit:
@@ -211,7 +226,7 @@ def next_cursor(rows: list, limit: int) -> str | None:
     return SortKey.of(rows[limit - 1]).cursor()
 
 
-def next_id_cursor(rows: list, limit: int, column: str) -> str | None:
+def next_id_cursor(rows: list[asyncpg.Record], limit: int, column: str) -> str | None:
     """As ``next_cursor``, for a list in the order of its ``column`` of ids."""
     if len(rows) <= limit:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -58,7 +59,7 @@ async def get_person(
     return Person(**_fields(row), statements=await _statements(connection, person_id, as_of))
 
 
-def _fields(row: asyncpg.Record) -> dict:
+def _fields(row: asyncpg.Record) -> dict[str, Any]:
     fact = decode_fact(row)
     assert isinstance(fact, events.PersonRegistered)
     return {

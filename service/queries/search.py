@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime
 from typing import NamedTuple
 
 import asyncpg
@@ -37,7 +38,7 @@ WALK_ROWS = 2000
 fits in them if one row in 40 matches. A term with no match in them goes to the bitmap plan."""
 
 
-def matches(alias: str, q: str, query) -> str:
+def matches(alias: str, q: str, query: Query) -> str:
     """Rows of ``alias`` whose text contains ``q`` (already ``normalized``, 2+ characters):
     the GIN index on ``search_bigrams(search_text)`` finds the rows that have every bigram of
     ``q`` (``bigrams(q)``: the same pairs as the SQL function's); ``strpos`` keeps those where
@@ -50,7 +51,7 @@ def matches(alias: str, q: str, query) -> str:
     )
 
 
-def contains(alias: str, q: str, query) -> str:
+def contains(alias: str, q: str, query: Query) -> str:
     """``matches`` for a row at hand (the walk checks each row it reads): ``strpos`` alone. A
     text that contains ``q`` has every bigram of ``q`` (a pair of ``q`` without the separator
     is a pair of the text without it), so this finds exactly the rows that ``matches`` finds,
@@ -126,7 +127,9 @@ def walk_columns(alias: str) -> str:
     )
 
 
-def walked(rows: list, walking: Walk) -> tuple[list, SortKey | None]:
+def walked(
+    rows: list[asyncpg.Record], walking: Walk
+) -> tuple[list[asyncpg.Record], SortKey | None]:
     """The hits of a walk's result in order, and where the walk stopped if it reached its
     bound (None: the list ended within it)."""
     hits = [row for row in rows if row["search_hit"]]
@@ -142,7 +145,7 @@ SECOND_WALK = 9
 
 async def list_rows(
     connection: asyncpg.Connection,
-    as_of,
+    as_of: datetime | None,
     sql: Callable[[Query, Walk | None], str],
     q: str | None,
     *,
@@ -158,7 +161,7 @@ async def list_rows(
 
 async def search_rows(
     connection: asyncpg.Connection,
-    as_of,
+    as_of: datetime | None,
     sql: Callable[[Query, Walk | None], str],
     *,
     limit: int,
@@ -173,7 +176,7 @@ async def search_rows(
     3. Some: walk on after them, as many rows as their share of matches says a page needs
        (a quarter more, rounded up to a power of two), at most ``SECOND_WALK`` times
        ``walk_rows``; a page or the end: done; otherwise the bitmap plan answers."""
-    hits: list = []
+    hits: list[asyncpg.Record] = []
     walking = Walk(walk_rows)
     for _ in range(2):
         if walking.rows <= 0:
@@ -195,7 +198,7 @@ async def search_rows(
 
 
 async def index_rows(
-    connection: asyncpg.Connection, as_of, sql: Callable[[Query, Walk | None], str]
+    connection: asyncpg.Connection, as_of: datetime | None, sql: Callable[[Query, Walk | None], str]
 ) -> list[asyncpg.Record]:
     """The list's query without a walk (with ``matches`` when there is a ``q``: the bitmap
     plan), as the planner plans it."""

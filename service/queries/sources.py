@@ -8,11 +8,13 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
 import asyncpg
 import msgspec
 
 import events
+from service.desk.sentences import split
 from service.queries.common import (
     FactRecord,
     Query,
@@ -22,7 +24,6 @@ from service.queries.common import (
     entity_rows,
     record_fields,
 )
-from service.desk.sentences import split
 from service.queries.offsets import span_in
 from service.queries.paging import IdKey, NumberKey, next_id_cursor
 
@@ -114,7 +115,7 @@ async def get_source(
     row = await entity_row(connection, "sources", "source_id", source_id, as_of)
     if row is None:
         return None
-    fact = decode_fact(row)
+    fact = cast(events.SourceRegistered, decode_fact(row))
     return Source(
         **_fields(row, fact), text=fact.text,
         facts=await _supported(connection, source_id, fact.text, as_of),
@@ -130,7 +131,7 @@ async def get_sentences(
     row = await entity_row(connection, "sources", "source_id", source_id, as_of)
     if row is None:
         return None
-    text = decode_fact(row).text
+    text = cast(events.SourceRegistered, decode_fact(row)).text
     every = cited_sentences(text, await _supported(connection, source_id, text, as_of))
     first = after.n if after else 0
     page = every[first:first + limit]
@@ -150,7 +151,7 @@ def cited_sentences(text: str, facts: Sequence[SupportedFact]) -> list[SourceSen
     ends = [sentence.end for sentence in sentences]
     cited: list[dict[uuid.UUID, None]] = [{} for _ in sentences]
     for fact in facts:
-        if fact.type in AMENDMENTS or fact.state == "retracted" or fact.start is None:
+        if fact.type in AMENDMENTS or fact.state == "retracted" or fact.start is None or fact.end is None:
             continue
         at = bisect_right(ends, fact.start)  # the first sentence that ends after the quote starts
         while at < len(sentences) and sentences[at].start < fact.end:
@@ -162,7 +163,7 @@ def cited_sentences(text: str, facts: Sequence[SupportedFact]) -> list[SourceSen
     ]
 
 
-def _fields(row: asyncpg.Record, fact: events.Event) -> dict:
+def _fields(row: asyncpg.Record, fact: events.Event) -> dict[str, Any]:
     assert isinstance(fact, events.SourceRegistered)
     return {
         **record_fields(row, fact),

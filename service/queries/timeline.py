@@ -275,7 +275,7 @@ class _Statement(_Fact, kw_only=True):
     text_en: str | None = None
 
 
-_VIEWS: dict[str, msgspec.json.Decoder] = {
+_VIEWS: dict[str, msgspec.json.Decoder[Any]] = {
     "meeting.held": msgspec.json.Decoder(_Meeting),
     "initiative.announced": msgspec.json.Decoder(_Announcement),
     "initiative.status_changed": msgspec.json.Decoder(_StatusChange),
@@ -294,6 +294,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         raise ValueError(f"{type_name} is not a timeline fact")
     fact = view.decode(row["fact"])
     evidence = located(fact.evidence, row["offsets"])
+    date_from: Literal["own", "meeting"]
     occurred, date_from = fact.occurred, "own"
     if occurred is None:  # a statement dated by its meeting
         occurred, date_from = _meeting_occurred.decode(row["meeting_occurred"]), "meeting"

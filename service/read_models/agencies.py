@@ -4,11 +4,11 @@ every correction and retraction the timeline folds."""
 
 from __future__ import annotations
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 
 
-def agency_registered(view: FactView, fact: Fact):
+def agency_registered(view: FactView, fact: Fact) -> Rows:
     yield "agencies", (fact.value.agency_id, fact.event_id)
 
 

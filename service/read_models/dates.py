@@ -6,7 +6,7 @@ import functools
 from datetime import date
 
 import events
-
+from service.projections.fact_view import Fact, FactView
 
 AFTER_MEETINGS = 3
 """Added to the precision rank of an entry sorted after the meetings it builds on (ranks 3-5:
@@ -21,7 +21,7 @@ def date_columns(reduced: str) -> tuple[date, date, int]:
     return earliest, latest, events.PRECISION_RANK[precision]
 
 
-def occurred_of(view, fact) -> events.Occurred:
+def occurred_of(view: FactView, fact: Fact) -> events.Occurred:
     """A fact's own date, or for a statement without one, its meeting's date as corrected (the
     projections that call this look meetings up, so a corrected meeting moves the statement)."""
     own = fact.value.occurred
@@ -33,7 +33,7 @@ def occurred_of(view, fact) -> events.Occurred:
     return meeting.value.occurred
 
 
-def sort_columns(view, fact) -> tuple[date, date, int]:
+def sort_columns(view: FactView, fact: Fact) -> tuple[date, date, int]:
     """(earliest, latest, rank) that a fact sorts and is filtered by: its date's
     (``date_columns`` of ``occurred_of``), except for an entry that builds on meetings (an
     announcement's ``meetings``) whose own key would not sort after the last of them. That one

@@ -10,8 +10,8 @@ from __future__ import annotations
 import msgspec
 
 from events import EVENT_TYPES
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 
 COLUMNS = (
     "event_id", "stream_id", "position", "type", "recorded_at", "fact", "corrections",
@@ -21,7 +21,7 @@ COLUMNS = (
 _encode = msgspec.json.encode
 
 
-def fact_row(view: FactView, fact: Fact):
+def fact_row(view: FactView, fact: Fact) -> Rows:
     retraction = _encode(fact.retraction).decode() if fact.retraction is not None else None
     yield "facts", (
         fact.event_id, fact.stream_id, fact.position, fact.type, fact.recorded_at, fact.json,

@@ -7,13 +7,13 @@ meetings sorts after them (``sort_columns``), so the model looks meetings up.
 
 from __future__ import annotations
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 from service.read_models.dates import sort_columns
 from service.read_models.search import fact_texts, search_columns
 
 
-def history_item(view: FactView, fact: Fact):
+def history_item(view: FactView, fact: Fact) -> Rows:
     item = fact.value
     agency = getattr(item, "agency", None)  # the announcement's; none on a status change
     yield "initiative_history", (

@@ -3,13 +3,13 @@ statements model's, looked up by meeting at query time."""
 
 from __future__ import annotations
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 from service.read_models.dates import date_columns
 from service.read_models.search import fact_texts, search_columns
 
 
-def meeting_held(view: FactView, fact: Fact):
+def meeting_held(view: FactView, fact: Fact) -> Rows:
     meeting = fact.value
     yield "meetings", (
         meeting.meeting_id, fact.event_id, meeting.organiser,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 
 
-def organization_registered(view: FactView, fact: Fact):
+def organization_registered(view: FactView, fact: Fact) -> Rows:
     yield "organizations", (fact.value.organization_id, fact.event_id)
 
 

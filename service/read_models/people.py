@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 
 
-def person_registered(view: FactView, fact: Fact):
+def person_registered(view: FactView, fact: Fact) -> Rows:
     person = fact.value
     affiliations = list(dict.fromkeys(a.id for a in person.affiliations))
     yield "people", (person.person_id, fact.event_id, affiliations)

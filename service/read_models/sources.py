@@ -7,16 +7,16 @@ and retractions included: they cite evidence too); the quotes themselves are the
 from __future__ import annotations
 
 from events import EVENT_TYPES
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 
 
-def source_registered(view: FactView, fact: Fact):
+def source_registered(view: FactView, fact: Fact) -> Rows:
     yield "sources", (fact.value.source_id, fact.event_id)
     yield from quoted_sources(view, fact)
 
 
-def quoted_sources(view: FactView, fact: Fact):
+def quoted_sources(view: FactView, fact: Fact) -> Rows:
     cited = dict.fromkeys(e.source_id for e in getattr(fact.value, "evidence", ()))
     for source_id in cited:
         yield "source_facts", (source_id, fact.event_id, fact.position)

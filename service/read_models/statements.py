@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+import events
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 from service.read_models.dates import date_columns, occurred_of
 from service.read_models.search import fact_texts, search_columns
 
 
-def speaker_ids(statement, kind: str | None = None) -> list[str]:
+def speaker_ids(statement: events.StatementMade, kind: str | None = None) -> list[str]:
     """The speaker's id, or for a group the ids of the members the source names."""
-    actors = [statement.speaker, *statement.speaker.members]
+    actors: list[events.Speaker | events.ActorRef] = [statement.speaker, *statement.speaker.members]
     return list(dict.fromkeys(
         actor.id for actor in actors if actor.id is not None and kind in (None, actor.kind)
     ))
 
 
-def statement_made(view: FactView, fact: Fact):
+def statement_made(view: FactView, fact: Fact) -> Rows:
     statement = fact.value
     yield "statements", (
         statement.statement_id, fact.event_id, speaker_ids(statement), statement.meeting,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from service.projections.base import Projection
-from service.projections.state import Fact, FactView
+from service.projections.base import Projection, Rows
+from service.projections.fact_view import Fact, FactView
 from service.read_models.dates import sort_columns
 from service.read_models.search import fact_texts, search_columns
 from service.read_models.statements import speaker_ids
@@ -26,7 +26,7 @@ COLUMNS = (
 
 def _entries(
     view: FactView, fact: Fact, involved: dict[str, set[str]], titles: tuple[str | None, ...] = ()
-):
+) -> Rows:
     """``titles``: what the entry is titled by besides the fact's own texts (a status change
     by its initiative's announcement), so that a search finds it by the title it shows."""
     dates = sort_columns(view, fact)
@@ -38,15 +38,15 @@ def _entries(
         )
 
 
-def meeting_held(view: FactView, fact: Fact):
+def meeting_held(view: FactView, fact: Fact) -> Rows:
     yield from _entries(view, fact, {fact.value.organiser: {"organiser"}})
 
 
-def initiative_announced(view: FactView, fact: Fact):
+def initiative_announced(view: FactView, fact: Fact) -> Rows:
     yield from _entries(view, fact, {fact.value.agency: {"responsible"}})
 
 
-def status_changed(view: FactView, fact: Fact):
+def status_changed(view: FactView, fact: Fact) -> Rows:
     announcement = view.entity(fact.stream_id)
     if announcement is not None:
         initiative = announcement.value
@@ -55,7 +55,7 @@ def status_changed(view: FactView, fact: Fact):
         )
 
 
-def statement_made(view: FactView, fact: Fact):
+def statement_made(view: FactView, fact: Fact) -> Rows:
     statement = fact.value
     involved: dict[str, set[str]] = defaultdict(set)
     for agency_id in speaker_ids(statement, "agency"):

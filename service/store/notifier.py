@@ -23,7 +23,7 @@ class Notifier:
         self.pool = pool
         self.channel = channel
         self._pending = False
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def notify(self) -> None:
         """Note that an append committed; a notification follows soon."""

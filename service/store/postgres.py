@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 
 import asyncpg
 import msgspec
@@ -113,7 +113,7 @@ def _expected_text(expected: ExpectedVersion) -> str:
     return expected
 
 
-def _check_batch(events: Sequence[NewEvent]) -> None:
+def _check_batch(events: Sequence[NewEvent] | Sequence[RestoredEvent]) -> None:
     if not events:
         raise InvalidAppend("a batch needs at least one event")
     ids = [event.id for event in events]
@@ -182,7 +182,7 @@ class PostgresEventStore:
         )
 
     async def _call_append(
-        self, arguments: tuple, *, check_ids: bool, dry_run: bool
+        self, arguments: tuple[object, ...], *, check_ids: bool, dry_run: bool
     ) -> asyncpg.Record:
         if not dry_run:
             return await self.pool.fetchrow(_APPEND, *arguments, check_ids)
@@ -250,7 +250,7 @@ class PostgresEventStore:
         return [_recorded(row) for row in rows]
 
     async def read_all(
-        self, after: Cursor, limit: int = 100, types: Sequence[str] | None = None
+        self, after: Cursor, limit: int = 100, types: Collection[str] | None = None
     ) -> Page:
         async with self.pool.acquire() as connection:
             events = await read_all_on(connection, after, limit, types)
@@ -286,7 +286,7 @@ async def read_all_on(
     connection: asyncpg.Connection,
     after: Cursor,
     limit: int,
-    types: Sequence[str] | None = None,
+    types: Collection[str] | None = None,
 ) -> list[RecordedEvent]:
     """The gap-safe feed read, on a connection the caller holds (a runner's transaction)."""
     arguments: list[object] = [str(after.transaction_id), after.position, limit]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Protocol, runtime_checkable
 
 from service.store.model import (
@@ -14,6 +14,7 @@ from service.store.model import (
     NewEvent,
     Page,
     RecordedEvent,
+    RestoredEvent,
 )
 
 
@@ -32,6 +33,11 @@ class EventStore(Protocol):
         or raises exactly as the append would, and stores nothing."""
         ...
 
+    async def restore(self, stream_id: str, events: Sequence[RestoredEvent]) -> AppendResult:
+        """Store events copied from another log with their positions, stream versions and
+        times there (an import into a store nothing else writes to)."""
+        ...
+
     async def stream_version(self, stream_id: str) -> int:
         """The stream's current version; 0 when it has no events."""
         ...
@@ -45,7 +51,7 @@ class EventStore(Protocol):
     ) -> list[RecordedEvent]: ...
 
     async def read_all(
-        self, after: Cursor, limit: int = 100, types: Sequence[str] | None = None
+        self, after: Cursor, limit: int = 100, types: Collection[str] | None = None
     ) -> Page:
         """Events after the cursor in feed order, never skipping one that commits late."""
         ...

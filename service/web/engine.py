@@ -69,7 +69,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     environment.lstrip_blocks = True
 
 
-def template_config() -> TemplateConfig:
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(
         directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_configure
     )

@@ -40,7 +40,7 @@ async def person_page(
         return None
     page = EntityPage("person", person, person.statements,
                       await meetings_attended(connection, "person", person_id, as_of))
-    wanted = {(a.kind, a.id) for a in person.affiliations}
+    wanted: set[tuple[str, str]] = {(a.kind, a.id) for a in person.affiliations}
     await _name(connection, page, wanted, as_of)
     return page
 

@@ -25,7 +25,7 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import msgspec
 from msgspec import inspect as mi
@@ -292,7 +292,7 @@ def form_for(
     if cls is None:
         raise events.UnknownEventType(event_type)
     left_out = set(leave_out)
-    info = mi.type_info(cls)
+    info = cast(mi.StructType, mi.type_info(cls))
     fields = []
     hints = typing.get_type_hints(cls, include_extras=True)
     for f in info.fields:
@@ -706,7 +706,7 @@ def fields_naming(form: FactForm, data: Mapping[str, Any], kind: str, entity_id:
 
 # --- ids and streams ---------------------------------------------------------------------------
 
-_STOP_WORDS = frozenset("a an the of and for to by in on at with from".split())
+_STOP_WORDS = frozenset(["a", "an", "the", "of", "and", "for", "to", "by", "in", "on", "at", "with", "from"])
 _NAME_FIELDS = ("short_en", "name_en", "title_en")
 _KOREAN_NAME_FIELDS = ("short_ko", "name_ko", "title_ko")
 _ID_LENGTH = 63
@@ -1043,7 +1043,7 @@ def registrations(
             data = event_data(replace(new, prefix=f"{base}.{index}."), submitted)
             if data:
                 data = with_proposed_key(new.type, data, taken)
-                taken.add(str(data.get(events.EVENT_TYPES[new.type].KEY)))
+                taken.add(str(data.get(events.EVENT_TYPES[new.type].KEY or "")))
                 found.append((new.type, data))
     return found
 

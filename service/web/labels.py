@@ -61,7 +61,7 @@ ROLES = {
     "host": ("주최 회의", "host"),
 }
 
-MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def pair(table: dict[str, tuple[str, str]], key: str | None) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -55,13 +56,13 @@ async def look_up(
             continue
         found = await _LOOKUPS[kind](connection, entity_id, as_of)
         if found is not None:
-            title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", "")
+            title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", None) or ""
             title_en = getattr(found, "name_en", None) or getattr(found, "title_en", None) or ""
             names[key(kind, entity_id)] = (title_ko, title_en)
     return names
 
 
-def actors(records: Iterable) -> set[tuple[str, str]]:
+def actors(records: Iterable[Any]) -> set[tuple[str, str]]:
     """The ``(kind, id)`` of every actor a participant, speaker or reference names."""
     wanted: set[tuple[str, str]] = set()
     for record in records:

@@ -12,10 +12,10 @@ import asyncpg
 from service.queries.agencies import Agency, list_agencies
 from service.queries.initiatives import InitiativeDetail, get_initiative, initiative_page
 from service.queries.timeline import TimelineEntry, timeline_page
+from service.read_models.search import MIN_QUERY, normalized
 from service.web.axis import Axis, Placement, Tick
 from service.web.labels import CATEGORIES, CATEGORY_LABELS, CATEGORY_TYPES
 from service.web.names import Names, names_for
-from service.read_models.search import MIN_QUERY, normalized
 
 MAX_ENTRIES = 1000
 """The most entries one page draws (the API's largest page)."""

@@ -104,10 +104,10 @@ def check_batch(stream_id: str, batch: Batch, known: KnownFacts) -> None:
             )
     log = known.copy()
     for index, (event_id, fact) in enumerate(batch):
-        target = _target_of(stream_id, fact, log, index) if fact.TYPE in events.AMENDING_TYPES else None
+        target = _target_of(stream_id, fact, log, index) if isinstance(fact, events.FactCorrected | events.FactRetracted) else None
         check_fact(stream_id, fact, log, f"events[{index}]", index)
         corrected = None
-        if fact.TYPE == "fact.corrected":
+        if isinstance(fact, events.FactCorrected) and target is not None:
             corrected = _corrected(target, fact, index)
             try:
                 check_fact(stream_id, corrected, log, f"events[{index}].changes", index)
@@ -171,8 +171,10 @@ def check_fact(stream_id: str, fact: events.Event, log: KnownFacts, where: str, 
 def _check_entity_continues(fact: events.Event, log: KnownFacts, where: str, index: int) -> None:
     """A fact that continues an entity's stream (a status change of an initiative) needs the
     entity registered, and not retracted."""
+    stream = fact.stream_id()
+    assert fact.KEY is not None and stream is not None  # a fact of an entity's stream
     entity_id = getattr(fact, fact.KEY)
-    opening = log.openings.get(fact.stream_id())
+    opening = log.openings.get(stream)
     if opening is None:
         raise BadFact(
             f"{where}: unknown {fact.STREAM} {entity_id!r}: register it first "
@@ -193,7 +195,9 @@ def _check_entity_continues(fact: events.Event, log: KnownFacts, where: str, ind
         )
 
 
-def _target_of(stream_id: str, amendment: events.Event, log: KnownFacts, index: int) -> Target:
+def _target_of(
+    stream_id: str, amendment: events.FactCorrected | events.FactRetracted, log: KnownFacts, index: int
+) -> Target:
     """The fact a correction or retraction amends: stored or earlier in the batch, in this
     stream, a fact, and not retracted."""
     target = log.targets.get(amendment.target)
@@ -231,9 +235,10 @@ def _target_of(stream_id: str, amendment: events.Event, log: KnownFacts, index: 
     return target
 
 
-def _corrected(target: Target, correction: events.Event, index: int) -> events.Event:
+def _corrected(target: Target, correction: events.FactCorrected, index: int) -> events.Event:
     """The target fact with the correction's changes applied, decoded like a new fact of its
     type (every rule of the vocabulary), or BadFact."""
+    assert target.fact is not None  # _target_of refuses a target that is no fact
     try:
         return events.apply_changes(target.fact, correction.changes)
     except events.InvalidEvent as error:

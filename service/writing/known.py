@@ -10,6 +10,7 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import asyncpg
 
@@ -57,11 +58,11 @@ class KnownFacts:
         the fact it leaves."""
         if fact.TYPE in events.CREATING_TYPES:
             self.openings.setdefault(stream_id, event_id)
-        if fact.TYPE == "source.registered":
+        if isinstance(fact, events.SourceRegistered):
             self.source_texts[fact.source_id] = fact.text
-        if fact.TYPE == "fact.retracted":
+        if isinstance(fact, events.FactRetracted):
             self.retractions[fact.target] = event_id
-        if corrected is not None:
+        if corrected is not None and isinstance(fact, events.FactCorrected):
             self.targets[fact.target] = dataclasses.replace(self.targets[fact.target], fact=corrected)
         amends = fact.TYPE in events.AMENDING_TYPES
         self.targets[event_id] = Target(stream_id, fact.TYPE, None if amends else fact)
@@ -125,7 +126,10 @@ async def _apply_stored_amendments(
         target = known.targets.get(target_id)
         if target is None or target.fact is None:
             continue  # an opening that is not a target: only its retraction matters
-        correction = events.decode_stored(row["type"], row["schema_version"], row["data"])
+        correction = cast(
+            events.FactCorrected,
+            events.decode_stored(row["type"], row["schema_version"], row["data"]),
+        )
         try:
             corrected = events.apply_changes(target.fact, correction.changes)
         except events.InvalidEvent:
@@ -142,8 +146,8 @@ def _corrected_facts(known: KnownFacts, stream_id: str, batch: Batch) -> list[ev
     found = []
     for event_id, fact in batch:
         corrected = None
-        target = log.targets.get(fact.target) if fact.TYPE == "fact.corrected" else None
-        if target is not None and target.fact is not None:
+        target = log.targets.get(fact.target) if isinstance(fact, events.FactCorrected) else None
+        if isinstance(fact, events.FactCorrected) and target is not None and target.fact is not None:
             try:
                 corrected = events.apply_changes(target.fact, fact.changes)
                 found.append(corrected)

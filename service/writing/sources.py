@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import uuid
 from pathlib import Path
+from typing import Any
 
 import events
 from service.writing.command import AppendCommand, ProposedEvent
@@ -62,7 +63,7 @@ def source_command(
     )
 
 
-def _check_options(data: dict) -> None:
+def _check_options(data: dict[str, Any]) -> None:
     """The checks of the fact itself, said of the option that gave the refused field (the
     append checks it all again, with the store: references, a second registration)."""
     try:

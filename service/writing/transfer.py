@@ -12,12 +12,12 @@ import itertools
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
 
 import events
-
 from service.store import START, RestoredEvent, read_all_chunks
 from service.store.lookups import is_empty
 from service.writing.appender import Appender
@@ -28,6 +28,8 @@ from service.writing.command import (
     ProposedEvent,
     stored_metadata,
 )
+
+T = TypeVar("T")
 
 IMPORT_APPENDER = "import"
 """``appended_by`` of imported events whose export does not say who appended them."""
@@ -112,7 +114,7 @@ def _commands(
     encode = msgspec.json.Encoder().encode
     lines = ((event, decode(event.metadata)) for event in exported)
 
-    def run_of(item: tuple[ExportedEvent, dict]) -> tuple[str, str]:
+    def run_of(item: tuple[ExportedEvent, dict[str, Any]]) -> tuple[str, str]:
         event, metadata = item
         return event.stream_id, metadata.get(APPENDED_BY, IMPORT_APPENDER)
 
@@ -139,7 +141,7 @@ def _commands(
             yield command, copied
 
 
-def _current(event: ExportedEvent) -> dict:
+def _current(event: ExportedEvent) -> dict[str, Any]:
     """The exported data in the current shape: what the checks read, and what an append into a
     store that holds events already stores (a restore copies the data as it was exported)."""
     try:
@@ -148,7 +150,7 @@ def _current(event: ExportedEvent) -> dict:
         return msgspec.json.decode(event.data)  # the checks name what is wrong with it
 
 
-def _batched(items: Iterable) -> Iterator[tuple]:
+def _batched(items: Iterable[T]) -> Iterator[tuple[T, ...]]:
     iterator = iter(items)
     while batch := tuple(itertools.islice(iterator, BATCH)):
         yield batch

@@ -16,7 +16,7 @@ import httpx
 import uvicorn
 
 from service.app import create_app
-from service.http_protocol import HTTP_PROTOCOL
+from service.operations.http_protocol import HTTP_PROTOCOL
 from service.settings import Settings
 from tests.deadlines import within
 from tests.e2e.processes import free_port

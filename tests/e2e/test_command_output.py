@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from service.embedded import EmbeddedPostgres
+from service.operations.embedded import EmbeddedPostgres
 from tests.e2e.processes import clean_environment, run_command
 
 
@@ -75,7 +75,7 @@ def test_a_command_that_uses_a_running_embedded_server_leaves_it_running_and_say
         assert status.stdout.endswith("\nnot migrated: run `policy-timeline migrate`\n")
         assert running_in(data_dir)
     finally:
-        with caplog.at_level(logging.INFO, logger="service.embedded"):
+        with caplog.at_level(logging.INFO, logger="service.operations.embedded"):
             server.stop()
     assert f"stopped embedded PostgreSQL in {pgdata}" in caplog.messages
     assert not running_in(data_dir)

@@ -7,8 +7,7 @@ import uuid
 
 import msgspec
 
-from service.store import START, NewEvent
-from service.store import backlog
+from service.store import START, NewEvent, backlog
 from service.store.backlog import backlog_after
 
 

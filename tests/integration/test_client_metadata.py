@@ -7,7 +7,9 @@ import re
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.factories import agency, append
 
@@ -69,7 +71,7 @@ BAD_KEYS = ["", "1st", "_private", "correlationId", "correlation-id", "with spac
 
 @pytest.mark.parametrize("key", BAD_KEYS)
 async def test_a_key_outside_the_rule_is_a_422_naming_it(client, pool, key):
-    agency_id, response = await append_with(client, {key: "x"})
+    _agency_id, response = await append_with(client, {key: "x"})
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["type"] == "/problems/invalid-metadata"

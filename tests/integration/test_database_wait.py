@@ -13,11 +13,11 @@ import time
 import pytest
 
 from service import database
-from service.waiting import DatabaseUnavailable, wait_for_database
+from service.operations.waiting import DatabaseUnavailable, wait_for_database
 
 
 def test_a_server_that_answers_is_not_waited_for(database_url, caplog):
-    caplog.set_level(logging.INFO, logger="service.waiting")
+    caplog.set_level(logging.INFO, logger="service.operations.waiting")
     wait_for_database(database_url, 60, name="the test database")
     assert not [r for r in caplog.records if "waiting for" in r.getMessage()]
 
@@ -25,7 +25,7 @@ def test_a_server_that_answers_is_not_waited_for(database_url, caplog):
 def test_a_database_that_does_not_exist_fails_at_once(server_url):
     missing = database.with_database(server_url, "pt_no_such_database")
     started = time.monotonic()
-    with pytest.raises(DatabaseUnavailable, match="refused the connection.*pt_no_such_database"):
+    with pytest.raises(DatabaseUnavailable, match=r"refused the connection.*pt_no_such_database"):
         wait_for_database(missing, 60, name="the missing database")
     assert time.monotonic() - started < 30
 

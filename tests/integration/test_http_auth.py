@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from service import tokens
+from service.http import tokens
 from tests.factories import agency
 from tests.tokens import ADMIN, WRITER, bearer
 

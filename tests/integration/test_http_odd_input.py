@@ -7,7 +7,9 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from service.http.schema_viewer import ASSETS
 from service.web import STATIC

@@ -17,8 +17,8 @@ from service.read_routing import ReadRouting
 from tests.conftest import cloned_database
 from tests.deadlines import DEADLINE
 from tests.factories import agency, append, source
-from tests.integration.test_http_metrics import scrape, value
 from tests.integration.read_models.conftest import catch_up
+from tests.integration.test_http_metrics import scrape, value
 from tests.tokens import ADMIN, bearer
 
 

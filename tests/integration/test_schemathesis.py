@@ -13,11 +13,17 @@ import msgspec
 import pytest
 import schemathesis
 import uvicorn
-from hypothesis import HealthCheck, settings as hypothesis_settings
-from schemathesis.checks import CHECKS, load_all_checks, not_a_server_error, positive_data_acceptance
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import (
+    CHECKS,
+    load_all_checks,
+    not_a_server_error,
+    positive_data_acceptance,
+)
 
 from service.app import create_app
-from service.http_protocol import HTTP_PROTOCOL
+from service.operations.http_protocol import HTTP_PROTOCOL
 from service.settings import Settings
 from tests.deadlines import DEADLINE
 from tests.tokens import ADMIN, bearer

@@ -14,10 +14,10 @@ import pytest
 import events
 from events.seed import ARTICLE_TEXT, SOURCE_ID, load_seed
 from service.settings import Settings
+from service.store import START
 from service.writing import Appender
 from service.writing.command import AppendCommand, ProposedEvent
 from service.writing.seeding import seed, seed_database
-from service.store import START
 from tests.integration.projector.helpers import every_event_readable
 
 
@@ -191,7 +191,7 @@ async def test_serve_gives_a_store_seeded_with_the_first_errata_only_the_second(
     assert new == [(s.id, s.stream_id, s.type) for s in seed_events[FIRST_ERRATA:]]
     assert {t for _, _, t in new} == {"fact.corrected"}
     stream = await store.read_stream("meeting-pipc-ai-startup-roundtable")
-    held, first, second = (msgspec.json.decode(e.data) for e in stream)
+    _held, first, second = (msgspec.json.decode(e.data) for e in stream)
     assert "참석 기업들이" in first["changes"]["summary_ko"]  # the first erratum stays in the log
     assert second["target"] == first["target"] == str(stream[0].event_id)
     assert second["changes"]["summary_ko"].endswith("애로·건의사항을 제시하는 시간을 가졌다.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 import msgspec
@@ -14,13 +14,13 @@ import msgspec
 import events
 from events.seed import load_seed
 from service.projections.base import VERSION_COLUMNS, Projection, lookup_kinds
+from service.projections.fact_view import FactView
 from service.projections.fold import Fold
-from service.projections.state import FactView
 from service.read_models import PROJECTIONS
 from service.store import RecordedEvent
 
 SEED = load_seed()
-START = datetime(2025, 4, 1, tzinfo=timezone.utc)
+START = datetime(2025, 4, 1, tzinfo=UTC)
 
 
 class LogEvent(NamedTuple):

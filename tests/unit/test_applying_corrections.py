@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import events
 from events.seed import SOURCE_ID
+from service.projections.fact_view import FactView
 from service.projections.fold import Fold
-from service.projections.state import FactView
 from tests.unit.folding import SEED, new_event, recorded
 
 FACTS = [e for e in SEED if e.type not in events.AMENDING_TYPES]

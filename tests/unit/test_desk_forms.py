@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 import jinja2
 import msgspec
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from msgspec import inspect as mi
 
 import events

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from service.embedded import HANDLES, forget_the_dead
+from service.operations.embedded import HANDLES, forget_the_dead
 from tests.deadlines import DEADLINE
 
 

@@ -89,7 +89,7 @@ def test_the_vocabulary_is_closed_and_tags_match_their_classes() -> None:
         *FACT_TYPES,
     }
     for tag, cls in events.EVENT_TYPES.items():
-        assert cls.TYPE == tag
+        assert tag == cls.TYPE
         assert issubclass(cls, events.Event)
 
 
@@ -116,7 +116,7 @@ def test_encoding_is_canonical_so_equal_events_give_equal_bytes() -> None:
 
 @pytest.mark.parametrize("tag", sorted(MINIMAL))
 def test_optional_fields_may_be_left_out(tag: str) -> None:
-    assert decode(tag, MINIMAL[tag]).TYPE == tag
+    assert tag == decode(tag, MINIMAL[tag]).TYPE
 
 
 def test_events_are_frozen_and_keyword_only() -> None:

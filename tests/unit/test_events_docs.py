@@ -21,7 +21,7 @@ def test_every_type_is_documented_with_an_example(all_docs_examples) -> None:
 
 def test_an_example_decodes(docs_example: tuple[str, str]) -> None:
     tag, text = docs_example
-    assert events.decode_event(tag, text).TYPE == tag
+    assert tag == events.decode_event(tag, text).TYPE
 
 
 def test_an_example_of_a_seeded_type_is_a_seed_event(docs_example: tuple[str, str]) -> None:

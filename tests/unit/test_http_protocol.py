@@ -1,4 +1,4 @@
-"""The API's HTTP protocol (service/http_protocol.py) on real sockets: raw UTF-8 in a request
+"""The API's HTTP protocol (service/operations/http_protocol.py) on real sockets: raw UTF-8 in a request
 line is read as its percent-encoding, an unreadable request gets a problem document, and the
 connections have TCP_NODELAY.
 
@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, quote
 import pytest
 import uvicorn
 
-from service.http_protocol import HTTP_PROTOCOL, Utf8TargetProtocol
-from service.serving import api_command
+from service.operations.http_protocol import HTTP_PROTOCOL, Utf8TargetProtocol
+from service.operations.serving import api_command
 from service.settings import Settings
 from tests.raw_http import DEADLINE, connected, get, served
 

@@ -10,7 +10,7 @@ import time
 
 import psutil
 
-from service.processes import Child, Supervisor, unwinding_on
+from service.operations.processes import Child, Supervisor, unwinding_on
 from tests.deadlines import DEADLINE
 
 

@@ -3,8 +3,8 @@ other instances back from the same outage."""
 
 from __future__ import annotations
 
-from service.read_models import PROJECTIONS
 from service.projections.runner import MAX_BACKOFF_SECONDS, ProjectionRunner
+from service.read_models import PROJECTIONS
 
 
 def waits_after(failures: int, samples: int = 200) -> list[float]:

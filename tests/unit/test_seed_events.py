@@ -49,7 +49,7 @@ def test_the_article_is_kept_byte_for_byte() -> None:
     assert events.sha256_text(raw.decode("utf-8")) == (
         "e986a88a7ba95d739b3b0718256a26855db219e4e003de6a17b4adfde34e02ea"
     )
-    assert len(ARTICLE_TEXT) == 2410 and ARTICLE_TEXT == raw.decode("utf-8")
+    assert len(ARTICLE_TEXT) == 2410 and raw.decode("utf-8") == ARTICLE_TEXT
 
 
 def test_the_json_lines_are_what_the_build_script_writes() -> None:
@@ -59,7 +59,7 @@ def test_the_json_lines_are_what_the_build_script_writes() -> None:
 def test_every_line_decodes_and_is_marked_as_seed() -> None:
     assert len(SEED) == FIRST_PUBLISHED + FIRST_ERRATA + SECOND_ERRATA
     for line, event in DECODED:
-        assert event.TYPE == line.type
+        assert line.type == event.TYPE
         assert msgspec.json.decode(line.metadata) == {"source": "seed"}
 
 

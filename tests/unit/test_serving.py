@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.serving import APP_FACTORY, children
+from service.operations.serving import APP_FACTORY, children
 from service.settings import Settings, load_settings
 
 URL = "postgresql://someone@db:5432/timeline"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from service.waiting import DatabaseUnavailable, wait_for_database
+from service.operations.waiting import DatabaseUnavailable, wait_for_database
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def test_a_server_that_never_answers_is_tried_until_the_time_is_up_then_given_up
     closed_port, caplog
 ):
     url = f"postgresql://postgres:secret@127.0.0.1:{closed_port}/timeline"
-    caplog.set_level(logging.INFO, logger="service.waiting")
+    caplog.set_level(logging.INFO, logger="service.operations.waiting")
     started = time.monotonic()
 
     with pytest.raises(DatabaseUnavailable) as raised:

@@ -138,7 +138,7 @@ def test_a_client_may_not_write_appended_by():
 
 
 def test_an_unknown_type_names_the_known_ones():
-    with pytest.raises(BadFact, match="meeting.held"):
+    with pytest.raises(BadFact, match=r"meeting.held"):
         decode_batch([ProposedEvent(id=uuid.uuid4(), type="meeting.dreamt", data={})])
 
 

@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
-from service.http_protocol import HTTP_PROTOCOL
+from service.operations.http_protocol import HTTP_PROTOCOL
 from service.store import PostgresEventStore
 from service.writing import Appender
 from service.writing.seeding import seed

@@ -71,7 +71,7 @@ def pages() -> Pages:
 @pytest.fixture(scope="module")
 def origin(pages: Pages) -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path = self.path.split("?")[0]
             if path.startswith("/static/"):
                 file = STATIC / Path(path).name

@@ -10,7 +10,6 @@ from tests.factories import SOURCE_TEXT
 from tests.integration.read_models.conftest import catch_up, seeded_log  # noqa: F401
 
 
-
 async def stored(pool) -> int:
     return await pool.fetchval("SELECT count(*) FROM events")
 

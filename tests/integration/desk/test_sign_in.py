@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from service import tokens
+from service.http import tokens
 from tests.factories import SOURCE_TEXT
 from tests.tokens import WRITER
 

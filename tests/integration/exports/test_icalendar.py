@@ -23,7 +23,7 @@ def only_event(parsed: icalendar.Calendar) -> icalendar.Event:
 
 
 async def test_the_pipc_roundtable_is_one_day_as_a_date(api, seeded_log):
-    parsed, content = await calendar(api, "pipc", headers={"Accept": "text/calendar"})
+    parsed, _content = await calendar(api, "pipc", headers={"Accept": "text/calendar"})
     event = only_event(parsed)
     assert str(event["UID"]) == str(seeded_log.event_of(ROUNDTABLE).id)
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")

@@ -8,9 +8,8 @@ from collections.abc import Awaitable, Callable, Iterator
 import asyncpg
 import msgspec
 
-import events
 from service.projections.base import Projection
-from service.store import Cursor, NewEvent, PostgresEventStore, RecordedEvent
+from service.store import Cursor, NewEvent, PostgresEventStore
 from tests import deadlines
 from tests.deadlines import DEADLINE
 

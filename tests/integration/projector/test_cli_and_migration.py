@@ -6,9 +6,8 @@ import asyncio
 
 import asyncpg
 
-from service import database
+from service import database, read_models
 from service.cli import main
-from service import read_models
 from tests.integration.projector.helpers import (
     COUNTS,
     caught_up,
@@ -51,7 +50,7 @@ async def _tables(url: str) -> set[str]:
 
 async def test_the_bookkeeping_migration_goes_up_and_down(empty_database_url):
     await asyncio.to_thread(database.migrate, empty_database_url, "0002")
-    assert BOOKKEEPING <= await _tables(empty_database_url)
+    assert await _tables(empty_database_url) >= BOOKKEEPING
     await asyncio.to_thread(database.migrate, empty_database_url, "-1")
     assert not BOOKKEEPING & await _tables(empty_database_url)
 

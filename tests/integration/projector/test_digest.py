@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from service.projections.digest import table_digest
+from harness.digest import table_digest
 from tests.integration.projector.helpers import COUNTS
 
 A, B, C = (uuid.UUID(int=number) for number in (1, 2, 3))

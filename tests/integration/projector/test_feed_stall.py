@@ -13,7 +13,6 @@ from litestar.testing import AsyncTestClient
 from service.app import create_app
 from service.projections.feed_watch import FeedWatch
 from service.settings import Settings
-from tests.tokens import ADMIN, bearer
 from service.store import feed_backlog
 from tests.feed_blocker import APPLICATION_NAME, transaction_in_another_database
 from tests.integration.projector.helpers import (
@@ -23,6 +22,7 @@ from tests.integration.projector.helpers import (
     given_events,
     until,
 )
+from tests.tokens import ADMIN, bearer
 
 WATCH_LOGGER = "service.projections.feed_watch"
 

@@ -10,7 +10,6 @@ from litestar.testing import AsyncTestClient
 from service.app import create_app
 from service.projections.rebuild import Rebuild
 from service.settings import Settings
-from tests.tokens import ADMIN, WRITER, bearer
 from tests.integration.projector.helpers import (
     COUNTS,
     caught_up,
@@ -19,6 +18,7 @@ from tests.integration.projector.helpers import (
     last_committed,
     until,
 )
+from tests.tokens import ADMIN, WRITER, bearer
 
 PROBLEM = "application/problem+json"
 # With no token configured the admin guard takes any bearer token; an anonymous caller

@@ -7,8 +7,8 @@ import asyncio
 import asyncpg
 import pytest
 
+from harness.digest import table_digest
 from service.projections import connections
-from service.projections.digest import table_digest
 from service.projections.build_tables import RebuildNotPossible
 from service.projections.rebuild import Rebuild, rebuild
 from service.projections.rebuild_status import RebuildAlreadyRunning
@@ -18,15 +18,14 @@ from tests.integration.projector.helpers import (
     COUNTS_V2,
     VIEW,
     caught_up,
-    counting,
     checkpoint,
+    counting,
     counts,
     every_event_readable,
     given_events,
     labels,
     last_committed,
 )
-
 
 
 async def view(pool) -> list[tuple]:

@@ -10,10 +10,10 @@ import msgspec
 import pytest
 
 from events.seed import SOURCE_ID, load_seed
+from service.projections.runner import apply_next_batch
+from service.read_models import PROJECTIONS
 from service.store import NewEvent
 from service.writing import AppendCommand, Appender, ProposedEvent
-from service.read_models import PROJECTIONS
-from service.projections.runner import apply_next_batch
 from service.writing.seeding import seed
 
 # Other tests on the same server can hold back the gap-safe feed for a while (see DESIGN 2).

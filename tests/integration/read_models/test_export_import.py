@@ -10,10 +10,10 @@ import asyncpg
 import msgspec
 import pytest
 
+from harness.digest import table_digest
 from service import database
 from service.cli import main
 from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
 from service.store import PostgresEventStore
 from service.writing import Appender, BadFact
 from service.writing.transfer import NotEmpty, export_lines, import_log, read_lines

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.seed import SOURCE_ID, load_seed
+from harness.digest import table_digest
 from service import database
-from service.writing import AppendCommand, Appender, BadFact, ProposedEvent
-from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
 from service.projections.rebuild import rebuild
 from service.projections.runner import apply_next_batch
-from service.writing.seeding import seed
+from service.read_models import PROJECTIONS
 from service.store import PostgresEventStore
+from service.writing import AppendCommand, Appender, BadFact, ProposedEvent
+from service.writing.seeding import seed
 
 SEED = load_seed()
 MEETING = "meeting-mss-workforce-policy-review"

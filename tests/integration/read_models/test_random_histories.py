@@ -8,19 +8,20 @@ store as it was; whatever they accept must be something every view can show.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import asyncpg
 import msgspec
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
 
 from events.seed import SOURCE_ID, load_seed
+from harness.digest import table_digest
 from service import database
 from service.app import create_app
-from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
 from service.projections.rebuild import rebuild
+from service.read_models import PROJECTIONS
 from service.settings import Settings
 from service.store import PostgresEventStore
 from service.writing import Appender
@@ -128,7 +129,7 @@ async def test_no_random_history_makes_a_read_fail_and_a_rebuild_agrees(
     app_settings = Settings(database_url=None, seed_on_start=False, run_projector=False)
     try:
         await seed(Appender(PostgresEventStore(pool), pool))
-        seeded_at = datetime.now(timezone.utc).isoformat()
+        seeded_at = datetime.now(UTC).isoformat()
         async with AsyncTestClient(create_app(app_settings, url)) as client:
             for stream_id, event in history:
                 before = await pool.fetchval("SELECT count(*) FROM events")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import msgspec
 
 from events.seed import SOURCE_ID
-from service.read_models import PROJECTIONS
 from service.projections.rebuild import Rebuild, rebuild
 from service.queries.agencies import list_agencies
 from service.queries.initiatives import get_initiative
 from service.queries.sources import get_source
 from service.queries.statements import statement_page
 from service.queries.timeline import timeline_page
+from service.read_models import PROJECTIONS
 
 
 async def everything(connection) -> bytes:

@@ -8,8 +8,8 @@ import asyncio
 
 import asyncpg
 
-from service.read_models import PROJECTIONS
 from service.projections.rebuild import Rebuild
+from service.read_models import PROJECTIONS
 
 DEADLINE = 30.0
 

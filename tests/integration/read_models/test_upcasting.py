@@ -17,10 +17,9 @@ import pytest
 import events
 from events.seed import SOURCE_ID
 from events.upcasting import UPCASTERS
-from service import database
-from service.read_models import PROJECTIONS
 from service.projections.rebuild import rebuild
 from service.queries.meetings import get_meeting
+from service.read_models import PROJECTIONS
 from service.store import NewEvent, PostgresEventStore
 from service.writing import AppendCommand, Appender, ProposedEvent
 from service.writing.transfer import import_log, read_lines
@@ -94,7 +93,7 @@ async def in_feed(client, event_id: str) -> dict:
 
 
 async def test_a_log_with_an_old_version_gives_the_views_of_the_upgraded_log(
-    v0_upcaster, seeded_log, pool, other_database
+    v0_upcaster, seeded_log, pool, other_database  # noqa: F811
 ):
     await given_an_amended_log(seeded_log)  # the v0 meeting was corrected at version 1
     lines = downgraded(await exported(pool))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from service.read_models import PROJECTIONS
-from service.projections.digest import table_digest
+from harness.digest import table_digest
 from service.projections.rebuild import rebuild
 from service.projections.runner import ProjectionRunner
+from service.read_models import PROJECTIONS
 
 MEETING = "meeting-mss-workforce-policy-review"
 MEETING_QUOTE = "최근 '인력정책 방향 점검 회의'를 개최하고"

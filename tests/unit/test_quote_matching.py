@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.queries.locating import locate_quote, normalize
+from service.desk.quote_matching import locate_quote, normalize
 
 TEXT = "장관은 \"데이터를  꼭\u00a0지키겠다\"라고 했다. AI·데이터 정책과 ‘AI 바우처’."
 

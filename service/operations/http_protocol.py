@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 import uuid
 from http import HTTPStatus
+from typing import Any
 
 import h11
 import msgspec
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE  # as uvicorn's H11Protocol does
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-HTTP_PROTOCOL = "service.http_protocol:Utf8TargetProtocol"
+HTTP_PROTOCOL = "service.operations.http_protocol:Utf8TargetProtocol"
 """The import string uvicorn's ``--http`` takes for the class below."""
 
 _NOT_ASCII = re.compile(rb"[\x80-\xff]")
@@ -54,7 +55,7 @@ class Utf8TargetProtocol(H11Protocol):
     """uvicorn's h11 protocol with raw UTF-8 read in request targets and a problem document
     for a request it cannot read (see the module's docstring)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._line_start = bytearray()  # the start of a request line, not given to h11 yet
         max_size = self.config.h11_max_incomplete_event_size

@@ -17,14 +17,15 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
-from service import bootstrap, database, tokens
-from service.http_protocol import HTTP_PROTOCOL
-from service.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
-from service.read_models import PROJECTIONS
+from service import bootstrap, database
+from service.http import tokens
+from service.operations.http_protocol import HTTP_PROTOCOL
+from service.operations.processes import STOP_SIGNALS, Child, Supervisor, unwinding_on
 from service.projections.base import Projection
 from service.projections.feed_watch import watching_feed
-from service.writing.seeding import seed_database
+from service.read_models import PROJECTIONS
 from service.settings import Settings, child_environment
+from service.writing.seeding import seed_database
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def children(settings: Settings) -> list[Child]:
 def api_command(settings: Settings) -> list[str]:
     # uvicorn runs one server in its own process when workers is 1, otherwise a parent that
     # spawns the workers, shares the socket with them and replaces any that dies. Its HTTP
-    # protocol is h11's with raw UTF-8 read in request targets (service/http_protocol.py).
+    # protocol is h11's with raw UTF-8 read in request targets (service/operations/http_protocol.py).
     return [
         sys.executable, "-m", "uvicorn", APP_FACTORY, "--factory",
         "--host", settings.host,

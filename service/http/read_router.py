@@ -4,6 +4,7 @@ the replica when there is one and all take ``min_position``."""
 from __future__ import annotations
 
 from litestar import Router
+from litestar.types import ControllerRouterHandler
 
 from service.http.agencies import AgencyController
 from service.http.consistency import reading_router
@@ -14,7 +15,7 @@ from service.http.initiatives import InitiativeController
 from service.http.sentences import source_sentences
 from service.http.statements import StatementController
 
-READ_MODEL_ROUTES = [
+READ_ROUTES: list[ControllerRouterHandler] = [
     AgencyController,
     InitiativeController,
     StatementController,
@@ -32,5 +33,5 @@ READ_MODEL_ROUTES = [
 ]
 
 
-def read_model_router() -> Router:
-    return reading_router(READ_MODEL_ROUTES)
+def read_router() -> Router:
+    return reading_router(READ_ROUTES)

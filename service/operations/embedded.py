@@ -11,10 +11,11 @@ import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
-from service.waiting import DatabaseUnavailable
+from service.operations.waiting import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ NOT_INSTALLED = (
 )
 
 
-def _wheel():
+def _wheel() -> Any:
     # Imported only for the embedded default (the `embedded` extra). On import it looks for a
     # runtime folder, and warns where there is none (XDG_RUNTIME_DIR unset): it then uses one
     # in the temp folder.

@@ -49,7 +49,7 @@ class Child:
     restart: bool
     """Start it again when it exits, after a pause that grows while it keeps failing;
     otherwise its exit stops every child and the parent."""
-    process: subprocess.Popen | None = field(default=None, init=False)
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
     started_at: float = field(default=0.0, init=False)
     restart_at: float | None = field(default=None, init=False)
     quick_exits: int = field(default=0, init=False)
@@ -64,6 +64,12 @@ class Child:
         self.started_at = time.monotonic()
         self.restart_at = None
         log.info("%s started (pid %d)", self.name, self.process.pid)
+
+    @property
+    def started(self) -> subprocess.Popen[bytes]:
+        """The process, once ``start`` has run."""
+        assert self.process is not None, f"{self.name} was never started"
+        return self.process
 
     @property
     def running(self) -> bool:
@@ -109,18 +115,18 @@ class Supervisor:
                     if now >= child.restart_at:
                         child.start()
                     continue
-                code = child.process.poll()
+                code = child.started.poll()
                 if code is None:
                     continue
                 if not child.restart:
                     log.error(
-                        "%s (pid %d) %s; stopping", child.name, child.process.pid, _exit(code)
+                        "%s (pid %d) %s; stopping", child.name, child.started.pid, _exit(code)
                     )
                     return 1
                 pause = self._pause(child, now)
                 log.warning(
                     "%s (pid %d) %s; starting another in %.0f s",
-                    child.name, child.process.pid, _exit(code), pause,
+                    child.name, child.started.pid, _exit(code), pause,
                 )
                 child.restart_at = now + pause
         log.info("stopping %s", ", ".join(child.name for child in self.children))
@@ -137,18 +143,18 @@ class Supervisor:
         running = [child for child in self.children if child.running]
         for child in running:
             # The child alone: uvicorn's parent stops its own workers.
-            child.process.send_signal(signal.SIGTERM)
+            child.started.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.grace_seconds
         for child in running:
             try:
-                child.process.wait(timeout=max(deadline - time.monotonic(), 0))
+                child.started.wait(timeout=max(deadline - time.monotonic(), 0))
             except subprocess.TimeoutExpired:
                 log.warning(
-                    "%s (pid %d) did not stop in time; killing it", child.name, child.process.pid
+                    "%s (pid %d) did not stop in time; killing it", child.name, child.started.pid
                 )
                 # Not yet reaped, so its pid still names its group: nobody else's processes.
-                os.killpg(child.process.pid, signal.SIGKILL)
-                child.process.wait()
+                os.killpg(child.started.pid, signal.SIGKILL)
+                child.started.wait()
 
 
 def _exit(code: int) -> str:
