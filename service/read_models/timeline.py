@@ -82,9 +82,5 @@ PROJECTION = Projection(
         "initiative.status_changed": status_changed,
         "statement.made": statement_made,
     },
-    ignored=frozenset({
-        "source.registered", "agency.registered", "organization.registered", "person.registered",
-        "fact.corrected", "fact.retracted",
-    }),
     looks_up=frozenset({"person", "meeting", "initiative"}),
 )
