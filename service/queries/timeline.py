@@ -274,7 +274,7 @@ def _source_ids(evidence: list[LocatedEvidence]) -> list[str]:
 
 def _statement(fact: events.StatementMade, _: None) -> dict[str, Any]:
     speaker = fact.speaker
-    return _fields(
+    return entry_fields(
         Subject(kind="statement", id=fact.statement_id),
         (fact.text, fact.text_en),
         (None, None),
@@ -296,7 +296,7 @@ def _statement(fact: events.StatementMade, _: None) -> dict[str, Any]:
 def _meeting(fact: events.MeetingHeld, _: None) -> dict[str, Any]:
     organiser = Participant(kind="agency", id=fact.organiser, role="organiser")
     attendees = [Participant(kind=a.kind, id=a.id, role="attendee") for a in fact.attendees]
-    return _fields(
+    return entry_fields(
         Subject(kind="meeting", id=fact.meeting_id),
         (fact.title_ko, fact.title_en),
         (fact.summary_ko, fact.summary_en),
@@ -308,7 +308,7 @@ def _meeting(fact: events.MeetingHeld, _: None) -> dict[str, Any]:
 
 
 def _announcement(fact: events.InitiativeAnnounced, _: None) -> dict[str, Any]:
-    return _fields(
+    return entry_fields(
         Subject(kind="initiative", id=fact.initiative_id),
         (fact.title_ko, fact.title_en),
         (fact.summary_ko, fact.summary_en),
@@ -322,7 +322,7 @@ def _status_change(
     fact: events.InitiativeStatusChanged, announced: events.InitiativeAnnounced | None
 ) -> dict[str, Any]:
     """Titled by its initiative: the announcement as corrected (None if it is not known)."""
-    return _fields(
+    return entry_fields(
         Subject(kind="initiative", id=fact.initiative_id),
         (announced.title_ko, announced.title_en) if announced else (None, None),
         (fact.note_ko, fact.note_en),
@@ -334,7 +334,7 @@ def _status_change(
     )
 
 
-def _fields(
+def entry_fields(
     subject: Subject,
     title: tuple[str | None, str | None],
     summary: tuple[str | None, str | None],
@@ -345,6 +345,7 @@ def _fields(
     participants: list[Participant],
     place: events.Place | None = None,
 ) -> dict[str, Any]:
+    """The fields of an entry that a ``Shown.describe`` gives (the rest come from the row)."""
     return {
         "subject": subject,
         "title_ko": title[0],
