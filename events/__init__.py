@@ -6,6 +6,7 @@ Events are stored as (type, data): the tag lives beside the JSON, never inside i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,7 +56,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     )
 }
 
-_DECODERS = {tag: msgspec.json.Decoder(cls) for tag, cls in EVENT_TYPES.items()}
+_decoder = functools.cache(msgspec.json.Decoder)
+"""One decoder per event type, made when the type is first decoded."""
 _ENCODER = msgspec.json.Encoder(order="deterministic")
 _IN_ORDER = msgspec.json.Encoder()
 _OBJECT = msgspec.json.Decoder(dict[str, Any])
@@ -75,9 +77,9 @@ def decode_event(type_name: str, data: bytes | str) -> Event:
     with msgspec's message naming the path, e.g. "Expected `str`, got `int` - at `$.title`"
     (a pattern said as its rule: "Expected a date like 2025-03-24, 2025-03 or 2025 - at ...").
     """
-    _event_type(type_name)
+    cls = _event_type(type_name)
     try:
-        return _DECODERS[type_name].decode(data)
+        return _decoder(cls).decode(data)
     except msgspec.ValidationError as error:
         raise InvalidEvent(in_words(str(error))) from error
     except msgspec.DecodeError as error:

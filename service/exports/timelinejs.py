@@ -12,18 +12,11 @@ from typing import Any
 import msgspec
 
 from service.exports.wording import Heading, date_note, display_date, state_note, summary
-from service.queries.timeline import TimelineEntry
+from service.queries.timeline import SHOWN, TimelineEntry
 
 MEDIA_TYPE = "application/json"
 EXTENSION = "timelinejs.json"
 CHUNK_ENTRIES = 200
-
-GROUPS = {
-    "meeting.held": "회의 Meetings",
-    "initiative.announced": "정책 Initiatives",
-    "initiative.status_changed": "정책 진행 Initiative status",
-    "statement.made": "발언 Statements",
-}
 
 _encode = msgspec.json.encode
 
@@ -59,7 +52,7 @@ def slide(entry: TimelineEntry) -> dict[str, Any]:
         "unique_id": str(entry.event_id),
         "start_date": start,
         "text": {"headline": _html(entry.title_ko or entry.title_en or entry.type), "text": _body(entry)},
-        "group": GROUPS.get(entry.type, entry.type),
+        "group": SHOWN[entry.type].group,
         **({"display_date": start["display_date"]} if "display_date" in start else {}),
     }
 

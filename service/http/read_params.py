@@ -11,7 +11,7 @@ is the step from an id in the path to what it names, or a 404.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
@@ -153,7 +153,7 @@ def search(q: str | None) -> str | None:
     return text if len(text) >= MIN_QUERY else " ".join(q.lower().split())
 
 
-def one_of(name: str, values: Sequence[str] | None, allowed: Sequence[str]) -> list[str] | None:
+def one_of(name: str, values: Sequence[str] | None, allowed: Collection[str]) -> list[str] | None:
     for value in values or ():
         if value not in allowed:
             raise problem(

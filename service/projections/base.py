@@ -11,16 +11,20 @@ The engine turns those rows into versions: when a fact is amended (``fact.correc
 meeting's organiser), the facts that look it up are derived again in the projections that
 ``look_up`` that kind of entity.
 
-Every event type is either handled or listed in ``ignored`` by each projection, on purpose
-(``tests/unit/test_projection_coverage.py``): a new event type cannot silently miss a view.
+A projection derives nothing from the event types it has no handler for (they are still
+checkpointed): its handler table is all it says. A projection that derives rows from every
+fact (``facts``, ``sources``) says so with ``EveryType``. That no event type is left out by
+every read model is checked once, by ``unread_types``
+(``tests/unit/test_projection_coverage.py``): a new event type cannot silently miss them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import events
 from service.projections.fact_view import Fact, FactView
 
 Row = tuple[Any, ...]
@@ -33,6 +37,30 @@ VERSION_COLUMNS = ("made_by", "known_from", "known_until")
 the version, and the ``recorded_at`` of the one that replaced it (null while current)."""
 
 
+class EveryType(Mapping[str, Handler]):
+    """A handler table with one handler for every event type of the vocabulary, as it is
+    (a type added to ``events.EVENT_TYPES`` is in it), and handlers of their own for ``own``."""
+
+    def __init__(self, handler: Handler, own: Mapping[str, Handler] | None = None) -> None:
+        self.handler = handler
+        self.own = dict(own or {})
+
+    def __getitem__(self, event_type: str) -> Handler:
+        handler = self.own.get(event_type)
+        if handler is not None:
+            return handler
+        if event_type in events.EVENT_TYPES:
+            return self.handler
+        raise KeyError(event_type)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from events.EVENT_TYPES
+        yield from (t for t in self.own if t not in events.EVENT_TYPES)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(frozen=True)
 class Projection:
     name: str
@@ -41,9 +69,8 @@ class Projection:
     """Each table the projection owns (created by Alembic) -> its columns, ``event_id``
     among them: the fact a row derives from. Iterating gives the table names."""
     handlers: Mapping[str, Handler] = field(default_factory=dict)
-    """Event type -> handler."""
-    ignored: frozenset[str] = frozenset()
-    """Event types this projection derives nothing from (still checkpointed)."""
+    """Event type -> handler (or ``EveryType``); every other type is ignored (still
+    checkpointed)."""
     looks_up: frozenset[str] = frozenset()
     """Kinds of entity (``person``, ``meeting``, ``initiative``) whose facts the handlers read
     through the view: when one changes, the facts that refer to it are derived again."""
@@ -52,9 +79,6 @@ class Projection:
         for table, columns in self.tables.items():
             if "event_id" not in columns:
                 raise ValueError(f"{self.name}: table {table} needs an event_id column")
-        both = set(self.handlers) & self.ignored
-        if both:
-            raise ValueError(f"{self.name}: both handled and ignored: {sorted(both)}")
 
 
 DEFAULT_BATCH_SIZE = 500
@@ -63,6 +87,18 @@ DEFAULT_BATCH_SIZE = 500
 
 def as_projections(projections: Projection | Sequence[Projection]) -> tuple[Projection, ...]:
     return (projections,) if isinstance(projections, Projection) else tuple(projections)
+
+
+def unread_types(projections: Sequence[Projection]) -> set[str]:
+    """The event types of the vocabulary that no projection names in its handler table (a
+    handler for ``EveryType`` names none but its ``own``) and that are not amendments (which
+    the engine applies to the fact they amend). Every type is to be read on purpose by some
+    read model, so a new type cannot be forgotten by all of them."""
+    named: set[str] = set()
+    for projection in projections:
+        handlers = projection.handlers
+        named.update(handlers.own if isinstance(handlers, EveryType) else handlers)
+    return set(events.EVENT_TYPES) - named - events.AMENDING_TYPES
 
 
 def lookup_kinds(projections: Sequence[Projection]) -> frozenset[str]:

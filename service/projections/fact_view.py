@@ -87,12 +87,16 @@ def entity_kind(stream_id: str) -> str:
 
 def lookups_of(type_: str, stream_id: str, value: events.Event, kinds: frozenset[str]) -> tuple[str, ...]:
     """The entity streams of the given kinds that a fact refers to: a statement's speakers and
-    meeting, a status change's initiative (its own stream)."""
+    meeting; and the entity a fact continues (its own stream: a status change's initiative)."""
     if not kinds:
         return ()
     # The links only: evidence points at sources, which no handler looks up.
     streams = [ref.stream_id for ref in value._links() if ref.kind in kinds]
-    if type_ == "initiative.status_changed" and "initiative" in kinds:
+    if (
+        type_ not in CREATING_TYPES
+        and type_ not in events.AMENDING_TYPES
+        and entity_kind(stream_id) in kinds
+    ):
         streams.append(stream_id)
     return tuple(dict.fromkeys(s for s in streams if s is not None))
 

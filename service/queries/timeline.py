@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ import asyncpg
 import msgspec
 
 import events
+from events.base import TRUSTED
 from service.queries.common import (
     DatedRecord,
     Query,
@@ -22,15 +24,13 @@ from service.queries.common import (
 from service.queries.offsets import LocatedEvidence, located
 from service.queries.paging import SortKey, after_clause, next_cursor, order_by
 from service.queries.search import WALK_ROWS, Walk, list_rows, searched
+from service.read_models import timeline as timeline_model
 from service.read_models.dates import starts_sql
 
 Role = Literal["organiser", "responsible", "speaker", "host"]
-TIMELINE_TYPES = (
-    "meeting.held",
-    "initiative.announced",
-    "initiative.status_changed",
-    "statement.made",
-)
+TIMELINE_TYPES = timeline_model.PROJECTION.handlers.keys()
+"""The types of fact the timeline shows: those its read model has a handler for. How each is
+shown is ``SHOWN``, at the end of this module."""
 
 
 class Subject(msgspec.Struct, kw_only=True):
@@ -211,93 +211,39 @@ async def latest_entries(
     return {row["agency_id"]: timeline_entry(row) for row in rows}
 
 
-class _Occurred(msgspec.Struct, kw_only=True):
-    date: str
-    approximate: bool = False
-    original: str | None = None
+_occurred = msgspec.json.Decoder(events.Occurred)
 
 
-class _Fact(msgspec.Struct, kw_only=True):
-    """What an entry reads of any timeline fact. The read-side views below decode a stored fact
-    in C, without the vocabulary's checks (``Event.__post_init__`` re-encodes each event to
-    look for blank strings): every stored fact passed them when it was appended, and decoding
-    each page's facts into the vocabulary's types was most of a timeline request's CPU
-    (docs/benchmarks.md, HTTP). Unknown fields are ignored; the values kept are the same."""
-
-    occurred: _Occurred | None = None
-    evidence: list[events.Evidence] = []
+def _meeting_occurred(json: str) -> events.Occurred:
+    """The date of a statement's meeting, as stored (checked when it was appended)."""
+    token = TRUSTED.set(True)
+    try:
+        return _occurred.decode(json)
+    finally:
+        TRUSTED.reset(token)
 
 
-class _Meeting(_Fact, kw_only=True):
-    meeting_id: str
-    organiser: str
-    title_ko: str
-    title_en: str | None = None
-    kind: str
-    attendees: list[events.ActorRef] = []
-    summary_ko: str | None = None
-    summary_en: str | None = None
-    place: events.Place | None = None
-
-
-class _Announcement(_Fact, kw_only=True):
-    initiative_id: str
-    agency: str
-    title_ko: str
-    title_en: str | None = None
-    kind: str
-    status: str
-    summary_ko: str | None = None
-    summary_en: str | None = None
-
-
-class _StatusChange(_Fact, kw_only=True):
-    initiative_id: str
-    status: str
-    note_ko: str | None = None
-    note_en: str | None = None
-
-
-class _Speaker(msgspec.Struct, kw_only=True):
-    kind: str
-    id: str | None = None
-    description_ko: str | None = None
-    description_en: str | None = None
-    members: list[events.ActorRef] = []
-
-
-class _Statement(_Fact, kw_only=True):
-    statement_id: str
-    speaker: _Speaker
-    meeting: str | None = None
-    kind: str
-    text: str
-    text_en: str | None = None
-
-
-_VIEWS: dict[str, msgspec.json.Decoder[Any]] = {
-    "meeting.held": msgspec.json.Decoder(_Meeting),
-    "initiative.announced": msgspec.json.Decoder(_Announcement),
-    "initiative.status_changed": msgspec.json.Decoder(_StatusChange),
-    "statement.made": msgspec.json.Decoder(_Statement),
-}
-_announcement_view = msgspec.json.Decoder(dict[str, Any])
-_meeting_occurred = msgspec.json.Decoder(_Occurred)
 _date_range = functools.lru_cache(maxsize=8192)(events.date_range)
 """A page's dates repeat (and the result is immutable): parsed once per process and date."""
 
 
 def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
+    """The entry of a row of the timeline's queries. Its fact is read as the vocabulary's
+    type without the checks it passed when it was appended (``events.decode_trusted``): those
+    checks (a second JSON encoding of each fact among them) were most of a timeline request's
+    CPU (docs/benchmarks.md, HTTP)."""
     type_name = row["type"]
-    view = _VIEWS.get(type_name)
-    if view is None:
+    shown = SHOWN.get(type_name)
+    if shown is None:
         raise ValueError(f"{type_name} is not a timeline fact")
-    fact = view.decode(row["fact"])
-    evidence = located(fact.evidence, row["offsets"])
+    fact: Any = events.decode_trusted(type_name, row["fact"])
+    announcement = row["announcement"]
+    announced = events.decode_trusted("initiative.announced", announcement) if announcement else None
     date_from: Literal["own", "meeting"]
     occurred, date_from = fact.occurred, "own"
     if occurred is None:  # a statement dated by its meeting
-        occurred, date_from = _meeting_occurred.decode(row["meeting_occurred"]), "meeting"
+        occurred, date_from = _meeting_occurred(row["meeting_occurred"]), "meeting"
+    evidence = located(fact.evidence, row["offsets"])
     earliest, latest, precision = _date_range(occurred.date)
     return TimelineEntry(
         event_id=row["event_id"],
@@ -317,7 +263,7 @@ def timeline_entry(row: asyncpg.Record) -> TimelineEntry:
         date_from=date_from,
         type=type_name,
         roles=list(row["roles"]),
-        **_describe(fact, row["announcement"]),
+        **shown.describe(fact, announced),
     )
 
 
@@ -327,64 +273,69 @@ def _source_ids(evidence: list[LocatedEvidence]) -> list[str]:
     return list(dict.fromkeys(e.source_id for e in evidence))
 
 
-def _describe(fact: _Fact, announcement_json: str | None) -> dict[str, Any]:
-    """The subject, title, summary, kind, status, meeting and participants of one fact."""
-    if isinstance(fact, _Statement):
-        speaker = fact.speaker
-        return _fields(
-            Subject(kind="statement", id=fact.statement_id),
-            (fact.text, fact.text_en),
-            (None, None),
-            kind=fact.kind,
-            meeting_id=fact.meeting,
-            participants=[
-                Participant(
-                    kind=speaker.kind,
-                    id=speaker.id,
-                    role="speaker",
-                    description_ko=speaker.description_ko,
-                    description_en=speaker.description_en,
-                    members=speaker.members,
-                )
-            ],
-        )
-    if isinstance(fact, _Meeting):
-        organiser = Participant(kind="agency", id=fact.organiser, role="organiser")
-        attendees = [Participant(kind=a.kind, id=a.id, role="attendee") for a in fact.attendees]
-        return _fields(
-            Subject(kind="meeting", id=fact.meeting_id),
-            (fact.title_ko, fact.title_en),
-            (fact.summary_ko, fact.summary_en),
-            kind=fact.kind,
-            meeting_id=fact.meeting_id,
-            participants=[organiser, *attendees],
-            place=fact.place,
-        )
-    if isinstance(fact, _Announcement):
-        return _fields(
-            Subject(kind="initiative", id=fact.initiative_id),
-            (fact.title_ko, fact.title_en),
-            (fact.summary_ko, fact.summary_en),
-            kind=fact.kind,
-            status=fact.status,
-            participants=[Participant(kind="agency", id=fact.agency, role="responsible")],
-        )
-    assert isinstance(fact, _StatusChange)
-    announcement = _announcement_view.decode(announcement_json) if announcement_json else {}
-    agency = announcement.get("agency")
-    return _fields(
+def _statement(fact: events.StatementMade, _: None) -> dict[str, Any]:
+    speaker = fact.speaker
+    return entry_fields(
+        Subject(kind="statement", id=fact.statement_id),
+        (fact.text, fact.text_en),
+        (None, None),
+        kind=fact.kind,
+        meeting_id=fact.meeting,
+        participants=[
+            Participant(
+                kind=speaker.kind,
+                id=speaker.id,
+                role="speaker",
+                description_ko=speaker.description_ko,
+                description_en=speaker.description_en,
+                members=list(speaker.members),
+            )
+        ],
+    )
+
+
+def _meeting(fact: events.MeetingHeld, _: None) -> dict[str, Any]:
+    organiser = Participant(kind="agency", id=fact.organiser, role="organiser")
+    attendees = [Participant(kind=a.kind, id=a.id, role="attendee") for a in fact.attendees]
+    return entry_fields(
+        Subject(kind="meeting", id=fact.meeting_id),
+        (fact.title_ko, fact.title_en),
+        (fact.summary_ko, fact.summary_en),
+        kind=fact.kind,
+        meeting_id=fact.meeting_id,
+        participants=[organiser, *attendees],
+        place=fact.place,
+    )
+
+
+def _announcement(fact: events.InitiativeAnnounced, _: None) -> dict[str, Any]:
+    return entry_fields(
         Subject(kind="initiative", id=fact.initiative_id),
-        (announcement.get("title_ko"), announcement.get("title_en")),
-        (fact.note_ko, fact.note_en),
-        kind=announcement.get("kind"),
+        (fact.title_ko, fact.title_en),
+        (fact.summary_ko, fact.summary_en),
+        kind=fact.kind,
         status=fact.status,
-        participants=[Participant(kind="agency", id=agency, role="responsible")]
-        if agency
+        participants=[Participant(kind="agency", id=fact.agency, role="responsible")],
+    )
+
+
+def _status_change(
+    fact: events.InitiativeStatusChanged, announced: events.InitiativeAnnounced | None
+) -> dict[str, Any]:
+    """Titled by its initiative: the announcement as corrected (None if it is not known)."""
+    return entry_fields(
+        Subject(kind="initiative", id=fact.initiative_id),
+        (announced.title_ko, announced.title_en) if announced else (None, None),
+        (fact.note_ko, fact.note_en),
+        kind=announced.kind if announced else None,
+        status=fact.status,
+        participants=[Participant(kind="agency", id=announced.agency, role="responsible")]
+        if announced
         else [],
     )
 
 
-def _fields(
+def entry_fields(
     subject: Subject,
     title: tuple[str | None, str | None],
     summary: tuple[str | None, str | None],
@@ -395,6 +346,7 @@ def _fields(
     participants: list[Participant],
     place: events.Place | None = None,
 ) -> dict[str, Any]:
+    """The fields of an entry that a ``Shown.describe`` gives (the rest come from the row)."""
     return {
         "subject": subject,
         "title_ko": title[0],
@@ -407,3 +359,29 @@ def _fields(
         "participants": participants,
         "place": place,
     }
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How one type of fact is shown on the timeline, the page and the exports."""
+
+    describe: Callable[[Any, Any], dict[str, Any]]
+    """``describe(fact, announced)``: the entry's subject, title, summary, kind, status,
+    meeting and participants, from the fact (the vocabulary's type, as corrected) and, for a
+    fact of an initiative's stream, the initiative's announcement as corrected."""
+    category: str
+    """How the page draws it: a key of ``service/web/labels.py`` ``CATEGORY_LABELS``, whose
+    shape and colour are ``.cat-<category>`` in ``service/web/static/page.css``."""
+    group: str
+    """Its group in the exports (TimelineJS's ``group``)."""
+
+
+SHOWN: dict[str, Shown] = {
+    "meeting.held": Shown(_meeting, category="meeting", group="회의 Meetings"),
+    "initiative.announced": Shown(_announcement, category="plan", group="정책 Initiatives"),
+    "initiative.status_changed": Shown(
+        _status_change, category="plan", group="정책 진행 Initiative status"
+    ),
+    "statement.made": Shown(_statement, category="statement", group="발언 Statements"),
+}
+"""Each type of ``TIMELINE_TYPES``, declared once (``tests/unit/test_timeline_types.py``)."""

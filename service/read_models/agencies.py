@@ -16,9 +16,4 @@ PROJECTION = Projection(
     name="agencies",
     tables={"agencies": ("agency_id", "event_id")},
     handlers={"agency.registered": agency_registered},
-    ignored=frozenset({
-        "source.registered", "organization.registered", "person.registered",
-        "initiative.announced", "initiative.status_changed", "meeting.held", "statement.made",
-        "fact.corrected", "fact.retracted",
-    }),
 )

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from events import EVENT_TYPES
-from service.projections.base import Projection, Rows
+from service.projections.base import EveryType, Projection, Rows
 from service.projections.fact_view import Fact, FactView
 
 COLUMNS = (
@@ -33,5 +32,5 @@ def fact_row(view: FactView, fact: Fact) -> Rows:
 PROJECTION = Projection(
     name="facts",
     tables={"facts": COLUMNS},
-    handlers={event_type: fact_row for event_type in EVENT_TYPES},
+    handlers=EveryType(fact_row),
 )

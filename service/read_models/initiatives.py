@@ -31,8 +31,4 @@ PROJECTION = Projection(
     )},
     handlers={"initiative.announced": history_item, "initiative.status_changed": history_item},
     looks_up=frozenset({"meeting"}),
-    ignored=frozenset({
-        "source.registered", "agency.registered", "organization.registered", "person.registered",
-        "meeting.held", "statement.made", "fact.corrected", "fact.retracted",
-    }),
 )

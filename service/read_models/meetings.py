@@ -25,9 +25,4 @@ PROJECTION = Projection(
         "search_text",
     )},
     handlers={"meeting.held": meeting_held},
-    ignored=frozenset({
-        "source.registered", "agency.registered", "organization.registered", "person.registered",
-        "initiative.announced", "initiative.status_changed", "statement.made",
-        "fact.corrected", "fact.retracted",
-    }),
 )

@@ -14,9 +14,4 @@ PROJECTION = Projection(
     name="organizations",
     tables={"organizations": ("organization_id", "event_id")},
     handlers={"organization.registered": organization_registered},
-    ignored=frozenset({
-        "source.registered", "agency.registered", "person.registered", "initiative.announced",
-        "initiative.status_changed", "meeting.held", "statement.made", "fact.corrected",
-        "fact.retracted",
-    }),
 )

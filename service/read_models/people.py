@@ -16,9 +16,4 @@ PROJECTION = Projection(
     name="people",
     tables={"people": ("person_id", "event_id", "affiliation_ids")},
     handlers={"person.registered": person_registered},
-    ignored=frozenset({
-        "source.registered", "agency.registered", "organization.registered",
-        "initiative.announced", "initiative.status_changed", "meeting.held", "statement.made",
-        "fact.corrected", "fact.retracted",
-    }),
 )

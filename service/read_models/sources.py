@@ -6,8 +6,7 @@ and retractions included: they cite evidence too); the quotes themselves are the
 
 from __future__ import annotations
 
-from events import EVENT_TYPES
-from service.projections.base import Projection, Rows
+from service.projections.base import EveryType, Projection, Rows
 from service.projections.fact_view import Fact, FactView
 
 
@@ -28,8 +27,5 @@ PROJECTION = Projection(
         "sources": ("source_id", "event_id"),
         "source_facts": ("source_id", "event_id", "position"),
     },
-    handlers={
-        **{event_type: quoted_sources for event_type in EVENT_TYPES},
-        "source.registered": source_registered,
-    },
+    handlers=EveryType(quoted_sources, own={"source.registered": source_registered}),
 )

@@ -34,9 +34,4 @@ PROJECTION = Projection(
     )},
     handlers={"statement.made": statement_made},
     looks_up=frozenset({"meeting"}),  # a statement without a date of its own has its meeting's
-    ignored=frozenset({
-        "source.registered", "agency.registered", "organization.registered", "person.registered",
-        "initiative.announced", "initiative.status_changed", "meeting.held",
-        "fact.corrected", "fact.retracted",
-    }),
 )

@@ -24,11 +24,12 @@ COLUMNS = (
 )
 
 
-def _entries(
+def entries(
     view: FactView, fact: Fact, involved: dict[str, set[str]], titles: tuple[str | None, ...] = ()
 ) -> Rows:
-    """``titles``: what the entry is titled by besides the fact's own texts (a status change
-    by its initiative's announcement), so that a search finds it by the title it shows."""
+    """The rows of a timeline fact: one entry for each agency ``involved`` (agency -> its
+    roles). ``titles``: what the entry is titled by besides the fact's own texts (a status
+    change by its initiative's announcement), so that a search finds it by the title it shows."""
     dates = sort_columns(view, fact)
     search = search_columns([*titles, *fact_texts(fact.value)])
     for agency_id, roles in involved.items():
@@ -39,18 +40,18 @@ def _entries(
 
 
 def meeting_held(view: FactView, fact: Fact) -> Rows:
-    yield from _entries(view, fact, {fact.value.organiser: {"organiser"}})
+    yield from entries(view, fact, {fact.value.organiser: {"organiser"}})
 
 
 def initiative_announced(view: FactView, fact: Fact) -> Rows:
-    yield from _entries(view, fact, {fact.value.agency: {"responsible"}})
+    yield from entries(view, fact, {fact.value.agency: {"responsible"}})
 
 
 def status_changed(view: FactView, fact: Fact) -> Rows:
     announcement = view.entity(fact.stream_id)
     if announcement is not None:
         initiative = announcement.value
-        yield from _entries(
+        yield from entries(
             view, fact, {initiative.agency: {"responsible"}}, (initiative.title_ko, initiative.title_en)
         )
 
@@ -70,7 +71,7 @@ def statement_made(view: FactView, fact: Fact) -> Rows:
         meeting = view.entity(f"meeting-{statement.meeting}")
         if meeting is not None:
             involved[meeting.value.organiser].add("host")
-    yield from _entries(view, fact, involved)
+    yield from entries(view, fact, involved)
 
 
 PROJECTION = Projection(
@@ -82,9 +83,5 @@ PROJECTION = Projection(
         "initiative.status_changed": status_changed,
         "statement.made": statement_made,
     },
-    ignored=frozenset({
-        "source.registered", "agency.registered", "organization.registered", "person.registered",
-        "fact.corrected", "fact.retracted",
-    }),
     looks_up=frozenset({"person", "meeting", "initiative"}),
 )

@@ -11,6 +11,7 @@ from litestar.template.config import TemplateConfig
 
 import events
 from events.sources import SOURCE_KINDS
+from service.queries.timeline import TIMELINE_TYPES
 from service.web import TEMPLATES, forms, labels
 from service.web.links import page_url
 
@@ -64,6 +65,10 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         web_url=events.web_url,
         page_url=page_url,
         source_kinds=SOURCE_KINDS,
+        # For the page's live updates (static/page.js): the events to listen for, and those
+        # that add an entry to the timeline.
+        event_types=lambda: " ".join(events.EVENT_TYPES),
+        timeline_types=lambda: " ".join(TIMELINE_TYPES),
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-# Each timeline fact type is drawn as one of three categories, each with its own shape and
-# colour (static/page.css), so that colour is never the only difference.
-CATEGORIES = {
-    "meeting.held": "meeting",
-    "statement.made": "statement",
-    "initiative.announced": "plan",
-    "initiative.status_changed": "plan",
-}
+from service.queries.timeline import SHOWN
+
+# Each timeline fact type is drawn as one of three categories (its ``category`` in
+# ``service.queries.timeline.SHOWN``), each with its own shape and colour (static/page.css),
+# so that colour is never the only difference.
 CATEGORY_LABELS = {
     "meeting": ("회의", "Meeting"),
     "statement": ("발언·제안", "Statement"),
     "plan": ("계획·정책", "Plan / initiative"),
 }
-CATEGORY_TYPES = {
-    category: [t for t, c in CATEGORIES.items() if c == category] for category in CATEGORY_LABELS
-}
+
+
+def category_types(category: str) -> list[str]:
+    """The timeline types drawn as ``category``."""
+    return [t for t, shown in SHOWN.items() if shown.category == category]
 
 KINDS = {
     "roundtable": ("간담회", "roundtable"),

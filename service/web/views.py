@@ -11,10 +11,10 @@ import asyncpg
 
 from service.queries.agencies import Agency, list_agencies
 from service.queries.initiatives import InitiativeDetail, get_initiative, initiative_page
-from service.queries.timeline import TimelineEntry, timeline_page
+from service.queries.timeline import SHOWN, TimelineEntry, timeline_page
 from service.read_models.search import MIN_QUERY, normalized
 from service.web.axis import Axis, Placement, Tick
-from service.web.labels import CATEGORIES, CATEGORY_LABELS, CATEGORY_TYPES
+from service.web.labels import CATEGORY_LABELS, category_types
 from service.web.names import Names, names_for
 
 MAX_ENTRIES = 1000
@@ -42,7 +42,7 @@ class Filters:
     def types(self) -> list[str] | None:
         if not self.categories:
             return None
-        return [t for category in self.categories for t in CATEGORY_TYPES[category]]
+        return [t for category in self.categories for t in category_types(category)]
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,9 @@ async def home_page(connection: asyncpg.Connection, filters: Filters) -> HomePag
             limit=MAX_ENTRIES, as_of=filters.as_of,
         )).entries
     page.entries = [
-        Placed(entry, CATEGORIES[entry.type], axis.place(entry.earliest, entry.latest, entry.precision))
+        Placed(
+            entry, SHOWN[entry.type].category, axis.place(entry.earliest, entry.latest, entry.precision)
+        )
         for entry in shown
     ]
     page.initiatives = await _initiatives(connection, filters.agency, filters.search, filters.as_of)
@@ -133,7 +135,7 @@ async def _found(
             limit=FOUND_PER_AGENCY, as_of=filters.as_of,
         )
         if timeline.entries:
-            entries = [(CATEGORIES[e.type], e) for e in timeline.entries]
+            entries = [(SHOWN[e.type].category, e) for e in timeline.entries]
             found.append(Found(agency, entries, timeline.next_cursor is not None))
     return found
 

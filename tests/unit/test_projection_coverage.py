@@ -1,21 +1,23 @@
-"""Every read model handles or explicitly ignores every event type of the vocabulary, so a new
-event type cannot silently miss a view (or crash a query that meets it)."""
+"""Every event type of the vocabulary is read by a read model of its own (or is an amendment),
+so a new event type cannot silently miss every view; each handler table names only types of
+the vocabulary. (What the timeline shows of a type: tests/unit/test_timeline_types.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
 from events import EVENT_TYPES
+from service.projections.base import unread_types
 from service.read_models import PROJECTIONS
 
 
+def test_each_event_type_is_read_on_purpose():
+    assert unread_types(PROJECTIONS) == set()
+
+
 @pytest.mark.parametrize("projection", PROJECTIONS, ids=lambda p: p.name)
-def test_each_event_type_is_handled_or_ignored_on_purpose(projection):
-    accounted = set(projection.handlers) | projection.ignored
-    assert accounted == set(EVENT_TYPES), (
-        f"{projection.name}: unaccounted {sorted(set(EVENT_TYPES) - accounted)}, "
-        f"unknown {sorted(accounted - set(EVENT_TYPES))}"
-    )
+def test_each_handled_type_is_of_the_vocabulary(projection):
+    assert set(projection.handlers) <= set(EVENT_TYPES), projection.name
 
 
 @pytest.mark.parametrize("projection", PROJECTIONS, ids=lambda p: p.name)

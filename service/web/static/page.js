@@ -2,15 +2,14 @@
 // GET /events/live (event name = event type, data = the event JSON, id = the feed cursor;
 // EventSource resumes with Last-Event-ID by itself). On each, the page refetches itself and
 // swaps in the parts marked data-refresh, keeping open entries open. As-of views stay still.
+// The event types, and those the timeline shows, are the page's data-event-types and
+// data-timeline-types (from the vocabulary and the timeline's read model).
 (function () {
   "use strict";
   if (document.body.dataset.live !== "on" || !window.EventSource) return;
 
-  var TYPES = [
-    "source.registered", "agency.registered", "organization.registered", "person.registered",
-    "initiative.announced", "initiative.status_changed", "meeting.held", "statement.made",
-    "fact.corrected", "fact.retracted"
-  ];
+  var TYPES = (document.body.dataset.eventTypes || "").split(" ");
+  var TIMELINE_TYPES = (document.body.dataset.timelineTypes || "").split(" ");
   var status = document.getElementById("live-status");
   var pending = null;
   var minPosition = 0;
@@ -73,8 +72,7 @@
     try { event = JSON.parse(message.data); } catch (error) { return; }
     if (typeof event.position === "number") minPosition = Math.max(minPosition, event.position);
     var id = event.event_id;
-    if (id && ["meeting.held", "statement.made", "initiative.announced",
-               "initiative.status_changed"].indexOf(message.type) >= 0) waitingFor.push(id);
+    if (id && TIMELINE_TYPES.indexOf(message.type) >= 0) waitingFor.push(id);
     clearTimeout(pending);
     pending = setTimeout(function () { refresh(0); }, 150);
   }
