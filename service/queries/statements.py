@@ -50,6 +50,7 @@ async def statement_page(
     connection: asyncpg.Connection,
     *,
     agency_id: str | None = None,
+    role: str | None = None,
     speaker_id: str | None = None,
     meeting_id: str | None = None,
     kind: str | None = None,
@@ -60,7 +61,8 @@ async def statement_page(
     walk_rows: int = WALK_ROWS,
 ) -> StatementPage:
     """``agency_id`` selects the statements on that agency's timeline (by its people, or at its
-    meetings); ``speaker_id`` a speaker, or a named member of a group speaker; ``q``
+    meetings); with ``role``, only those where it takes that part (``speaker``: by it or its
+    people; ``host``: made at its meetings); ``speaker_id`` a speaker, or a named member of a group speaker; ``q``
     (normalized) those whose text, English text or quotes contain it (``search_rows``: the
     first ``walk_rows`` statements in order, then the search index)."""
 
@@ -70,7 +72,9 @@ async def statement_page(
             conditions.append(
                 "s.event_id IN (SELECT event_id FROM timeline_entries AS e"
                 f" WHERE e.agency_id = {query.param(agency_id)} AND e.type = 'statement.made'"
-                f" AND {query.known('e')})"
+                f" AND {query.known('e')}"
+                + (f" AND {query.param(role)} = ANY (e.roles)" if role is not None else "")
+                + ")"
             )
         if speaker_id is not None:
             conditions.append(f"s.speaker_ids @> ARRAY[{query.param(speaker_id)}::text]")

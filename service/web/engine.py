@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 import msgspec
@@ -11,7 +12,7 @@ from litestar.template.config import TemplateConfig
 
 import events
 from events.sources import SOURCE_KINDS
-from service.web import TEMPLATES, forms, labels
+from service.web import TEMPLATES, forms, labels, values
 
 
 def _query(**values: object) -> str:
@@ -59,6 +60,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         role_label=lambda role: labels.pair(labels.ROLES, role),
         query=_query,
         show=_show,
+        value_parts=values.parts,
+        role_choices=labels.ROLE_CHOICES,
+        phrase=lambda status: HTTPStatus(status).phrase,
         field_label=forms.label_for,
         web_url=events.web_url,
         source_kinds=SOURCE_KINDS,

@@ -13,9 +13,11 @@ from service.queries.meetings import get_meeting
 from service.queries.organizations import get_organization
 from service.queries.people import get_person
 from service.queries.timeline import TimelineEntry
+from service.web.values import references
 
 Names = dict[str, tuple[str, str]]
-"""``"kind:id"`` to the Korean and English name."""
+"""``"kind:id"`` to the Korean and English name; ``"title:id"`` to a person's post (the title of
+their first affiliation), which the page writes after the name of a speaker."""
 
 _LOOKUPS = {"person": get_person, "organization": get_organization, "meeting": get_meeting}
 
@@ -42,6 +44,9 @@ async def names_for(
             title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", "")
             title_en = getattr(found, "name_en", None) or getattr(found, "title_en", None) or ""
             names[key(kind, entity_id)] = (title_ko, title_en)
+            if kind == "person" and found.affiliations:
+                post = found.affiliations[0]
+                names[key("title", entity_id)] = (post.title_ko, post.title_en or "")
     return names
 
 
@@ -54,4 +59,8 @@ def _wanted(entries: Sequence[TimelineEntry]) -> set[tuple[str, str]]:
             if participant.id:
                 wanted.add((participant.kind, participant.id))
             wanted.update((member.kind, member.id) for member in participant.members)
+        for correction in entry.corrections:
+            for values in (correction.changes, correction.previous):
+                for field, value in values.items():
+                    wanted.update((ref.kind, ref.id) for ref in references(field, value))
     return wanted

@@ -26,6 +26,8 @@ class Filters:
     agency: str | None = None
     categories: tuple[str, ...] = ()
     """Empty: every category."""
+    role: str | None = None
+    """The agency's part in the entries (``AGENCY_ROLES``); none: every entry."""
     q: str | None = None
     as_of: datetime | None = None
 
@@ -71,7 +73,8 @@ async def home_page(connection: asyncpg.Connection, filters: Filters) -> HomePag
     if page.agency is None:
         raise UnknownAgency(filters.agency)
     timeline = await timeline_page(
-        connection, filters.agency, types=filters.types, limit=MAX_ENTRIES, as_of=filters.as_of
+        connection, filters.agency, types=filters.types, role=filters.role, limit=MAX_ENTRIES,
+        as_of=filters.as_of,
     )
     page.total = len(timeline.entries)
     page.truncated = timeline.next_cursor is not None
@@ -82,8 +85,8 @@ async def home_page(connection: asyncpg.Connection, filters: Filters) -> HomePag
     if filters.q and len(normalized(filters.q)) >= MIN_QUERY:
         # The API's own search (an index, Korean substrings included).
         shown = (await timeline_page(
-            connection, filters.agency, types=filters.types, q=normalized(filters.q),
-            limit=MAX_ENTRIES, as_of=filters.as_of,
+            connection, filters.agency, types=filters.types, role=filters.role,
+            q=normalized(filters.q), limit=MAX_ENTRIES, as_of=filters.as_of,
         )).entries
     page.entries = [
         Placed(entry, CATEGORIES[entry.type], axis.place(entry.earliest, entry.latest, entry.precision))
