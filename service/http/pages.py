@@ -78,7 +78,7 @@ async def source_view(
         "source.html",
         context={
             "source": source, "passage": passage, "quote": quote,
-            "supported": supported.by_kind(source.facts),
+            "supported": supported.by_kind(source.facts, source.event_id),
             "amendment_words": supported.AMENDMENT_WORDS,
         },
     )

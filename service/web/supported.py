@@ -21,6 +21,8 @@ KINDS = {
 }
 ELSEWHERE = "Corrections of facts quoted from other sources"
 """Amendments whose fact does not quote this source."""
+ITSELF = "This source"
+"""Amendments of the source's own registration (its note, its title)."""
 AMENDMENT_WORDS = {"fact.corrected": "Correction", "fact.retracted": "Retraction"}
 
 
@@ -41,8 +43,9 @@ class KindGroup:
     entries: list[SupportedEntry]
 
 
-def by_kind(facts: Sequence[SupportedFact]) -> list[KindGroup]:
-    """The facts in ``KINDS``' order (then any other type, by name), each kind in log order."""
+def by_kind(facts: Sequence[SupportedFact], source_event_id: uuid.UUID) -> list[KindGroup]:
+    """The facts in ``KINDS``' order (then any other type, by name), each kind in log order;
+    then the amendments of the source itself and of facts that quote other sources."""
     entries: dict[uuid.UUID, SupportedEntry] = {}
     for fact in facts:
         if fact.type not in AMENDMENTS:
@@ -50,16 +53,22 @@ def by_kind(facts: Sequence[SupportedFact]) -> list[KindGroup]:
                 fact.event_id, SupportedEntry(fact.event_id, fact.type, fact.state)
             )
             entry.quotes.append(fact)
+    itself = SupportedEntry(source_event_id, "source.registered", "active")
     elsewhere = SupportedEntry(uuid.UUID(int=0), "", "active")
     for fact in facts:
         if fact.type in AMENDMENTS:
-            target = entries.get(fact.target) if fact.target else None
-            (target or elsewhere).amendments.append(fact)
+            if fact.target == source_event_id:
+                itself.amendments.append(fact)
+            else:
+                (entries.get(fact.target) or elsewhere).amendments.append(fact)
     groups: dict[str, list[SupportedEntry]] = {}
     for entry in entries.values():
         groups.setdefault(entry.type, []).append(entry)
     order = [t for t in KINDS if t in groups] + sorted(t for t in groups if t not in KINDS)
     listed = [KindGroup(KINDS.get(t, t.replace(".", " ").capitalize()), groups[t]) for t in order]
-    if elsewhere.amendments:
-        listed.append(KindGroup(ELSEWHERE, [elsewhere]))
+    listed += [
+        KindGroup(label, [entry])
+        for label, entry in ((ITSELF, itself), (ELSEWHERE, elsewhere))
+        if entry.amendments
+    ]
     return listed

@@ -116,6 +116,8 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
         "meetings_organised": 1,
         "initiatives": 2,
         "statements": 4,
+        "statements_spoken": 1,
+        "statements_at_its_meetings": 3,
         "timeline_entries": 7,
     }
     # The retracted proposals no longer count.
@@ -123,6 +125,8 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
         "meetings_organised": 1,
         "initiatives": 1,
         "statements": 4,
+        "statements_spoken": 1,
+        "statements_at_its_meetings": 3,
         "timeline_entries": 6,
     }
     latest = mss["latest_activity"]  # the last statement made at the meeting, on its new day
