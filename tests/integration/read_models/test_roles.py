@@ -67,9 +67,17 @@ async def test_an_unknown_role_is_a_400_problem(api, path, params):
     assert "speaker" in response.json()["detail"]
 
 
-async def test_a_role_on_statements_needs_an_agency(api):
-    response = await api.get("/statements", params={"role": "speaker"})
-    assert (response.status_code, response.json()["type"]) == (400, "/problems/invalid-role")
+async def test_a_role_without_an_agency_is_any_agencys_part(api):
+    for role in ("speaker", "host"):
+        any_agency = (await get_json(api, "/statements", role=role))["statements"]
+        each = set()
+        for agency in AGENCIES:
+            listed = await get_json(api, "/statements", agency=agency, role=role)
+            each |= {s["statement_id"] for s in listed["statements"]}
+        assert {s["statement_id"] for s in any_agency} == each, role
+    every = (await get_json(api, "/statements"))["statements"]
+    hosted = (await get_json(api, "/statements", role="host"))["statements"]
+    assert len(hosted) == len([s for s in every if s["meeting_id"]])  # every meeting has a host
 
 
 async def test_the_agency_counts_say_which_statements_are_its_own(api):
