@@ -131,7 +131,8 @@ class AgencyController(Controller):
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
         keeps those event types; ``role`` those where the agency takes that part; ``q`` those
-        whose titles, texts, summaries or evidence quotes contain it; ``as_of`` answers as the service knew it at that instant.
+        whose titles, texts, summaries or evidence quotes contain it; ``as_of`` answers as the
+        service knew it at that instant.
         JSON pages by default; the whole timeline as TimelineJS JSON (``format=timelinejs``),
         CSV (``text/csv``, ``format=csv``) or its meetings as iCalendar (``text/calendar``,
         ``format=ics``), up to ``POLICY_TIMELINE_MAX_EXPORT_ENTRIES`` entries (422 beyond).
