@@ -2,7 +2,9 @@
 
 Each entry is a fact: its id is ``urn:uuid:<event_id>``, ``published`` when the service
 recorded it and ``updated`` when it last learned something about it (a correction or a
-retraction), so a feed reader shows a corrected fact as changed. Links: ``related`` to each
+retraction), so a feed reader shows a corrected fact as changed. Links: ``alternate`` to the
+entry on its agency's timeline page (HTML, first: the link a feed reader opens) and to the
+event as JSON, ``related`` to each
 source view that holds its evidence, ``via`` to the source's own address where it has one
 (a web address: ``events.web_url``, which every page and export links through).
 ElementTree writes the XML, so every value is escaped; characters XML 1.0 cannot hold are
@@ -16,6 +18,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
+from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 import events
@@ -67,6 +70,7 @@ def _entry(root: ET.Element, item: FeedItem, base_url: str, urls: Mapping[str, s
     _text(element, "published", _instant(entry.recorded_at))
     _text(element, "updated", _instant(item.updated))
     ET.SubElement(element, _tag("category"), {"term": entry.type})
+    _link(element, entry_page(base_url, item), "alternate", "text/html")
     _link(element, f"{base_url}/events/{entry.event_id}", "alternate", "application/json")
     for source_id in entry.source_ids:
         _link(element, f"{base_url}/sources/{source_id}", "related", "application/json")
@@ -74,6 +78,12 @@ def _entry(root: ET.Element, item: FeedItem, base_url: str, urls: Mapping[str, s
             _link(element, url, "via")
     _text(element, "summary", summary(entry) or title(entry))
     _text(element, "content", _content(entry))
+
+
+def entry_page(base_url: str, item: FeedItem) -> str:
+    """The page that shows the fact: its row on its agency's timeline page."""
+    agency = urlencode({"agency": item.agency_id}) if item.agency_id else ""
+    return f"{base_url}/?{agency}#entry-{item.entry.event_id}"
 
 
 def _content(entry: TimelineEntry) -> str:

@@ -25,6 +25,7 @@ from service.http.openapi import answers
 from service.http.problems import problem
 from service.http.read_params import (
     REDUCED_DATE,
+    AgencyRole,
     EntityId,
     ListQuery,
     Search,
@@ -32,6 +33,7 @@ from service.http.read_params import (
     one_of,
     one_or_404,
     period,
+    role_filter,
     search,
     searched,
 )
@@ -64,12 +66,13 @@ def timeline_filters(
             schema_extra={"items": {"type": "string", "enum": list(TIMELINE_TYPES)}},
         ),
     ] = None,
+    role: AgencyRole = None,
     q: Search = None,
 ) -> dict[str, Any]:
     """The filters of a timeline, as ``timeline_rows`` and the exports take them."""
     start, end = period(from_, to)
     types = one_of("type", type_, TIMELINE_TYPES)
-    return {"start": start, "end": end, "types": types, "q": search(q)}
+    return {"start": start, "end": end, "types": types, **role_filter(role), "q": search(q)}
 
 
 class AgencyController(Controller):
@@ -128,8 +131,9 @@ class AgencyController(Controller):
         an announcement that builds on meetings after them (docs/read-models.md).
 
         ``from``/``to`` keep the entries whose days overlap the period; ``type`` (repeatable)
-        keeps those event types; ``q`` those whose titles, texts, summaries or evidence quotes
-        contain it; ``as_of`` answers as the service knew it at that instant.
+        keeps those event types; ``role`` those where the agency takes that part; ``q`` those
+        whose titles, texts, summaries or evidence quotes contain it; ``as_of`` answers as the
+        service knew it at that instant.
         JSON pages by default; the whole timeline as TimelineJS JSON (``format=timelinejs``),
         CSV (``text/csv``, ``format=csv``) or its meetings as iCalendar (``text/calendar``,
         ``format=ics``), up to ``POLICY_TIMELINE_MAX_EXPORT_ENTRIES`` entries (422 beyond).

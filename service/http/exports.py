@@ -113,6 +113,7 @@ async def export_entries(
     start: date | None,
     end: date | None,
     types: Sequence[str] | None,
+    role: str | None = None,
     q: str | None = None,
     as_of: datetime | None,
 ) -> list[TimelineEntry]:
@@ -123,7 +124,8 @@ async def export_entries(
             return []
     cap = settings.max_export_entries
     page = await timeline_page(
-        connection, agency_id, start=start, end=end, types=types, q=q, limit=cap, as_of=as_of
+        connection, agency_id, start=start, end=end, types=types, role=role, q=q, limit=cap,
+        as_of=as_of,
     )
     if page.next_cursor is not None:
         raise problem(

@@ -2,24 +2,29 @@
 (a source with one quote marked) and the pages of a person, an organization and a meeting
 (``GET /people/{id}/view``, ``/organizations/{id}/view``, ``/meetings/{id}/view``). Each
 parses its query, asks ``service.web`` for what to show and renders a template; the JSON
-endpoints stay as they are (``GET /sources/{id}`` included)."""
+endpoints stay as they are (``GET /sources/{id}`` included).
+An error on a page (a bad ``as_of``, an unknown agency) is a page with the same status."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
-from litestar import Router, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.response import Template
+from litestar.types import ExceptionHandlersMap
 
 from service.http.consistency import reading_router
-from service.http.read_params import AsOf, instant, is_entity_id
+from service.http.problems import Problem
+from service.http.read_params import AgencyRole, AsOf, agency_role, instant, is_entity_id
 from service.http.static import static_files
 from service.queries.sources import get_source
-from service.web import STATIC, entities, quotes
+from service.web import STATIC, entities, quotes, supported
 from service.web.labels import CATEGORY_LABELS
 from service.web.views import Filters, UnknownAgency, home_page
 
@@ -31,15 +36,18 @@ async def home(
     pool: NamedDependency[asyncpg.Pool],
     agency: FromQuery[str | None] = None,
     type_: Annotated[list[str] | None, QueryParameter(name="type")] = None,
+    role: AgencyRole = None,
     q: FromQuery[str | None] = None,
     as_of: AsOf = None,
 ) -> Template:
     """The agencies; with ``agency``, its timeline (``type``: meeting, statement, plan;
-    ``q``: a search; ``as_of``: as known then) and initiatives."""
+    ``role``: the agency's part, as on the API; ``q``: a search; ``as_of``: as known then) and
+    initiatives."""
     as_of = as_of or None  # an empty date field sends as_of=
     filters = Filters(
         agency=agency or None,
         categories=tuple(c for c in CATEGORY_LABELS if c in (type_ or ())),
+        role=agency_role(role or None),  # the form's "any" sends role=
         q=q,
         as_of=instant(as_of),
     )
@@ -70,7 +78,30 @@ async def source_view(
     if source is None:
         return Template("not_found.html", context={"what": source_id}, status_code=404)
     passage = quotes.cut(source.text, quote, occurrence)
-    return Template("source.html", context={"source": source, "passage": passage, "quote": quote})
+    return Template(
+        "source.html",
+        context={
+            "source": source, "passage": passage, "quote": quote,
+            "supported": supported.by_kind(source.facts, source.event_id),
+            "amendment_words": supported.AMENDMENT_WORDS,
+        },
+    )
+
+
+def error_page(request: Request[Any, Any, Any], error: Exception) -> Template:
+    """Any error of a page, as a page with the error's status (and headers: a 503's
+    Retry-After); the JSON API answers problem documents."""
+    assert isinstance(error, HTTPException)  # what PAGE_ERRORS routes here
+    return Template(
+        "error.html",
+        context={"status": error.status_code, "detail": error.detail},
+        status_code=error.status_code,
+        headers=error.headers,
+    )
+
+
+PAGE_ERRORS: ExceptionHandlersMap = {HTTPException: error_page, ProblemDetailsException: error_page, Problem: error_page}
+"""Every class the problem plugin answers, so that no JSON handler is nearer on the page's path."""
 
 
 async def _entity(
@@ -120,4 +151,5 @@ def page_router() -> Router:
             reading_router([home, source_view, person_view, organization_view, meeting_view]),
             static_files("/static", STATIC, "page-static"),
         ],
+        exception_handlers=PAGE_ERRORS,
     )

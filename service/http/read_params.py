@@ -71,6 +71,18 @@ Search = Annotated[
         },
     ),
 ]
+AGENCY_ROLES = ("organiser", "responsible", "speaker", "host")
+"""How an agency takes part in an entry: it organised the meeting, is responsible for the
+initiative, spoke (itself or through its people), or hosted the meeting a statement was made at."""
+AgencyRole = Annotated[
+    str | None,
+    QueryParameter(
+        description="how the agency takes part: organiser (of a meeting), responsible (for an"
+        " initiative), speaker (a statement by it or its people), host (a statement made at"
+        " its meeting)",
+        schema_extra={"enum": list(AGENCY_ROLES)},
+    ),
+]
 AsOf = Annotated[
     str | None,
     QueryParameter(
@@ -129,6 +141,19 @@ def entity_filter(name: str, value: str | None) -> str | None:
     if value is not None and not is_entity_id(value):
         raise problem(400, f"invalid-{name}", f"{name} must be {ID_RULE}, not {value!r}")
     return value
+
+
+def agency_role(role: str | None) -> str | None:
+    """``role`` as one of ``AGENCY_ROLES``, or a 400 problem."""
+    roles = one_of("role", [role] if role is not None else None, AGENCY_ROLES)
+    return roles[0] if roles else None
+
+
+def role_filter(role: str | None) -> dict[str, str]:
+    """``role`` as a list's filter: only when given, so that the lists without one (and their
+    cursors, which name their filters) stay what they were."""
+    part = agency_role(role)
+    return {"role": part} if part else {}
 
 
 def page_limit(limit: int | None, settings: Settings) -> int:

@@ -14,12 +14,14 @@ from events.statements import STATEMENT_KINDS
 from service.http.openapi import answers
 from service.http.read_params import (
     AN_ID,
+    AgencyRole,
     ListQuery,
     Search,
     entity_filter,
     filtered_by,
     one_of,
     one_or_404,
+    role_filter,
     search,
 )
 from service.queries.paging import SortKey
@@ -35,6 +37,7 @@ def statement_filters(
     agency: Annotated[
         str | None, QueryParameter(description="on this agency's timeline", **AN_ID)
     ] = None,
+    role: AgencyRole = None,
     speaker: Annotated[
         str | None,
         QueryParameter(description="a speaker's id, or a named group member's", **AN_ID),
@@ -49,6 +52,7 @@ def statement_filters(
     kinds = one_of("kind", [kind] if kind is not None else None, STATEMENT_KINDS)
     return {
         "agency_id": entity_filter("agency", agency),
+        **role_filter(role),
         "speaker_id": entity_filter("speaker", speaker),
         "meeting_id": entity_filter("meeting", meeting),
         "kind": kinds[0] if kinds else None,
@@ -65,7 +69,9 @@ class StatementController(Controller):
         self, pool: NamedDependency[asyncpg.Pool], list_query: NamedDependency[ListQuery]
     ) -> StatementPage:
         """Statements by earliest day, then precision, then position (``as_of``: as known then);
-        ``q`` keeps those whose text, English text or evidence quotes contain it."""
+        ``q`` keeps those whose text, English text or evidence quotes contain it; ``role`` keeps
+        the agency's own statements (``speaker``) or those made at its meetings (``host``);
+        without ``agency``, those of any agency."""
         listing = list_query.page_list("statements")
         after = list_query.after(listing, SortKey)
         async with pool.acquire() as connection:

@@ -24,7 +24,12 @@ class Counts(msgspec.Struct, kw_only=True):
     initiatives: int
     """Initiatives the agency is responsible for."""
     statements: int
-    """Statements on its timeline: by its people, or made at its meetings."""
+    """Statements on its timeline: ``statements_spoken`` and ``statements_at_its_meetings``
+    together (a statement that is both counts once)."""
+    statements_spoken: int
+    """Statements by the agency or its people (role ``speaker``)."""
+    statements_at_its_meetings: int
+    """Statements made at meetings it organised, by anyone (role ``host``)."""
     timeline_entries: int
 
 
@@ -62,6 +67,8 @@ _COUNTS = """SELECT agency_id,
         count(*) FILTER (WHERE type = 'meeting.held' AND 'organiser' = ANY (roles)) AS meetings,
         count(*) FILTER (WHERE type = 'initiative.announced') AS initiatives,
         count(*) FILTER (WHERE type = 'statement.made') AS statements,
+        count(*) FILTER (WHERE type = 'statement.made' AND 'speaker' = ANY (roles)) AS spoken,
+        count(*) FILTER (WHERE type = 'statement.made' AND 'host' = ANY (roles)) AS hosted,
         count(*) AS entries
     FROM timeline_entries AS e
     WHERE agency_id = ANY ({ids}::text[]) AND state <> 'retracted' AND {known}
@@ -150,6 +157,8 @@ def _agency(
             meetings_organised=counts["meetings"] if counts else 0,
             initiatives=counts["initiatives"] if counts else 0,
             statements=counts["statements"] if counts else 0,
+            statements_spoken=counts["spoken"] if counts else 0,
+            statements_at_its_meetings=counts["hosted"] if counts else 0,
             timeline_entries=counts["entries"] if counts else 0,
         ),
         latest_activity=_latest(latest) if latest else None,

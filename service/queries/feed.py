@@ -26,6 +26,9 @@ class FeedItem(NamedTuple):
     entry: TimelineEntry
     updated: datetime
     """When the fact's current version became known (its record, correction or retraction)."""
+    agency_id: str | None = None
+    """The agency on whose timeline the page shows it: the feed's agency; for the feed of every
+    agency, one whose own fact it is (organiser, responsible, speaker) before a host."""
 
 
 async def recent_facts(
@@ -35,13 +38,19 @@ async def recent_facts(
     recorded last, retracted ones included. Ordered by the log's ``recorded_at`` (its index,
     read backwards: the work is bounded by ``limit``, not by the log), then position."""
     query = Query()
-    agency = ""
     if agency_id is not None:
         agency = f"""JOIN timeline_entries AS e ON e.event_id = ev.event_id
             AND e.agency_id = {query.param(agency_id)} AND {query.known("e")}"""
+    else:
+        agency = f"""LEFT JOIN LATERAL (
+            SELECT e.agency_id FROM timeline_entries AS e
+            WHERE e.event_id = ev.event_id AND {query.known("e")}
+            ORDER BY e.roles = ARRAY['host'], e.agency_id LIMIT 1
+        ) AS e ON true"""
     rows = await query.fetch(
         connection,
         f"""SELECT {fact_columns("f")}, f.known_from AS updated, ARRAY[]::text[] AS roles,
+                e.agency_id AS page_agency,
                 announcement.fact::text AS announcement, meeting_date.meeting_occurred
             FROM events AS ev
             {agency}
@@ -52,7 +61,7 @@ async def recent_facts(
             ORDER BY ev.recorded_at DESC, ev.position DESC
             LIMIT {query.param(limit)}""",
     )
-    return [FeedItem(timeline_entry(row), row["updated"]) for row in rows]
+    return [FeedItem(timeline_entry(row), row["updated"], row["page_agency"]) for row in rows]
 
 
 async def source_urls(connection: asyncpg.Connection, source_ids: Sequence[str]) -> dict[str, str | None]:

@@ -42,6 +42,8 @@ class SupportedFact(msgspec.Struct, kw_only=True):
     """Where the quote stands in the source's text: ``text[start:end]``, in code points."""
     end: int | None
     state: State
+    target: uuid.UUID | None = None
+    """The fact a correction or retraction amends (null for any other fact)."""
 
 
 class SourceSummary(FactRecord, kw_only=True):
@@ -186,7 +188,8 @@ async def _supported(
     source = query.param(source_id)
     rows = await query.fetch(
         connection,
-        f"""SELECT f.event_id, f.type, f.stream_id, f.position, f.state, e.quote, e.prefix, e.suffix
+        f"""SELECT f.event_id, f.type, f.stream_id, f.position, f.state, e.quote, e.prefix, e.suffix,
+                (f.fact ->> 'target')::uuid AS target
             FROM source_facts AS q
             {query.fact_of("q")}
             CROSS JOIN LATERAL jsonb_array_elements(f.fact -> 'evidence') WITH ORDINALITY

@@ -109,6 +109,7 @@ async def timeline_page(
     start: date | None = None,
     end: date | None = None,
     types: Sequence[str] | None = None,
+    role: str | None = None,
     q: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
@@ -116,9 +117,10 @@ async def timeline_page(
     walk_rows: int = WALK_ROWS,
 ) -> TimelinePage:
     """Entries whose days overlap ``start``..``end`` (an entry of 2025-03 overlaps 2025-03-24);
-    ``q`` (normalized) keeps those whose text contains it."""
+    ``role`` keeps those where the agency takes that part (``Role``); ``q`` (normalized) those
+    whose text contains it."""
     rows = await timeline_rows(
-        connection, agency_id, start=start, end=end, types=types, q=q, after=after,
+        connection, agency_id, start=start, end=end, types=types, role=role, q=q, after=after,
         limit=limit, as_of=as_of, walk_rows=walk_rows,
     )
     return page_of_rows(agency_id, rows, limit)
@@ -131,6 +133,7 @@ async def timeline_rows(
     start: date | None = None,
     end: date | None = None,
     types: Sequence[str] | None = None,
+    role: str | None = None,
     q: str | None = None,
     after: SortKey | None = None,
     limit: int = 100,
@@ -174,6 +177,8 @@ async def timeline_rows(
             )
         if types:
             conditions.append(f"e.type = ANY ({query.param(list(types))}::text[])")
+        if role is not None:
+            conditions.append(f"{query.param(role)} = ANY (e.roles)")
         if after is not None:
             conditions.append(after_clause("e", after, query))
         source, conditions, columns = searched(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 import msgspec
@@ -12,7 +13,7 @@ from litestar.template.config import TemplateConfig
 import events
 from events.sources import SOURCE_KINDS
 from service.queries.timeline import TIMELINE_TYPES
-from service.web import TEMPLATES, forms, labels
+from service.web import TEMPLATES, forms, labels, values
 from service.web.links import page_url
 
 
@@ -61,6 +62,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         role_label=lambda role: labels.pair(labels.ROLES, role),
         query=_query,
         show=_show,
+        value_parts=values.parts,
+        role_choices=labels.ROLE_CHOICES,
+        phrase=lambda status: HTTPStatus(status).phrase,
         field_label=forms.label_for,
         web_url=events.web_url,
         page_url=page_url,

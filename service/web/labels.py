@@ -60,7 +60,15 @@ ROLES = {
     "host": ("주최 회의", "host"),
 }
 
-MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+ROLE_CHOICES = {
+    "speaker": "its own statements (by it or its people)",
+    "host": "statements at its meetings",
+    "organiser": "meetings it organised",
+    "responsible": "its initiatives",
+}
+"""The timeline's ``role`` filter in words (``AGENCY_ROLES``)."""
+
+MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 def pair(table: dict[str, tuple[str, str]], key: str | None) -> tuple[str, str]:

@@ -12,11 +12,13 @@ import asyncpg
 from service.queries.agencies import Agency, get_agency
 from service.queries.meetings import get_meeting
 from service.queries.organizations import get_organization
-from service.queries.people import get_person
+from service.queries.people import Person, get_person
 from service.queries.timeline import TimelineEntry
+from service.web.values import references
 
 Names = dict[str, tuple[str, str]]
-"""``"kind:id"`` to the Korean and English name."""
+"""``"kind:id"`` to the Korean and English name; ``"title:id"`` to a person's post (the title of
+their first affiliation), which the page writes after the name of a speaker."""
 
 _LOOKUPS = {
     "agency": get_agency, "person": get_person, "organization": get_organization,
@@ -59,6 +61,9 @@ async def look_up(
             title_ko = getattr(found, "name_ko", None) or getattr(found, "title_ko", None) or ""
             title_en = getattr(found, "name_en", None) or getattr(found, "title_en", None) or ""
             names[key(kind, entity_id)] = (title_ko, title_en)
+            if isinstance(found, Person) and found.affiliations:
+                post = found.affiliations[0]
+                names[key("title", entity_id)] = (post.title_ko, post.title_en or "")
     return names
 
 
@@ -78,4 +83,8 @@ def _wanted(entries: Sequence[TimelineEntry]) -> set[tuple[str, str]]:
         if entry.meeting_id:
             wanted.add(("meeting", entry.meeting_id))
         wanted |= actors(entry.participants)
+        for correction in entry.corrections:
+            for values in (correction.changes, correction.previous):
+                for field, value in values.items():
+                    wanted.update((ref.kind, ref.id) for ref in references(field, value))
     return wanted

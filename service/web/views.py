@@ -28,6 +28,8 @@ class Filters:
     agency: str | None = None
     categories: tuple[str, ...] = ()
     """Empty: every category."""
+    role: str | None = None
+    """The agency's part in the entries (``AGENCY_ROLES``); none: every entry."""
     q: str | None = None
     as_of: datetime | None = None
 
@@ -95,7 +97,8 @@ async def home_page(connection: asyncpg.Connection, filters: Filters) -> HomePag
     if page.agency is None:
         raise UnknownAgency(filters.agency)
     timeline = await timeline_page(
-        connection, filters.agency, types=filters.types, limit=MAX_ENTRIES, as_of=filters.as_of
+        connection, filters.agency, types=filters.types, role=filters.role, limit=MAX_ENTRIES,
+        as_of=filters.as_of,
     )
     page.total = len(timeline.entries)
     page.truncated = timeline.next_cursor is not None
@@ -106,7 +109,7 @@ async def home_page(connection: asyncpg.Connection, filters: Filters) -> HomePag
     if filters.search is not None:
         # The API's own search (an index, Korean substrings included).
         shown = (await timeline_page(
-            connection, filters.agency, types=filters.types, q=filters.search,
+            connection, filters.agency, types=filters.types, role=filters.role, q=filters.search,
             limit=MAX_ENTRIES, as_of=filters.as_of,
         )).entries
     page.entries = [

@@ -44,9 +44,11 @@ def test_the_lists_take_their_page_time_and_filters_through_their_dependencies()
     page = {"limit", "cursor", "as_of", "min_position"}
     assert taken[("GET", "/people")] == page
     assert taken[("GET", "/meetings")] == page | {"q"}
-    assert taken[("GET", "/statements")] == page | {"agency", "speaker", "meeting", "kind", "q"}
+    assert taken[("GET", "/statements")] == page | {
+        "agency", "role", "speaker", "meeting", "kind", "q"
+    }
     assert taken[("GET", "/agencies/{agency_id}/timeline")] == page | {
-        "from", "to", "type", "q", "format"
+        "from", "to", "type", "role", "q", "format"
     }
     assert taken[("GET", "/agencies/{agency_id}")] == {"as_of", "min_position"}
     assert taken[("GET", "/events")] == {"limit", "cursor", "type"}

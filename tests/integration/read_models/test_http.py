@@ -29,12 +29,16 @@ async def test_agencies_list_mss_and_pipc_with_counts_and_latest_activity(api):
         "meetings_organised": 1,
         "initiatives": 2,
         "statements": 4,
+        "statements_spoken": 1,
+        "statements_at_its_meetings": 3,
         "timeline_entries": 7,
     }
     assert agencies["pipc"]["counts"] == {
         "meetings_organised": 1,
         "initiatives": 1,
         "statements": 5,
+        "statements_spoken": 1,
+        "statements_at_its_meetings": 4,
         "timeline_entries": 7,
     }
     # The guide, built on the roundtable of the 24th, is PIPC's last entry (docs/read-models.md).

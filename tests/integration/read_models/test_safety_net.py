@@ -117,6 +117,8 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
         "meetings_organised": 1,
         "initiatives": 2,
         "statements": 4,
+        "statements_spoken": 1,
+        "statements_at_its_meetings": 3,
         "timeline_entries": 7,
     }
     # The retracted proposals no longer count.
@@ -124,6 +126,8 @@ async def assert_the_agencies_answer_as_amended(api) -> None:
         "meetings_organised": 1,
         "initiatives": 1,
         "statements": 4,
+        "statements_spoken": 1,
+        "statements_at_its_meetings": 3,
         "timeline_entries": 6,
     }
     latest = mss["latest_activity"]  # the measures, built on the meeting, follow it
