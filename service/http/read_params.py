@@ -71,15 +71,16 @@ Search = Annotated[
         },
     ),
 ]
-AGENCY_ROLES = ("organiser", "responsible", "speaker", "host")
-"""How an agency takes part in an entry: it organised the meeting, is responsible for the
-initiative, spoke (itself or through its people), or hosted the meeting a statement was made at."""
+AGENCY_ROLES = ("organiser", "attendee", "responsible", "speaker", "host")
+"""How an agency takes part in an entry: it organised the meeting or attended it (named among
+its attendees), is responsible for the initiative, spoke (itself or through its people), or
+hosted the meeting a statement was made at."""
 AgencyRole = Annotated[
     str | None,
     QueryParameter(
-        description="how the agency takes part: organiser (of a meeting), responsible (for an"
-        " initiative), speaker (a statement by it or its people), host (a statement made at"
-        " its meeting)",
+        description="how the agency takes part: organiser (of a meeting), attendee (of a"
+        " meeting, named among its attendees), responsible (for an initiative), speaker (a"
+        " statement by it or its people), host (a statement made at its meeting)",
         schema_extra={"enum": list(AGENCY_ROLES)},
     ),
 ]

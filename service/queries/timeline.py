@@ -27,7 +27,7 @@ from service.queries.search import WALK_ROWS, Walk, list_rows, searched
 from service.read_models import timeline as timeline_model
 from service.read_models.dates import starts_sql
 
-Role = Literal["organiser", "responsible", "speaker", "host"]
+Role = Literal["organiser", "attendee", "responsible", "speaker", "host"]
 TIMELINE_TYPES = timeline_model.PROJECTION.handlers.keys()
 """The types of fact the timeline shows: those its read model has a handler for. How each is
 shown is ``SHOWN``, at the end of this module."""

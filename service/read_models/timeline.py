@@ -1,6 +1,7 @@
 """The timeline read model: one entry per fact per agency involved.
 
-An agency is involved in a fact as its organiser (``meeting.held``), as the responsible agency
+An agency is involved in a fact as the organiser or an attendee named in ``meeting.held`` (an
+agency among its ``attendees``; not through the people who attended), as the responsible agency
 (``initiative.announced`` and, through the announcement, ``initiative.status_changed``), or for
 ``statement.made`` as the speaker (the agency itself, or an agency a speaking person is
 affiliated with) and as host (the organiser of the meeting where it was said). The lookups go
@@ -40,7 +41,13 @@ def entries(
 
 
 def meeting_held(view: FactView, fact: Fact) -> Rows:
-    yield from entries(view, fact, {fact.value.organiser: {"organiser"}})
+    meeting = fact.value
+    involved: dict[str, set[str]] = defaultdict(set)
+    involved[meeting.organiser].add("organiser")
+    for attendee in meeting.attendees:
+        if attendee.kind == "agency":
+            involved[attendee.id].add("attendee")
+    yield from entries(view, fact, involved)
 
 
 def initiative_announced(view: FactView, fact: Fact) -> Rows:

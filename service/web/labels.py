@@ -64,6 +64,7 @@ ROLE_CHOICES = {
     "speaker": "its own statements (by it or its people)",
     "host": "statements at its meetings",
     "organiser": "meetings it organised",
+    "attendee": "meetings it attended",
     "responsible": "its initiatives",
 }
 """The timeline's ``role`` filter in words (``AGENCY_ROLES``)."""

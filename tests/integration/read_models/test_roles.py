@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from service.http.read_params import AGENCY_ROLES
+from tests.factories import append, evidence, given_registered, new_id
+from tests.integration.read_models.conftest import catch_up
 
 AGENCIES = ("mss", "pipc")
 
@@ -60,7 +62,7 @@ async def test_a_role_pages_its_own_list(api):
     ("path", "params"), [("/agencies/pipc/timeline", {}), ("/statements", {"agency": "pipc"})]
 )
 async def test_an_unknown_role_is_a_400_problem(api, path, params):
-    response = await api.get(path, params={**params, "role": "attendee"})
+    response = await api.get(path, params={**params, "role": "visitor"})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["type"] == "/problems/invalid-role"
@@ -101,3 +103,32 @@ async def test_the_schema_documents_role_with_its_values(api):
         assert role["in"] == "query"
         assert role["schema"]["enum"] == list(AGENCY_ROLES)
         assert role["description"]
+
+
+async def test_a_meeting_is_on_the_timeline_of_each_agency_named_among_its_attendees(api, pool):
+    await given_registered(api)
+    event_id = new_id()
+    meeting = {
+        "id": event_id,
+        "type": "meeting.held",
+        "data": {
+            "meeting_id": "test-ministry-briefing", "organiser": "test-ministry",
+            "title_ko": "시험 회의", "kind": "briefing", "occurred": {"date": "2025-03-04"},
+            "attendees": [{"kind": "agency", "id": "pipc"}, {"kind": "person", "id": "oh-young-ju"}],
+            "evidence": evidence(),
+        },
+    }
+    response = await append(api, "meeting-test-ministry-briefing", meeting)
+    assert response.status_code == 201, response.text
+    await catch_up(pool)
+    attended = (await get_json(api, "/agencies/pipc/timeline", role="attendee"))["entries"]
+    assert [(e["event_id"], e["roles"]) for e in attended] == [(event_id, ["attendee"])]
+    organised = (await get_json(api, "/agencies/pipc/timeline", role="organiser"))["entries"]
+    assert event_id not in {e["event_id"] for e in organised}
+    host = (await get_json(api, "/agencies/test-ministry/timeline", role="organiser"))["entries"]
+    assert [e["event_id"] for e in host] == [event_id]
+    # Not through its people: the minister of mss attended, mss did not.
+    mss = (await get_json(api, "/agencies/mss/timeline"))["entries"]
+    assert event_id not in {e["event_id"] for e in mss}
+    pipc = next(a for a in (await get_json(api, "/agencies"))["agencies"] if a["agency_id"] == "pipc")
+    assert pipc["counts"]["meetings_organised"] == 1
