@@ -115,3 +115,15 @@ async def seeded_log(store, pool) -> Log:
 async def connection(pool, seeded_log):
     async with pool.acquire() as connection:
         yield connection
+
+
+@pytest.fixture
+async def api(client, seeded_log):
+    """The API in process on the seeded log."""
+    return client
+
+
+async def get_json(api, path: str, **params) -> dict:
+    response = await api.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -7,19 +7,9 @@ import uuid
 import pytest
 
 from events.seed import ARTICLE_TEXT, SOURCE_ID
+from tests.integration.read_models.conftest import get_json
 
 PLAN = "지난달 'AI 스타트업 육성을 통한 AI 활용·확산 방안'을 마련한"
-
-
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
-
-
-async def get_json(api, path: str, **params) -> dict:
-    response = await api.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 async def test_agencies_list_mss_and_pipc_with_counts_and_latest_activity(api):

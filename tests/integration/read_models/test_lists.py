@@ -32,11 +32,6 @@ LISTS = [
 ]
 
 
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
-
-
 async def walk(api, path: str, key: str, limit: int, **params) -> tuple[list[dict], int]:
     """Every item of a list, page by page; and how many pages it took."""
     items, cursor, pages = [], None, 0

@@ -10,11 +10,6 @@ import pytest
 from events.seed import SOURCE_ID
 
 
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
-
-
 @pytest.mark.parametrize(
     ("path", "status", "words"),
     [

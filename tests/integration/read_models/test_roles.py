@@ -7,20 +7,9 @@ import pytest
 
 from service.http.read_params import AGENCY_ROLES
 from tests.factories import append, evidence, given_registered, new_id
-from tests.integration.read_models.conftest import catch_up
+from tests.integration.read_models.conftest import catch_up, get_json
 
 AGENCIES = ("mss", "pipc")
-
-
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
-
-
-async def get_json(api, path: str, **params) -> dict:
-    response = await api.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 async def test_pipc_can_be_asked_for_its_own_statements_apart_from_those_at_its_roundtable(api):

@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
-
 from events.seed import SOURCE_ID
 from service.cli import main
 from service.read_models import PROJECTIONS
@@ -24,11 +22,6 @@ REPLAY_TIMEOUT_SECONDS = 60.0
 
 MEETING_DAY_QUOTE = "최근 '인력정책 방향 점검 회의'를 개최하고"
 PROPOSALS_QUOTE = "24일 개인정보위는"
-
-
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
 
 
 async def get_json(api, path: str, **params) -> dict:

@@ -19,11 +19,6 @@ SEARCHABLE = [
 ]
 
 
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
-
-
 async def found(api, path: str, key: str, **params) -> list[dict]:
     response = await api.get(path, params=params)
     assert response.status_code == 200, response.text

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from events.seed import ARTICLE_TEXT, SOURCE_ID
 from service.desk.sentences import split
 
@@ -16,11 +14,6 @@ GUIDE = "initiative-pipc-generative-ai-guide"
 UNRECORDED = [5, 6, 13, 14, 15, 16]
 """The seed's sentences that no fact cites: the global race for AI talent (5, 6) and what open
 source is and why it matters to Korea (13-16), background that states no act of an agency."""
-
-
-@pytest.fixture
-async def api(client, seeded_log):
-    return client
 
 
 async def sentences(api, **params) -> dict:
