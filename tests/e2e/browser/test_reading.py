@@ -11,6 +11,7 @@ import feedparser
 from playwright.sync_api import expect
 
 from events.seed import SOURCE_ID
+from service.http.read_params import AGENCY_ROLES
 from tests.e2e.browser import screenshots
 
 ROUNDTABLE = "pipc-ai-startup-roundtable"
@@ -76,6 +77,16 @@ def test_a_reader_can_ask_for_pipcs_own_statements(page):
     for entry in hosted:
         expect(row(page, entry).locator(".who")).not_to_contain_text("개인정보보호위원회")
     screenshots.save(page, "role-host")
+
+
+def test_the_part_menu_offers_every_role_of_the_api_and_each_keeps_what_the_api_keeps(page):
+    page.goto("/?agency=pipc")
+    menu = page.get_by_label(re.compile("Its part"))
+    values = menu.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert sorted(v for v in values if v) == sorted(AGENCY_ROLES)
+    for role in AGENCY_ROLES:
+        page.goto(f"/?agency=pipc&role={role}")
+        expect(page.locator("li.entry")).to_have_count(len(timeline(page, "pipc", role=role)))
 
 
 def test_collapsed_rows_carry_both_languages_and_korean_wraps_between_words(browser, service):
