@@ -14,7 +14,7 @@ from events.seed import SOURCE_ID
     ("path", "status", "words"),
     [
         ("/?agency=pipc&as_of=yesterday", 400, "as_of must be"),
-        ("/?agency=pipc&role=attendee", 400, "role must be one of"),
+        ("/?agency=pipc&role=visitor", 400, "role must be one of"),
         ("/?agency=no-such-agency", 404, "no-such-agency"),
         (f"/sources/{SOURCE_ID}/view?as_of=soon", 400, "as_of must be"),
         (f"/sources/{SOURCE_ID}/view?occurrence=first", 400, "occurrence"),
