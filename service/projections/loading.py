@@ -40,7 +40,8 @@ _list = msgspec.json.Decoder(list)
 _object = msgspec.json.Decoder(dict)
 
 
-def _fact(row: asyncpg.Record) -> Fact:
+def fact_of_row(row: asyncpg.Record) -> Fact:
+    """A fact from a row of ``_COLUMNS``' shape (the ``facts`` table, or a rebuild's spill)."""
     return Fact(
         event_id=row[0],
         stream_id=row[1],
@@ -79,14 +80,14 @@ async def load_view(
         return view, decoded
     derived_again = []
     for row in await connection.fetch(_BY_ID_OR_ENTITY, list(targets), list(wanted)):
-        fact = view.keep(_fact(row))
+        fact = view.keep(fact_of_row(row))
         if fact.event_id in targets:
             derived_again.append(fact)
             if fact.entity and entity_kind(fact.entity) in lookup_kinds:
                 changed.add(fact.entity)
     if changed:
         rows = await connection.fetch(_REFERRERS, list(changed))
-        derived_again += [view.keep(_fact(row)) for row in rows]
+        derived_again += [view.keep(fact_of_row(row)) for row in rows]
     # What the facts derived again look up, as the handlers will ask for it.
     missing = {s for fact in derived_again for s in fact.lookups if view.entity(s) is None}
     await _keep_entities(connection, view, missing)
@@ -97,4 +98,4 @@ async def _keep_entities(connection: asyncpg.Connection, view: FactView, streams
     streams = list(streams)
     if streams:
         for row in await connection.fetch(_BY_ID_OR_ENTITY, [], streams):
-            view.keep(_fact(row))
+            view.keep(fact_of_row(row))

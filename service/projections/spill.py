@@ -18,14 +18,13 @@ import msgspec
 
 from service.projections.fact_view import Fact
 from service.projections.identifiers import quote
+from service.projections.loading import fact_of_row
 
 _COLUMNS = (
     "event_id", "spill", "stream_id", "position", "type", "recorded_at", "fact",
     "corrections", "retraction", "lookups",
 )
 
-_list = msgspec.json.Decoder(list)
-_object = msgspec.json.Decoder(dict)
 _encode = msgspec.json.encode
 
 
@@ -75,24 +74,11 @@ async def read(
     connection: asyncpg.Connection, schema: str, event_ids: Iterable[uuid.UUID]
 ) -> list[Fact]:
     """The latest state of those of ``event_ids`` that were written here."""
-    rows = await connection.fetch(
+    rows = await connection.fetch(  # the columns in the order fact_of_row reads them
         f"""SELECT DISTINCT ON (event_id) event_id, stream_id, position, type, recorded_at,
                 fact, corrections, retraction, lookups
             FROM {_table(schema)} WHERE event_id = ANY ($1::uuid[])
             ORDER BY event_id, spill DESC""",
         list(event_ids),
     )
-    return [
-        Fact(
-            event_id=row["event_id"],
-            stream_id=row["stream_id"],
-            position=row["position"],
-            type=row["type"],
-            recorded_at=row["recorded_at"],
-            json=row["fact"],
-            corrections=_list.decode(row["corrections"]),
-            retraction=_object.decode(row["retraction"]) if row["retraction"] else None,
-            lookups=tuple(row["lookups"]),
-        )
-        for row in rows
-    ]
+    return [fact_of_row(row) for row in rows]
