@@ -57,6 +57,8 @@ def answers(*statuses: int, read: bool = True, database: bool = True) -> dict[in
     """``responses=`` of an operation: the problems it can answer, besides 400 and 500 (and
     503 when it uses the database; 304 for reads, whose ETags it matches)."""
     codes = {400, 500, *statuses} | ({503} if database else set())
+    if not read:
+        codes.add(429)  # every write passes the write rate limit (``rate_limit.py``)
     documented: dict[int, ResponseSpec] = {
         code: ResponseSpec(
             ProblemDocument,
